@@ -1,0 +1,26 @@
+using System.Collections.Concurrent;
+using FhirTrial.Fhir.Engine;
+using FhirTrial.Fhir.Indexing;
+using Hl7.Fhir.Model;
+
+namespace FhirTrial.Fhir.Conformance;
+
+/// <summary>Serves the CapabilityStatement, built once per base URL from the registry, the operations and the loaded profiles.</summary>
+public sealed class CapabilityStatementProvider(SearchParameterRegistry registry, IEnumerable<IFhirOperation> operations, Package.ResourceFolder package)
+{
+    private readonly ConcurrentDictionary<string, CapabilityStatement> _cache = new();
+
+    public CapabilityStatement Get(string baseUrl) => _cache.GetOrAdd(baseUrl, url =>
+    {
+        var profiles = package.Resources.OfType<StructureDefinition>()
+            .Where(sd => sd.Type is not "Extension" && sd.Derivation == StructureDefinition.TypeDerivationRule.Constraint)
+            .Where(sd => sd.Url is not null && sd.Type is not null)
+            .ToDictionary(sd => sd.Url!, sd => sd.Type!);
+        var builder = new CapabilityBuilder(registry, operations.Select(o => o.Info), profiles.Keys)
+        {
+            ProfileType = p => profiles.GetValueOrDefault(p),
+        };
+        var version = typeof(CapabilityStatementProvider).Assembly.GetName().Version?.ToString() ?? "0.1.0";
+        return builder.Build(url, version);
+    });
+}

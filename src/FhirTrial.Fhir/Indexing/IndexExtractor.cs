@@ -1,0 +1,74 @@
+using System.Collections.Concurrent;
+using FhirTrial.Fhir.Search;
+using Hl7.Fhir.FhirPath;
+using Hl7.Fhir.Model;
+using Hl7.FhirPath;
+
+namespace FhirTrial.Fhir.Indexing;
+
+/// <summary>Extracts the search index of a resource: each parameter's FHIRPath, compiled once, turned into typed rows.</summary>
+public sealed class IndexExtractor(SearchParameterRegistry registry)
+{
+    private static readonly FhirPathCompiler Compiler = new(FhirPathCompiler.DefaultSymbolTable.AddFhirExtensions());
+    private readonly ConcurrentDictionary<string, CompiledExpression?> _compiled = new();
+
+    public SearchParameterRegistry Registry => registry;
+
+    public IReadOnlyList<IndexEntry> Extract(Resource resource)
+    {
+        var type = resource.TypeName;
+        var entries = new List<IndexEntry>();
+        var node = resource.ToPocoNode();
+        var group = 0;
+        foreach (var param in registry.ForType(type))
+        {
+            if (string.IsNullOrEmpty(param.Expression)) continue;
+            var values = Evaluate(param.Expression, node);
+            if (param.IsComposite)
+            {
+                foreach (var element in values)
+                    if (ExtractComposite(type, param, element, ++group, entries) == false) group--;
+                continue;
+            }
+            foreach (var value in values)
+                ValueConverter.Append(param.Name, 0, param.Type, value, param.TargetTypes, entries);
+        }
+        return entries;
+    }
+
+    private bool ExtractComposite(string type, SearchParamInfo param, Base element, int group, List<IndexEntry> entries)
+    {
+        var start = entries.Count;
+        for (int i = 0; i < param.Components.Count; i++)
+        {
+            var component = param.Components[i];
+            var definition = registry.FindByUrl(type, component.DefinitionUrl);
+            if (definition is null) { entries.RemoveRange(start, entries.Count - start); return false; }
+            foreach (var v in Evaluate(component.Expression, element.ToPocoNode()))
+                ValueConverter.Append($"{param.Name}${i}", group, definition.Type, v, definition.TargetTypes, entries);
+        }
+        return true;
+    }
+
+    private IEnumerable<Base> Evaluate(string expression, PocoNode node)
+    {
+        var compiled = _compiled.GetOrAdd(expression, static e =>
+        {
+            try { return Compiler.Compile(e); }
+            catch (Exception) { return null; } // an expression the engine cannot compile indexes nothing rather than failing writes
+        });
+        if (compiled is null) return [];
+        try
+        {
+            return compiled([node], new FhirEvaluationContext()).Select(n => n.Poco).Where(p => p is not null).ToList()!;
+        }
+        catch (InvalidOperationException)
+        {
+            return [];
+        }
+        catch (InvalidCastException)
+        {
+            return [];
+        }
+    }
+}

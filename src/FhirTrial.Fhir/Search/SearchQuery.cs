@@ -1,0 +1,65 @@
+using Hl7.Fhir.Model;
+
+namespace FhirTrial.Fhir.Search;
+
+/// <summary>A search resolved against the registry: what the store compiles to SQL. Criteria are ANDed.</summary>
+public sealed record SearchQuery(
+    string? ResourceType,
+    IReadOnlyList<SearchCriterion> Criteria,
+    IReadOnlyList<SortKey> Sort,
+    int Count,
+    int Offset,
+    bool CountTotal)
+{
+    public static SearchQuery ForType(string type, params SearchCriterion[] criteria)
+        => new(type, criteria, [], 100, 0, false);
+}
+
+public enum SearchPrefix { Eq, Ne, Gt, Lt, Ge, Le, Sa, Eb, Ap }
+
+public enum SearchModifier { None, Exact, Contains, Text, Not, Above, Below, Identifier, Type }
+
+public sealed record SortKey(string Param, SearchParamType Type, bool Descending);
+
+/// <summary>One condition on a resource.</summary>
+public abstract record SearchCriterion;
+
+/// <summary><c>param[:modifier]=v1,v2</c>: any of the values matches (OR).</summary>
+public sealed record ValueCriterion(string Param, SearchParamType Type, SearchModifier Modifier, IReadOnlyList<SearchValue> AnyOf)
+    : SearchCriterion;
+
+/// <summary><c>param:missing=true|false</c>.</summary>
+public sealed record MissingCriterion(string Param, SearchParamType Type, bool Missing) : SearchCriterion;
+
+/// <summary><c>ref.chained=...</c>: the reference points at a resource of one of the types for which the inner criterion holds.</summary>
+public sealed record ChainCriterion(string Param, IReadOnlyList<string> TargetTypes, SearchCriterion Inner) : SearchCriterion;
+
+/// <summary><c>_has:Source:param:...</c>: some Source resource points here through param and satisfies the inner criterion.</summary>
+public sealed record HasCriterion(string SourceType, string Param, SearchCriterion Inner) : SearchCriterion;
+
+public abstract record SearchValue;
+
+/// <summary>A token: <c>code</c> (any system), <c>system|code</c>, <c>|code</c> (no system), <c>system|</c> (any code).</summary>
+public sealed record TokenValue(string? System, string? Code, bool SystemGiven) : SearchValue;
+
+public sealed record StringValue(string Normalized, string Raw) : SearchValue;
+
+public sealed record DateValue(SearchPrefix Prefix, DateRange Range) : SearchValue;
+
+/// <summary>A number with the range its written precision implies (100 means 99.5 to 100.5).</summary>
+public sealed record NumberValue(SearchPrefix Prefix, decimal Value, decimal Low, decimal High) : SearchValue;
+
+public sealed record QuantityValue(SearchPrefix Prefix, decimal Value, decimal Low, decimal High, string? System, string? Code) : SearchValue;
+
+/// <summary>A reference: <c>Type/id</c>, a bare id (any type), an absolute URL, or with <c>:identifier</c> a token.</summary>
+public sealed record ReferenceValue(string? Type, string? Id, string? Url, TokenValue? Identifier = null) : SearchValue;
+
+public sealed record UriValue(string Uri) : SearchValue;
+
+/// <summary>A composite value: one value per component, matched within the same element.</summary>
+public sealed record CompositeValue(IReadOnlyList<CompositePart> Parts) : SearchValue;
+
+public sealed record CompositePart(string IndexParam, SearchParamType Type, SearchValue Value);
+
+/// <summary>The resource points at the given resource through any reference (a compartment membership).</summary>
+public sealed record CompartmentCriterion(string TargetType, string TargetId) : SearchCriterion;

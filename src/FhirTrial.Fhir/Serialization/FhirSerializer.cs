@@ -1,0 +1,99 @@
+using System.Text;
+using System.Text.Json;
+using System.Xml;
+using FhirTrial.Fhir.Errors;
+using Hl7.Fhir.Model;
+using Hl7.Fhir.Rest;
+using Hl7.Fhir.Serialization;
+
+namespace FhirTrial.Fhir.Serialization;
+
+/// <summary>Parses and writes FHIR JSON and XML with one shared, thread-safe set of Firely (de)serializers.</summary>
+public static class FhirSerializer
+{
+    private static readonly FhirJsonDeserializer JsonIn = new(new DeserializerSettings().UsingMode(DeserializationMode.Strict));
+    private static readonly FhirXmlDeserializer XmlIn = new(new DeserializerSettings().UsingMode(DeserializationMode.Strict));
+    private static readonly FhirJsonSerializer JsonOut = new();
+    private static readonly FhirXmlSerializer XmlOut = new();
+
+    /// <summary>Deepest nesting accepted: deep enough for any real resource, shallow enough to stop stack-exhaustion payloads.</summary>
+    public const int MaxDepth = 128;
+
+    public static Resource ParseJson(ReadOnlySpan<byte> utf8)
+    {
+        try
+        {
+            var reader = new Utf8JsonReader(utf8, new JsonReaderOptions { MaxDepth = MaxDepth });
+            return JsonIn.DeserializeResource(ref reader);
+        }
+        catch (DeserializationFailedException e)
+        {
+            throw new FhirException(System.Net.HttpStatusCode.BadRequest, ToOutcome(e));
+        }
+        catch (Exception e) when (e is JsonException or FormatException or InvalidOperationException or ArgumentException)
+        {
+            throw FhirException.BadRequest($"The body is not a valid FHIR JSON resource: {e.Message}");
+        }
+    }
+
+    public static Resource ParseJson(string json) => ParseJson(Encoding.UTF8.GetBytes(json));
+
+    public static Resource ParseXml(string xml)
+    {
+        try
+        {
+            var settings = new XmlReaderSettings { DtdProcessing = DtdProcessing.Prohibit, XmlResolver = null, MaxCharactersFromEntities = 0 };
+            using var reader = XmlReader.Create(new StringReader(xml), settings);
+            return XmlIn.DeserializeResource(reader);
+        }
+        catch (DeserializationFailedException e)
+        {
+            throw new FhirException(System.Net.HttpStatusCode.BadRequest, ToOutcome(e));
+        }
+        catch (Exception e) when (e is XmlException or FormatException or InvalidOperationException or ArgumentException)
+        {
+            throw FhirException.BadRequest($"The body is not a valid FHIR XML resource: {e.Message}");
+        }
+    }
+
+    public static string ToJson(Base resource, SummaryType summary = SummaryType.False, string[]? elements = null)
+        => summary == SummaryType.False && elements is not { Length: > 0 }
+            ? JsonOut.SerializeToString(resource)
+            : JsonOut.SerializeToString(resource, summary, elements);
+
+    public static byte[] ToJsonBytes(Base resource) => JsonOut.SerializeToBytes(resource);
+
+    public static string ToXml(Base resource, SummaryType summary = SummaryType.False, string[]? elements = null)
+    {
+        Func<SerializationFilter?> filter = () => summary switch
+        {
+            SummaryType.True => SerializationFilter.ForSummary(),
+            SummaryType.Text => SerializationFilter.ForText(),
+            SummaryType.Data => SerializationFilter.ForData(),
+            SummaryType.Count => SerializationFilter.ForCount(),
+            _ => elements is { Length: > 0 } ? SerializationFilter.ForElements(elements, false) : null,
+        };
+        var sb = new StringBuilder();
+        using (var writer = XmlWriter.Create(sb, new XmlWriterSettings { OmitXmlDeclaration = true }))
+        {
+            XmlOut.Serialize(resource, writer, filter!, null);
+        }
+        return sb.ToString();
+    }
+
+    private static OperationOutcome ToOutcome(DeserializationFailedException e)
+    {
+        var outcome = new OperationOutcome();
+        foreach (var ex in e.Exceptions.Take(50))
+        {
+            var issue = new OperationOutcome.IssueComponent
+            {
+                Severity = OperationOutcome.IssueSeverity.Error, Code = OperationOutcome.IssueType.Structure, Diagnostics = ex.Message,
+            };
+            if (ex is Hl7.Fhir.Utility.ExtendedCodedException { InstancePath: { } path }) issue.Expression = [path];
+            outcome.Issue.Add(issue);
+        }
+        if (outcome.Issue.Count == 0) outcome.Issue.Add(new() { Severity = OperationOutcome.IssueSeverity.Error, Code = OperationOutcome.IssueType.Structure, Diagnostics = e.Message });
+        return outcome;
+    }
+}

@@ -1,0 +1,33 @@
+using FhirTrial.Fhir.Conformance;
+using FhirTrial.Fhir.Engine;
+using FhirTrial.Fhir.Package;
+using FhirTrial.Server.Http;
+using FhirTrial.Storage.Sqlite;
+
+namespace FhirTrial.Server.Hosting;
+
+/// <summary>Wires the store named by configuration and the web layer's own services.</summary>
+public static class ServerServices
+{
+    public static IServiceCollection AddFhirStore(this IServiceCollection services, IConfiguration configuration)
+    {
+        var provider = configuration["Storage:Provider"] ?? "sqlite";
+        var connectionString = configuration["Storage:ConnectionString"];
+        return provider.ToLowerInvariant() switch
+        {
+            "sqlite" => services.AddSqliteStore(connectionString),
+            _ => throw new InvalidOperationException($"Storage:Provider '{provider}' is not known; use 'sqlite' or 'postgres'."),
+        };
+    }
+
+    public static IServiceCollection AddFhirWeb(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddSingleton(ResourceFolder.Profiles(configuration["Fhir:ProfilesPath"]));
+        services.AddSingleton<ICustomSearchParameterSource>(sp => sp.GetRequiredService<ResourceFolder>());
+        services.AddSingleton<CapabilityStatementProvider>();
+        services.AddSingleton<OperationDispatcher>();
+        services.AddSingleton<StartupSeeder>();
+        services.AddSingleton<IWriteValidator, NoWriteValidation>();
+        return services;
+    }
+}

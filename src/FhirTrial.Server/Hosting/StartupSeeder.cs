@@ -1,0 +1,48 @@
+using FhirTrial.Fhir.Engine;
+using FhirTrial.Fhir.Package;
+using FhirTrial.Fhir.Serialization;
+using FhirTrial.Fhir.Storage;
+using Hl7.Fhir.Model;
+
+namespace FhirTrial.Server.Hosting;
+
+/// <summary>Prepares the store on start: schema, the trial package's conformance resources, and the study fixture when absent.</summary>
+public sealed class StartupSeeder(IFhirStore store, ResourceService resources, ResourceFolder package, IConfiguration configuration, ILogger<StartupSeeder> logger)
+{
+    public async Task RunAsync(CancellationToken ct)
+    {
+        await store.MigrateAsync(ct);
+        var refreshed = 0;
+        foreach (var resource in package.Resources.Where(r => r.Id is not null))
+            if (await PutWhenChangedAsync(resource, ct)) refreshed++;
+        logger.LogInformation("Trial package: {Count} conformance resources loaded, {Refreshed} new or changed", package.Resources.Count, refreshed);
+
+        var fixture = new ResourceFolder(configuration["Fhir:FixturePath"] ?? ProjectFolders.Find(Path.Combine("fhir-examples", "study")));
+        var created = 0;
+        foreach (var resource in fixture.Resources.Where(r => r.Id is not null))
+        {
+            if (await store.ReadAsync(resource.TypeName, resource.Id!, ct) is { Deleted: false }) continue;
+            await resources.UpdateAsync(resource.TypeName, resource.Id!, resource, null, ct);
+            created++;
+        }
+        logger.LogInformation("Study fixture: {Created} of {Count} resources created", created, fixture.Resources.Count);
+    }
+
+    /// <summary>Package files are the source of truth for conformance resources: stored copies follow them.</summary>
+    private async Task<bool> PutWhenChangedAsync(Resource resource, CancellationToken ct)
+    {
+        var stored = await store.ReadAsync(resource.TypeName, resource.Id!, ct);
+        if (stored is { Deleted: false } && SameContent(stored.Json, resource)) return false;
+        await resources.UpdateAsync(resource.TypeName, resource.Id!, (Resource)resource.DeepCopy(), null, ct);
+        return true;
+    }
+
+    private static bool SameContent(string storedJson, Resource resource)
+    {
+        var stored = FhirSerializer.ParseJson(storedJson);
+        stored.Meta = null;
+        var copy = (Resource)resource.DeepCopy();
+        copy.Meta = null;
+        return FhirSerializer.ToJson(stored) == FhirSerializer.ToJson(copy);
+    }
+}

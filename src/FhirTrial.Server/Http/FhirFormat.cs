@@ -1,0 +1,60 @@
+using FhirTrial.Fhir.Engine;
+using FhirTrial.Fhir.Errors;
+using FhirTrial.Fhir.Serialization;
+using Hl7.Fhir.Model;
+
+namespace FhirTrial.Server.Http;
+
+/// <summary>Content negotiation: which format the client sends and wants, and the request's base URL and preferences.</summary>
+public static class FhirFormat
+{
+    public const string Json = "application/fhir+json";
+    public const string Xml = "application/fhir+xml";
+
+    public static bool WantsXml(HttpRequest request)
+    {
+        var format = request.Query["_format"].ToString();
+        if (!string.IsNullOrEmpty(format)) return format.Contains("xml", StringComparison.OrdinalIgnoreCase);
+        var accept = request.Headers.Accept.ToString();
+        return accept.Contains("xml", StringComparison.OrdinalIgnoreCase) && !accept.Contains("json", StringComparison.OrdinalIgnoreCase);
+    }
+
+    public static async Task<Resource> ReadResourceAsync(HttpRequest request, CancellationToken ct)
+    {
+        var text = await ReadBodyAsync(request, ct);
+        if (string.IsNullOrWhiteSpace(text)) throw FhirException.BadRequest("The request has no body.");
+        var contentType = request.ContentType ?? "";
+        return contentType.Contains("xml", StringComparison.OrdinalIgnoreCase) || text.TrimStart().StartsWith('<')
+            ? FhirSerializer.ParseXml(text)
+            : FhirSerializer.ParseJson(text);
+    }
+
+    public static async Task<string> ReadBodyAsync(HttpRequest request, CancellationToken ct)
+    {
+        try
+        {
+            using var reader = new StreamReader(request.Body);
+            return await reader.ReadToEndAsync(ct);
+        }
+        catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            throw FhirException.TooLarge("The request body is larger than this server accepts.");
+        }
+    }
+
+    public static RequestContext Context(HttpRequest request, ReturnPreference defaultReturn)
+    {
+        var prefer = request.Headers["Prefer"].ToString();
+        var returns = defaultReturn;
+        if (prefer.Contains("return=minimal", StringComparison.OrdinalIgnoreCase)) returns = ReturnPreference.Minimal;
+        else if (prefer.Contains("return=representation", StringComparison.OrdinalIgnoreCase)) returns = ReturnPreference.Representation;
+        else if (prefer.Contains("return=OperationOutcome", StringComparison.OrdinalIgnoreCase)) returns = ReturnPreference.OperationOutcome;
+        var strict = prefer.Contains("handling=strict", StringComparison.OrdinalIgnoreCase);
+        return new RequestContext(BaseUrl(request), returns, strict);
+    }
+
+    public static string BaseUrl(HttpRequest request) => $"{request.Scheme}://{request.Host}{request.PathBase}/fhir";
+
+    public static List<KeyValuePair<string, string>> Query(HttpRequest request)
+        => Fhir.Engine.QueryString.Parse(request.QueryString.Value?.TrimStart('?') ?? "");
+}

@@ -1,0 +1,156 @@
+using System.Data.Common;
+using FhirTrial.Fhir.Errors;
+using FhirTrial.Fhir.Search;
+using FhirTrial.Fhir.Storage;
+
+namespace FhirTrial.Storage.Relational;
+
+/// <summary>The store over any ADO.NET database with the shared schema; subclasses supply connections, DDL and locking.</summary>
+public abstract class RelationalFhirStore : IFhirStore
+{
+    protected const string ResourceColumns = "r.rkey, r.type, r.id, r.version, r.last_updated, r.deleted, r.json";
+
+    public abstract Task MigrateAsync(CancellationToken ct);
+
+    /// <summary>An open connection for reads.</summary>
+    protected abstract Task<DbConnection> OpenReadAsync(CancellationToken ct);
+
+    /// <summary>Runs the work in one write transaction with the store's locking and retry policy.</summary>
+    public abstract Task<T> WriteAsync<T>(Func<IStoreTransaction, Task<T>> work, CancellationToken ct);
+
+    /// <summary>Serializes conditional creates that share an identifying search (no-op where writers are already serialized).</summary>
+    protected internal virtual Task LockAsync(DbConnection connection, DbTransaction transaction, string key, CancellationToken ct)
+        => Task.CompletedTask;
+
+    /// <summary>Row lock for read-for-update; empty where the whole database is locked by the writer.</summary>
+    protected internal virtual string ForUpdateClause => "";
+
+    /// <summary>Writes many new resources; the default goes row by row, stores override with bulk paths.</summary>
+    protected internal virtual async Task PutManyAsync(RelationalTransaction tx, IReadOnlyList<ResourceWrite> writes, CancellationToken ct)
+    {
+        foreach (var write in writes) await tx.PutAsync(write, ct);
+    }
+
+    /// <summary>Inserts the resource row and returns its key (dialects differ only in how they return it).</summary>
+    protected internal virtual string InsertResourceSql =>
+        "INSERT INTO resource (type, id, version, last_updated, deleted, json) VALUES (@t, @i, @v, @u, @d, @j) RETURNING rkey";
+
+    /// <summary>How the json parameter is bound (PostgreSQL binds jsonb).</summary>
+    protected internal virtual void BindJson(DbParameter parameter, string json) => parameter.Value = json;
+
+    public async Task<StoredResource?> ReadAsync(string type, string id, CancellationToken ct)
+    {
+        await using var connection = await OpenReadAsync(ct);
+        var sql = new SqlBuilder().Append($"SELECT {ResourceColumns} FROM resource r WHERE r.type = ");
+        sql.Append(sql.Param(type)).Append(" AND r.id = ").Append(sql.Param(id));
+        return (await QueryAsync(connection, null, sql, ct)).FirstOrDefault();
+    }
+
+    public async Task<StoredResource?> ReadVersionAsync(string type, string id, int version, CancellationToken ct)
+    {
+        await using var connection = await OpenReadAsync(ct);
+        var sql = new SqlBuilder().Append("SELECT 0, h.type, h.id, h.version, h.last_updated, h.deleted, h.json, h.method FROM resource_history h WHERE h.type = ");
+        sql.Append(sql.Param(type)).Append(" AND h.id = ").Append(sql.Param(id)).Append(" AND h.version = ").Append(sql.Param(version));
+        return (await QueryAsync(connection, null, sql, ct)).FirstOrDefault();
+    }
+
+    public async Task<IReadOnlyList<StoredResource>> ReadManyAsync(IReadOnlyCollection<ResourceKey> keys, CancellationToken ct)
+    {
+        if (keys.Count == 0) return [];
+        await using var connection = await OpenReadAsync(ct);
+        var results = new List<StoredResource>();
+        foreach (var chunk in keys.Distinct().Chunk(200))
+        {
+            var sql = new SqlBuilder().Append($"SELECT {ResourceColumns} FROM resource r WHERE r.deleted = 0 AND (");
+            sql.Append(string.Join(" OR ", chunk.Select(k => $"(r.type = {sql.Param(k.Type)} AND r.id = {sql.Param(k.Id)})")));
+            sql.Append(")");
+            results.AddRange(await QueryAsync(connection, null, sql, ct));
+        }
+        return results;
+    }
+
+    public async Task<SearchPage> SearchAsync(SearchQuery query, CancellationToken ct)
+    {
+        await using var connection = await OpenReadAsync(ct);
+        IReadOnlyList<StoredResource> page = [];
+        if (query.Count > 0)
+        {
+            var sql = new SqlBuilder().Append($"SELECT {ResourceColumns} FROM resource r WHERE ");
+            SearchCompiler.Where(sql, query);
+            SearchCompiler.OrderBy(sql, query);
+            sql.Append($" LIMIT {sql.Param(query.Count)} OFFSET {sql.Param(query.Offset)}");
+            page = await QueryAsync(connection, null, sql, ct);
+        }
+        int? total = null;
+        if (query.CountTotal)
+        {
+            if (query.Offset == 0 && page.Count < query.Count) total = page.Count;
+            else
+            {
+                var count = new SqlBuilder().Append("SELECT COUNT(*) FROM resource r WHERE ");
+                SearchCompiler.Where(count, query);
+                await using var command = count.ToCommand(connection, null);
+                total = Convert.ToInt32(await command.ExecuteScalarAsync(ct));
+            }
+        }
+        return new SearchPage(page, total);
+    }
+
+    public async Task<IReadOnlyList<ResourceKey>> ReferencesFromAsync(IReadOnlyCollection<long> keys, string? param, string? targetType, CancellationToken ct)
+    {
+        if (keys.Count == 0) return [];
+        await using var connection = await OpenReadAsync(ct);
+        var result = new HashSet<ResourceKey>();
+        foreach (var chunk in keys.Chunk(500))
+        {
+            var sql = new SqlBuilder().Append("SELECT DISTINCT i.target_type, i.target_id FROM idx_reference i WHERE i.target_id IS NOT NULL AND i.rkey IN (");
+            sql.Append(string.Join(", ", chunk.Select(k => sql.Param(k)))).Append(")");
+            if (param is not null) sql.Append($" AND i.param = {sql.Param(param)}");
+            if (targetType is not null) sql.Append($" AND i.target_type = {sql.Param(targetType)}");
+            await using var command = sql.ToCommand(connection, null);
+            await using var reader = await command.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct)) result.Add(new ResourceKey(reader.GetString(0), reader.GetString(1)));
+        }
+        return result.ToList();
+    }
+
+    public async Task<HistoryPage> HistoryAsync(HistoryQuery query, CancellationToken ct)
+    {
+        await using var connection = await OpenReadAsync(ct);
+        var filter = new SqlBuilder();
+        void Where(SqlBuilder sql)
+        {
+            sql.Append(" WHERE 1 = 1");
+            if (query.Type is not null) sql.Append($" AND h.type = {sql.Param(query.Type)}");
+            if (query.Id is not null) sql.Append($" AND h.id = {sql.Param(query.Id)}");
+            if (query.Since is { } since) sql.Append($" AND h.last_updated >= {sql.Param(since.UtcTicks)}");
+            if (query.At is { } at) sql.Append($" AND h.last_updated <= {sql.Param(at.UtcTicks)}");
+        }
+        var select = new SqlBuilder().Append("SELECT 0, h.type, h.id, h.version, h.last_updated, h.deleted, h.json, h.method FROM resource_history h");
+        Where(select);
+        select.Append($" ORDER BY h.last_updated DESC, h.version DESC LIMIT {select.Param(query.Count)} OFFSET {select.Param(query.Offset)}");
+        var versions = await QueryAsync(connection, null, select, ct);
+        var count = new SqlBuilder().Append("SELECT COUNT(*) FROM resource_history h");
+        Where(count);
+        await using var command = count.ToCommand(connection, null);
+        var total = Convert.ToInt32(await command.ExecuteScalarAsync(ct));
+        return new HistoryPage(versions, total);
+    }
+
+    internal static async Task<IReadOnlyList<StoredResource>> QueryAsync(DbConnection connection, DbTransaction? transaction, SqlBuilder sql, CancellationToken ct)
+    {
+        await using var command = sql.ToCommand(connection, transaction);
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        var list = new List<StoredResource>();
+        var hasMethod = reader.FieldCount > 7;
+        while (await reader.ReadAsync(ct))
+        {
+            list.Add(new StoredResource(
+                reader.GetInt64(0), reader.GetString(1), reader.GetString(2), Convert.ToInt32(reader.GetValue(3)),
+                new DateTimeOffset(reader.GetInt64(4), TimeSpan.Zero), Convert.ToInt32(reader.GetValue(5)) != 0,
+                reader.GetString(6), hasMethod ? reader.GetString(7) : "PUT"));
+        }
+        return list;
+    }
+
+}

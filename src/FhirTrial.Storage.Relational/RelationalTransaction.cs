@@ -1,0 +1,146 @@
+using System.Data.Common;
+using FhirTrial.Fhir.Errors;
+using FhirTrial.Fhir.Search;
+using FhirTrial.Fhir.Storage;
+
+namespace FhirTrial.Storage.Relational;
+
+/// <summary>One write transaction on the shared schema: versioned upserts, history and index rows.</summary>
+public sealed class RelationalTransaction(RelationalFhirStore store, DbConnection connection, DbTransaction transaction) : IStoreTransaction
+{
+    public DbConnection Connection => connection;
+    public DbTransaction Transaction => transaction;
+
+    public async Task<StoredResource?> ReadForUpdateAsync(string type, string id, CancellationToken ct)
+    {
+        var sql = new SqlBuilder().Append("SELECT r.rkey, r.type, r.id, r.version, r.last_updated, r.deleted, r.json FROM resource r WHERE r.type = ");
+        sql.Append(sql.Param(type)).Append(" AND r.id = ").Append(sql.Param(id)).Append(store.ForUpdateClause);
+        return (await RelationalFhirStore.QueryAsync(connection, transaction, sql, ct)).FirstOrDefault();
+    }
+
+    public async Task<IReadOnlyList<string>> FindIdsAsync(SearchQuery query, int limit, CancellationToken ct)
+    {
+        await store.LockAsync(connection, transaction, LockKey(query), ct);
+        var sql = new SqlBuilder().Append("SELECT r.id FROM resource r WHERE ");
+        SearchCompiler.Where(sql, query);
+        sql.Append($" ORDER BY r.rkey LIMIT {sql.Param(limit)}");
+        await using var command = sql.ToCommand(connection, transaction);
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        var ids = new List<string>();
+        while (await reader.ReadAsync(ct)) ids.Add(reader.GetString(0));
+        return ids;
+    }
+
+    private static string LockKey(SearchQuery query) => query.ResourceType + "?" + string.Join("&", query.Criteria.Select(c => c.ToString()));
+
+    public async Task<StoredResource> PutAsync(ResourceWrite write, CancellationToken ct)
+    {
+        var current = await CurrentAsync(write.Type, write.Id, ct);
+        if ((current?.Version ?? 0) != write.Version - 1) throw Conflict(write, current?.Version);
+        long key;
+        if (current is null)
+        {
+            await using var insert = Command(store.InsertResourceSql, write);
+            key = Convert.ToInt64(await insert.ExecuteScalarAsync(ct));
+        }
+        else
+        {
+            key = current.Value.Key;
+            await using var update = Command(
+                "UPDATE resource SET version = @v, last_updated = @u, deleted = @d, json = @j WHERE rkey = @k AND version = @old", write);
+            AddParameter(update, "@k", key);
+            AddParameter(update, "@old", current.Value.Version);
+            if (await update.ExecuteNonQueryAsync(ct) != 1) throw Conflict(write, current.Value.Version);
+            foreach (var table in Schema.IndexTables.Keys)
+            {
+                await using var delete = connection.CreateCommand();
+                delete.Transaction = transaction;
+                delete.CommandText = $"DELETE FROM {table} WHERE rkey = @k";
+                AddParameter(delete, "@k", key);
+                await delete.ExecuteNonQueryAsync(ct);
+            }
+        }
+        await using (var history = Command(
+            "INSERT INTO resource_history (type, id, version, last_updated, deleted, method, json) VALUES (@t, @i, @v, @u, @d, @m, @j)", write))
+        {
+            await history.ExecuteNonQueryAsync(ct);
+        }
+        if (!write.Deleted) await InsertIndexAsync(key, write, ct);
+        return new StoredResource(key, write.Type, write.Id, write.Version, write.LastUpdated, write.Deleted, write.Json, write.Method);
+    }
+
+    public Task PutManyAsync(IReadOnlyList<ResourceWrite> writes, CancellationToken ct) => store.PutManyAsync(this, writes, ct);
+
+    private async Task InsertIndexAsync(long key, ResourceWrite write, CancellationToken ct)
+    {
+        var commands = new Dictionary<string, DbCommand>();
+        try
+        {
+            foreach (var entry in write.Index)
+            {
+                var (table, values) = IndexRows.Of(entry);
+                if (!commands.TryGetValue(table, out var command))
+                {
+                    var columns = Schema.IndexTables[table];
+                    command = connection.CreateCommand();
+                    command.Transaction = transaction;
+                    command.CommandText = $"INSERT INTO {table} (rkey, param, grp, {string.Join(", ", columns)}) VALUES (@k, @p, @g, {string.Join(", ", columns.Select((_, n) => "@c" + n))})";
+                    AddParameter(command, "@k", key);
+                    AddParameter(command, "@p", "");
+                    AddParameter(command, "@g", 0);
+                    for (int n = 0; n < columns.Length; n++) AddParameter(command, "@c" + n, null);
+                    commands[table] = command;
+                }
+                command.Parameters["@p"].Value = entry.Param;
+                command.Parameters["@g"].Value = entry.Group;
+                for (int n = 0; n < values.Length; n++) command.Parameters["@c" + n].Value = values[n] ?? DBNull.Value;
+                await command.ExecuteNonQueryAsync(ct);
+            }
+        }
+        finally
+        {
+            foreach (var command in commands.Values) await command.DisposeAsync();
+        }
+    }
+
+    private async Task<(long Key, int Version)?> CurrentAsync(string type, string id, CancellationToken ct)
+    {
+        await using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = "SELECT rkey, version FROM resource WHERE type = @t AND id = @i";
+        AddParameter(command, "@t", type);
+        AddParameter(command, "@i", id);
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        if (!await reader.ReadAsync(ct)) return null;
+        return (reader.GetInt64(0), Convert.ToInt32(reader.GetValue(1)));
+    }
+
+    private DbCommand Command(string sql, ResourceWrite write)
+    {
+        var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = sql;
+        AddParameter(command, "@t", write.Type);
+        AddParameter(command, "@i", write.Id);
+        AddParameter(command, "@v", write.Version);
+        AddParameter(command, "@u", write.LastUpdated.UtcTicks);
+        AddParameter(command, "@d", write.Deleted ? 1 : 0);
+        if (sql.Contains("@m")) AddParameter(command, "@m", write.Method);
+        var json = command.CreateParameter();
+        json.ParameterName = "@j";
+        store.BindJson(json, write.Json);
+        command.Parameters.Add(json);
+        return command;
+    }
+
+    private static void AddParameter(DbCommand command, string name, object? value)
+    {
+        var p = command.CreateParameter();
+        p.ParameterName = name;
+        p.Value = value ?? DBNull.Value;
+        command.Parameters.Add(p);
+    }
+
+    private static FhirException Conflict(ResourceWrite write, int? stored)
+        => FhirException.Conflict($"{write.Type}/{write.Id} changed concurrently: expected version {write.Version - 1}, found {stored?.ToString() ?? "none"}.");
+}

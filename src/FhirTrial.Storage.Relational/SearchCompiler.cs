@@ -1,0 +1,280 @@
+using FhirTrial.Fhir.Errors;
+using FhirTrial.Fhir.Search;
+using Hl7.Fhir.Model;
+
+namespace FhirTrial.Storage.Relational;
+
+/// <summary>Compiles the search query model to SQL over the index tables; shared by every relational store.</summary>
+public static class SearchCompiler
+{
+    /// <summary>The WHERE clause (without the keyword) selecting current, undeleted resources of the query from alias <c>r</c>.</summary>
+    public static void Where(SqlBuilder sql, SearchQuery query, string alias = "r")
+    {
+        sql.Append($"{alias}.deleted = 0");
+        if (query.ResourceType is not null) sql.Append($" AND {alias}.type = {sql.Param(query.ResourceType)}");
+        foreach (var criterion in query.Criteria)
+        {
+            sql.Append(" AND ");
+            Criterion(sql, criterion, alias);
+        }
+    }
+
+    public static void OrderBy(SqlBuilder sql, SearchQuery query, string alias = "r")
+    {
+        sql.Append(" ORDER BY ");
+        foreach (var key in query.Sort)
+        {
+            var (table, column) = SortColumn(key);
+            var agg = key.Descending ? "MAX" : "MIN";
+            var col = key.Descending && key.Type == SearchParamType.Date ? "high" : column;
+            sql.Append($"(SELECT {agg}(s.{col}) FROM {table} s WHERE s.rkey = {alias}.rkey AND s.param = {sql.Param(key.Param)})");
+            sql.Append(key.Descending ? " DESC NULLS LAST, " : " ASC NULLS LAST, ");
+        }
+        sql.Append($"{alias}.rkey");
+    }
+
+    private static (string Table, string Column) SortColumn(SortKey key) => key.Type switch
+    {
+        SearchParamType.String => ("idx_string", "norm"),
+        SearchParamType.Token => ("idx_token", "code"),
+        SearchParamType.Date => ("idx_date", "low"),
+        SearchParamType.Number => ("idx_number", "value"),
+        SearchParamType.Quantity => ("idx_quantity", "value"),
+        SearchParamType.Reference => ("idx_reference", "target_id"),
+        SearchParamType.Uri => ("idx_uri", "uri"),
+        _ => throw FhirException.BadRequest($"Cannot sort by '{key.Param}'."),
+    };
+
+    private static void Criterion(SqlBuilder sql, SearchCriterion criterion, string alias)
+    {
+        switch (criterion)
+        {
+            case ValueCriterion v when v.Modifier == SearchModifier.Not:
+                sql.Append("NOT (");
+                Values(sql, v with { Modifier = SearchModifier.None }, alias);
+                sql.Append(")");
+                break;
+            case ValueCriterion v:
+                Values(sql, v, alias);
+                break;
+            case MissingCriterion m:
+                sql.Append(m.Missing ? "NOT EXISTS" : "EXISTS");
+                sql.Append($" (SELECT 1 FROM {TableOf(m.Type, m.Param)} i WHERE i.rkey = {alias}.rkey AND i.param {ParamMatch(sql, m.Type, m.Param)})");
+                break;
+            case ChainCriterion c:
+            {
+                var t = alias + "c";
+                sql.Append($"EXISTS (SELECT 1 FROM idx_reference i JOIN resource {t} ON {t}.type = i.target_type AND {t}.id = i.target_id");
+                sql.Append($" WHERE i.rkey = {alias}.rkey AND i.param = {sql.Param(c.Param)} AND {t}.deleted = 0 AND {t}.type IN (");
+                sql.Append(string.Join(", ", c.TargetTypes.Select(sql.Param)));
+                sql.Append(") AND ");
+                Criterion(sql, c.Inner, t);
+                sql.Append(")");
+                break;
+            }
+            case HasCriterion h:
+            {
+                var s = alias + "h";
+                sql.Append($"EXISTS (SELECT 1 FROM idx_reference i JOIN resource {s} ON {s}.rkey = i.rkey");
+                sql.Append($" WHERE {s}.type = {sql.Param(h.SourceType)} AND {s}.deleted = 0 AND i.param = {sql.Param(h.Param)}");
+                sql.Append($" AND i.target_type = {alias}.type AND i.target_id = {alias}.id AND ");
+                Criterion(sql, h.Inner, s);
+                sql.Append(")");
+                break;
+            }
+            case CompartmentCriterion c:
+                sql.Append($"EXISTS (SELECT 1 FROM idx_reference i WHERE i.rkey = {alias}.rkey AND i.target_id = {sql.Param(c.TargetId)} AND i.target_type = {sql.Param(c.TargetType)})");
+                break;
+            default:
+                throw new ArgumentOutOfRangeException(nameof(criterion));
+        }
+    }
+
+    private static string ParamMatch(SqlBuilder sql, SearchParamType type, string param)
+        => type == SearchParamType.Composite ? $"LIKE {sql.Param(param + "$%")}" : $"= {sql.Param(param)}";
+
+    private static string TableOf(SearchParamType type, string param) => type switch
+    {
+        SearchParamType.String => "idx_string",
+        SearchParamType.Token => "idx_token",
+        SearchParamType.Date => "idx_date",
+        SearchParamType.Number => "idx_number",
+        SearchParamType.Quantity => "idx_quantity",
+        SearchParamType.Reference => "idx_reference",
+        SearchParamType.Uri => "idx_uri",
+        SearchParamType.Composite => "idx_token",
+        _ => throw FhirException.NotSupported($"Parameter '{param}' of type {type} is not searchable."),
+    };
+
+    private static void Values(SqlBuilder sql, ValueCriterion v, string alias)
+    {
+        sql.Append("(");
+        for (int k = 0; k < v.AnyOf.Count; k++)
+        {
+            if (k > 0) sql.Append(" OR ");
+            if (v.AnyOf[k] is CompositeValue composite)
+            {
+                Composite(sql, composite, alias);
+                continue;
+            }
+            sql.Append($"EXISTS (SELECT 1 FROM {TableOf(v.Type, v.Param)} i WHERE i.rkey = {alias}.rkey AND i.param = {sql.Param(v.Param)} AND ");
+            Match(sql, "i", v.Modifier, v.AnyOf[k]);
+            sql.Append(")");
+        }
+        sql.Append(")");
+    }
+
+    private static void Composite(SqlBuilder sql, CompositeValue value, string alias)
+    {
+        sql.Append("EXISTS (SELECT 1 FROM ");
+        for (int i = 0; i < value.Parts.Count; i++)
+        {
+            var part = value.Parts[i];
+            if (i > 0) sql.Append(" JOIN ");
+            sql.Append($"{TableOf(part.Type, part.IndexParam)} c{i}");
+            if (i > 0) sql.Append($" ON c{i}.rkey = c0.rkey AND c{i}.grp = c0.grp");
+        }
+        sql.Append($" WHERE c0.rkey = {alias}.rkey");
+        for (int i = 0; i < value.Parts.Count; i++)
+        {
+            sql.Append($" AND c{i}.param = {sql.Param(value.Parts[i].IndexParam)} AND ");
+            Match(sql, $"c{i}", SearchModifier.None, value.Parts[i].Value);
+        }
+        sql.Append(")");
+    }
+
+    private static void Match(SqlBuilder sql, string i, SearchModifier modifier, SearchValue value)
+    {
+        switch (value)
+        {
+            case StringValue s:
+                if (modifier == SearchModifier.Exact) sql.Append($"{i}.exact = {sql.Param(s.Raw)}");
+                else if (modifier == SearchModifier.Contains) sql.Append($"{i}.norm LIKE {sql.Param("%" + Like(s.Normalized) + "%")} ESCAPE '\\'");
+                else sql.Append($"{i}.norm LIKE {sql.Param(Like(s.Normalized) + "%")} ESCAPE '\\'");
+                break;
+            case TokenValue t:
+                Token(sql, i, modifier, t);
+                break;
+            case DateValue d:
+                Date(sql, i, d);
+                break;
+            case NumberValue n:
+                Number(sql, $"{i}.value", n.Prefix, n.Value, n.Low, n.High);
+                break;
+            case QuantityValue q:
+                Quantity(sql, i, q);
+                break;
+            case ReferenceValue r:
+                Reference(sql, i, r);
+                break;
+            case UriValue u:
+                if (modifier == SearchModifier.Below) sql.Append($"{i}.uri LIKE {sql.Param(Like(u.Uri) + "%")} ESCAPE '\\'");
+                else if (modifier == SearchModifier.Above) sql.Append($"{sql.Param(u.Uri)} LIKE ({i}.uri || '%')");
+                else if (modifier == SearchModifier.Contains) sql.Append($"{i}.uri LIKE {sql.Param("%" + Like(u.Uri) + "%")} ESCAPE '\\'");
+                else sql.Append($"{i}.uri = {sql.Param(u.Uri)}");
+                break;
+            default:
+                throw new ArgumentOutOfRangeException(nameof(value));
+        }
+    }
+
+    private static void Token(SqlBuilder sql, string i, SearchModifier modifier, TokenValue t)
+    {
+        if (modifier == SearchModifier.Text)
+        {
+            sql.Append($"{i}.text LIKE {sql.Param(Like(Fhir.Indexing.StringNormalizer.Normalize(t.Code ?? "")) + "%")} ESCAPE '\\'");
+            return;
+        }
+        var parts = new List<string>();
+        if (t.SystemGiven) parts.Add(t.System is null ? $"{i}.system IS NULL" : $"{i}.system = {sql.Param(t.System)}");
+        if (t.Code is not null) parts.Add($"{i}.code = {sql.Param(t.Code)}");
+        sql.Append(parts.Count == 0 ? "1 = 1" : string.Join(" AND ", parts));
+    }
+
+    private static void Date(SqlBuilder sql, string i, DateValue d)
+    {
+        var lo = sql.Param(d.Range.Low);
+        var hi = sql.Param(d.Range.High);
+        var contained = $"({i}.low >= {lo} AND {i}.high <= {hi})";
+        sql.Append(d.Prefix switch
+        {
+            SearchPrefix.Eq => contained,
+            SearchPrefix.Ne => $"NOT {contained}",
+            SearchPrefix.Gt => $"{i}.high > {hi}",
+            SearchPrefix.Lt => $"{i}.low < {lo}",
+            SearchPrefix.Ge => $"({i}.high > {hi} OR {contained})",
+            SearchPrefix.Le => $"({i}.low < {lo} OR {contained})",
+            SearchPrefix.Sa => $"{i}.low > {hi}",
+            SearchPrefix.Eb => $"{i}.high < {lo}",
+            SearchPrefix.Ap => Approximately(sql, i, d.Range),
+            _ => throw new ArgumentOutOfRangeException(nameof(d)),
+        });
+    }
+
+    /// <summary>ap on dates: overlap with the search range widened by 10% of its distance from now (at least a day).</summary>
+    private static string Approximately(SqlBuilder sql, string i, DateRange range)
+    {
+        var now = DateTime.UtcNow.Ticks;
+        var gap = Math.Max(TimeSpan.TicksPerDay, Math.Abs(now - range.Low) / 10);
+        return $"({i}.low <= {sql.Param(range.High + gap)} AND {i}.high >= {sql.Param(range.Low - gap)})";
+    }
+
+    private static void Number(SqlBuilder sql, string column, SearchPrefix prefix, decimal value, decimal low, decimal high)
+    {
+        sql.Append(prefix switch
+        {
+            SearchPrefix.Eq => $"({column} >= {sql.Param(low)} AND {column} < {sql.Param(high)})",
+            SearchPrefix.Ne => $"NOT ({column} >= {sql.Param(low)} AND {column} < {sql.Param(high)})",
+            SearchPrefix.Gt or SearchPrefix.Sa => $"{column} > {sql.Param(value)}",
+            SearchPrefix.Lt or SearchPrefix.Eb => $"{column} < {sql.Param(value)}",
+            SearchPrefix.Ge => $"{column} >= {sql.Param(value)}",
+            SearchPrefix.Le => $"{column} <= {sql.Param(value)}",
+            SearchPrefix.Ap => $"({column} >= {sql.Param(value - Math.Abs(value) * 0.1m)} AND {column} <= {sql.Param(value + Math.Abs(value) * 0.1m)})",
+            _ => throw new ArgumentOutOfRangeException(nameof(prefix)),
+        });
+    }
+
+    private static void Quantity(SqlBuilder sql, string i, QuantityValue q)
+    {
+        if (q.Code is null)
+        {
+            if (q.System is not null) sql.Append($"{i}.system = {sql.Param(q.System)} AND ");
+            Number(sql, $"{i}.value", q.Prefix, q.Value, q.Low, q.High);
+            return;
+        }
+        sql.Append("((");
+        if (q.System is not null) sql.Append($"{i}.system = {sql.Param(q.System)} AND ");
+        sql.Append($"{i}.code = {sql.Param(q.Code)} AND ");
+        Number(sql, $"{i}.value", q.Prefix, q.Value, q.Low, q.High);
+        sql.Append(")");
+        if (Fhir.Indexing.UcumUnits.Canonical(q.System ?? "http://unitsofmeasure.org", q.Code) is { } unit)
+        {
+            sql.Append($" OR ({i}.canon_code = {sql.Param(unit.Code)} AND ");
+            Number(sql, $"{i}.canon_value", q.Prefix, q.Value * unit.Factor, q.Low * unit.Factor, q.High * unit.Factor);
+            sql.Append(")");
+        }
+        sql.Append(")");
+    }
+
+    private static void Reference(SqlBuilder sql, string i, ReferenceValue r)
+    {
+        if (r.Identifier is { } id)
+        {
+            var parts = new List<string>();
+            if (id.SystemGiven) parts.Add(id.System is null ? $"{i}.ident_system IS NULL" : $"{i}.ident_system = {sql.Param(id.System)}");
+            if (id.Code is not null) parts.Add($"{i}.ident_value = {sql.Param(id.Code)}");
+            sql.Append(parts.Count == 0 ? "1 = 0" : string.Join(" AND ", parts));
+            return;
+        }
+        if (r.Id is not null)
+        {
+            sql.Append($"{i}.target_id = {sql.Param(r.Id)}");
+            if (r.Type is not null) sql.Append($" AND {i}.target_type = {sql.Param(r.Type)}");
+            return;
+        }
+        if (r.Url is not null) { sql.Append($"{i}.url = {sql.Param(r.Url)}"); return; }
+        sql.Append(r.Type is not null ? $"{i}.target_type = {sql.Param(r.Type)}" : "1 = 0");
+    }
+
+    private static string Like(string value) => value.Replace("\\", "\\\\").Replace("%", "\\%").Replace("_", "\\_");
+}

@@ -1,0 +1,40 @@
+using FhirTrial.Storage.Relational;
+
+namespace FhirTrial.Storage.Sqlite;
+
+/// <summary>The shared schema in SQLite's types, with the indexes the search compiler relies on.</summary>
+internal static class SqliteSchema
+{
+    private static readonly Dictionary<string, string> ColumnTypes = new()
+    {
+        ["low"] = "INTEGER", ["high"] = "INTEGER", ["value"] = "REAL", ["canon_value"] = "REAL",
+    };
+
+    public static IEnumerable<string> Statements
+    {
+        get
+        {
+            yield return """
+                CREATE TABLE IF NOT EXISTS resource (
+                  rkey INTEGER PRIMARY KEY AUTOINCREMENT, type TEXT NOT NULL, id TEXT NOT NULL, version INTEGER NOT NULL,
+                  last_updated INTEGER NOT NULL, deleted INTEGER NOT NULL, json TEXT NOT NULL, UNIQUE (type, id))
+                """;
+            yield return """
+                CREATE TABLE IF NOT EXISTS resource_history (
+                  type TEXT NOT NULL, id TEXT NOT NULL, version INTEGER NOT NULL, last_updated INTEGER NOT NULL,
+                  deleted INTEGER NOT NULL, method TEXT NOT NULL, json TEXT NOT NULL, PRIMARY KEY (type, id, version))
+                """;
+            yield return "CREATE INDEX IF NOT EXISTS ix_history_time ON resource_history (last_updated)";
+            yield return "CREATE INDEX IF NOT EXISTS ix_resource_type ON resource (type, deleted, rkey)";
+            foreach (var (table, columns) in Schema.IndexTables)
+            {
+                var cols = string.Join(", ", columns.Select(c => $"{c} {ColumnTypes.GetValueOrDefault(c, "TEXT")}"));
+                yield return $"CREATE TABLE IF NOT EXISTS {table} (rkey INTEGER NOT NULL, param TEXT NOT NULL, grp INTEGER NOT NULL, {cols})";
+                yield return $"CREATE INDEX IF NOT EXISTS ix_{table}_rkey ON {table} (rkey, param)";
+                yield return $"CREATE INDEX IF NOT EXISTS ix_{table}_value ON {table} (param, {columns[0]}{(columns.Length > 1 ? ", " + columns[1] : "")})";
+            }
+            yield return "CREATE INDEX IF NOT EXISTS ix_idx_reference_target ON idx_reference (target_id, target_type, param)";
+            yield return "CREATE INDEX IF NOT EXISTS ix_idx_token_code ON idx_token (param, code)";
+        }
+    }
+}
