@@ -1,0 +1,219 @@
+namespace FhirTrial.Trial.Eligibility;
+
+/// <summary>
+/// The eligibility interpreter: evaluates criteria (data) against a patient's facts on a date.
+/// History (diagnoses, therapies, progressions) is taken as the complete record: what is absent did not happen.
+/// Dated measurements (labs, ECOG, blood pressure, lesion sizes) must lie in the lookback, else the criterion is unknown.
+/// </summary>
+public static class EligibilityEvaluator
+{
+    public static EligibilityResult Evaluate(PatientFacts facts, IReadOnlyList<EligibilityCriterion> criteria, DateOnly date)
+    {
+        ArgumentNullException.ThrowIfNull(facts);
+        ArgumentNullException.ThrowIfNull(criteria);
+
+        var results = criteria.Select(c => Evaluate(facts, c, date)).ToArray();
+        var outcome =
+            results.Any(r => r.Status == CriterionStatus.NotMet) ? EligibilityOutcome.Ineligible
+            : results.Any(r => r.Status == CriterionStatus.Unknown) ? EligibilityOutcome.Undetermined
+            : EligibilityOutcome.Eligible;
+        return new EligibilityResult(outcome, results);
+    }
+
+    public static CriterionResult Evaluate(PatientFacts facts, EligibilityCriterion criterion, DateOnly date)
+    {
+        var finding = criterion.Kind switch
+        {
+            CriterionKind.MinimumAge => Age(facts, criterion, date),
+            CriterionKind.DiagnosisPresent => Diagnosis(facts, RequireSubject(criterion)),
+            CriterionKind.PriorTherapyWithProgression => PriorTherapyWithProgression(facts, RequireSubject(criterion), date),
+            CriterionKind.PriorTherapy => PriorTherapy(facts, RequireSubject(criterion), date),
+            CriterionKind.MeasurableDisease => MeasurableDisease(facts, criterion, date),
+            CriterionKind.LatestMeasurement => LatestMeasurement(facts, criterion, date),
+            _ => throw new ArgumentOutOfRangeException(nameof(criterion), criterion.Kind, "Unknown criterion kind."),
+        };
+        if (criterion.Exclude)
+        {
+            // An exclusion is met when the condition it describes is absent; unknown stays unknown.
+            finding = finding with
+            {
+                Status = finding.Status switch
+                {
+                    CriterionStatus.Met => CriterionStatus.NotMet,
+                    CriterionStatus.NotMet => CriterionStatus.Met,
+                    _ => CriterionStatus.Unknown,
+                },
+                Reason = "exclusion: " + finding.Reason,
+            };
+        }
+        return new CriterionResult(criterion.Id, finding.Status, finding.Evidence.Distinct().ToArray(), finding.Reason);
+    }
+
+    private sealed record Finding(CriterionStatus Status, IReadOnlyList<string> Evidence, string Reason);
+
+    private static Finding Met(string reason, IEnumerable<string> evidence) => new(CriterionStatus.Met, evidence.ToArray(), reason);
+    private static Finding NotMet(string reason, IEnumerable<string> evidence) => new(CriterionStatus.NotMet, evidence.ToArray(), reason);
+    private static Finding Unknown(string reason, IEnumerable<string>? evidence = null) =>
+        new(CriterionStatus.Unknown, evidence?.ToArray() ?? [], reason);
+
+    private static string RequireSubject(EligibilityCriterion criterion) =>
+        criterion.Subject ?? throw new ArgumentException($"Criterion '{criterion.Id}' of kind {criterion.Kind} needs a subject.");
+
+    private static MeasurementLimit RequireLimit(EligibilityCriterion criterion, string key) =>
+        criterion.Limits.FirstOrDefault(l => l.FactKey == key)
+        ?? throw new ArgumentException($"Criterion '{criterion.Id}' of kind {criterion.Kind} needs a '{key}' limit.");
+
+    private static Finding Age(PatientFacts facts, EligibilityCriterion criterion, DateOnly date)
+    {
+        var limit = RequireLimit(criterion, LimitKeys.Age);
+        var evidence = facts.PatientEvidenceId is { } id ? new[] { id } : [];
+        if (facts.BirthDate is not { } birth)
+            return Unknown("no birth date", evidence);
+
+        var age = AgeInYears(birth, date);
+        return limit.Comparator.Holds(age, limit.Value)
+            ? Met($"age {age} {limit.Comparator.ToSymbol()} {limit.Value}", evidence)
+            : NotMet($"age {age}, needs {limit.Comparator.ToSymbol()} {limit.Value}", evidence);
+    }
+
+    /// <summary>Completed years; someone born on 29 February turns a year older on 1 March in common years.</summary>
+    public static int AgeInYears(DateOnly birthDate, DateOnly date)
+    {
+        var age = date.Year - birthDate.Year;
+        if (date.Month < birthDate.Month || (date.Month == birthDate.Month && date.Day < birthDate.Day))
+            age--;
+        return age;
+    }
+
+    private static Finding Diagnosis(PatientFacts facts, string valueSet)
+    {
+        var matching = facts.Diagnoses.Where(d => d.ValueSets.Contains(valueSet)).ToArray();
+        if (matching.Length > 0)
+            return Met($"diagnosis in {valueSet}", matching.Select(d => d.EvidenceId));
+
+        var possible = facts.Diagnoses.Where(d => d.PossibleValueSets.Contains(valueSet)).ToArray();
+        if (possible.Length > 0)
+            return Unknown($"diagnosis may be in {valueSet} but lacks detail (e.g. histology)", possible.Select(d => d.EvidenceId));
+
+        return NotMet(
+            facts.Diagnoses.Count == 0 ? "no cancer diagnosis recorded" : $"no diagnosis in {valueSet}",
+            facts.Diagnoses.Select(d => d.EvidenceId));
+    }
+
+    private static TherapyFact[] TherapiesBefore(PatientFacts facts, string therapyClass, DateOnly date) =>
+        facts.Therapies.Where(t => t.TherapyClass == therapyClass && t.Start < date).OrderBy(t => t.Start).ToArray();
+
+    private static Finding PriorTherapyWithProgression(PatientFacts facts, string therapyClass, DateOnly date)
+    {
+        var therapies = TherapiesBefore(facts, therapyClass, date);
+        if (therapies.Length == 0)
+            return NotMet($"no {therapyClass} before {date:yyyy-MM-dd}", []);
+
+        foreach (var therapy in therapies)
+        {
+            var progression = facts.Progressions
+                .Where(p => p.Date > therapy.Start && p.Date <= date)
+                .OrderBy(p => p.Date)
+                .FirstOrDefault();
+            if (progression is not null)
+                return Met(
+                    $"{therapyClass} from {therapy.Start:yyyy-MM-dd}, progression on {progression.Date:yyyy-MM-dd}",
+                    [therapy.EvidenceId, progression.EvidenceId]);
+        }
+        return NotMet($"no progression after the start of {therapyClass}", therapies.Select(t => t.EvidenceId));
+    }
+
+    private static Finding PriorTherapy(PatientFacts facts, string therapyClass, DateOnly date)
+    {
+        var therapies = TherapiesBefore(facts, therapyClass, date);
+        return therapies.Length > 0
+            ? Met($"prior {therapyClass} from {therapies[0].Start:yyyy-MM-dd}", therapies.Select(t => t.EvidenceId))
+            : NotMet($"no prior {therapyClass}", []);
+    }
+
+    private static bool InLookback(DateOnly factDate, EligibilityCriterion criterion, DateOnly date) =>
+        factDate <= date && (criterion.LookbackDays is not { } days || factDate >= date.AddDays(-days));
+
+    private static string LookbackText(EligibilityCriterion criterion) =>
+        criterion.LookbackDays is { } days ? $" within {days} days" : "";
+
+    private static Finding MeasurableDisease(PatientFacts facts, EligibilityCriterion criterion, DateOnly date)
+    {
+        var lesionLimit = RequireLimit(criterion, LimitKeys.Lesion);
+        var nodeLimit = RequireLimit(criterion, LimitKeys.Node);
+
+        // Only each lesion's latest measurement in the lookback describes it now.
+        var latest = facts.LesionSizes
+            .Where(l => l.IsTarget && InLookback(l.Date, criterion, date))
+            .GroupBy(l => l.LesionId ?? l.EvidenceId)
+            .Select(g => g.OrderBy(l => l.Date).Last())
+            .ToArray();
+        if (latest.Length == 0)
+            return Unknown($"no target lesion measured{LookbackText(criterion)}");
+
+        var measurable = latest
+            .Where(l => l.IsNode
+                ? nodeLimit.Comparator.Holds(l.Mm, nodeLimit.Value)
+                : lesionLimit.Comparator.Holds(l.Mm, lesionLimit.Value))
+            .ToArray();
+        return measurable.Length > 0
+            ? Met($"{measurable.Length} measurable target lesion(s)", measurable.Select(l => l.EvidenceId))
+            : NotMet($"no target lesion {lesionLimit.Comparator.ToSymbol()} {lesionLimit.Value} mm " +
+                     $"(node {nodeLimit.Comparator.ToSymbol()} {nodeLimit.Value} mm)", latest.Select(l => l.EvidenceId));
+    }
+
+    private static Finding LatestMeasurement(PatientFacts facts, EligibilityCriterion criterion, DateOnly date)
+    {
+        if (criterion.Limits.Count == 0)
+            throw new ArgumentException($"Criterion '{criterion.Id}' has no limits.");
+
+        var parts = criterion.Limits.Select(limit => CheckLimit(facts, criterion, limit, date)).ToArray();
+        var evidence = parts.SelectMany(p => p.Evidence);
+        var reason = string.Join("; ", parts.Select(p => p.Reason));
+        if (parts.Any(p => p.Status == CriterionStatus.NotMet))
+            return NotMet(reason, evidence);
+        if (parts.Any(p => p.Status == CriterionStatus.Unknown))
+            return Unknown(reason, evidence);
+        return Met(reason, evidence);
+    }
+
+    private static Finding CheckLimit(PatientFacts facts, EligibilityCriterion criterion, MeasurementLimit limit, DateOnly date)
+    {
+        var candidates = facts.Measurements
+            .Where(m => m.Key == limit.FactKey && InLookback(m.Date, criterion, date))
+            .ToArray();
+        if (candidates.Length == 0)
+            return Unknown($"no {limit.FactKey}{LookbackText(criterion)}");
+
+        // Several results on the latest day: each must pass, so a conflicting record never makes a patient eligible.
+        var latestDay = candidates.Max(m => m.Date);
+        var latest = candidates.Where(m => m.Date == latestDay).ToArray();
+        var evidence = latest.Select(m => m.EvidenceId).ToArray();
+        var statuses = latest.Select(m => Check(m, limit)).ToArray();
+        var values = string.Join(", ", latest.Select(m => Describe(m, limit)));
+        var text = $"{values} on {latestDay:yyyy-MM-dd}, needs {limit}";
+
+        if (statuses.Contains(CriterionStatus.NotMet))
+            return NotMet(text, evidence);
+        if (statuses.Contains(CriterionStatus.Unknown))
+            return Unknown($"{limit.FactKey} has no upper limit of normal", evidence);
+        return Met(text, evidence);
+    }
+
+    private static CriterionStatus Check(MeasurementFact fact, MeasurementLimit limit)
+    {
+        decimal threshold = limit.Value;
+        if (limit.TimesUpperLimitOfNormal)
+        {
+            if (fact.UpperLimitOfNormal is not { } uln)
+                return CriterionStatus.Unknown;
+            threshold = limit.Value * uln;
+        }
+        return limit.Comparator.Holds(fact.Value, threshold) ? CriterionStatus.Met : CriterionStatus.NotMet;
+    }
+
+    private static string Describe(MeasurementFact fact, MeasurementLimit limit) =>
+        limit.TimesUpperLimitOfNormal && fact.UpperLimitOfNormal is { } uln
+            ? $"{limit.FactKey} {fact.Value} {limit.Unit} (ULN {uln})"
+            : $"{limit.FactKey} {fact.Value} {limit.Unit}";
+}

@@ -1,0 +1,62 @@
+namespace FhirTrial.Trial.Safety;
+
+/// <summary>Whether the investigator judged the event caused by study drug.</summary>
+public enum Causality
+{
+    Related,
+    NotRelated,
+    Unknown,
+}
+
+/// <summary>Severity as reported when no CTCAE grade is given.</summary>
+public enum Severity
+{
+    Mild,
+    Moderate,
+    Severe,
+}
+
+/// <summary>One adverse event of one subject.</summary>
+/// <param name="Grade">CTCAE grade 1..5, null when not graded.</param>
+/// <param name="Severity">Used for the grade only when <paramref name="Grade"/> is null.</param>
+public sealed record AdverseEventRecord(
+    string SubjectId,
+    string TermCode,
+    string TermDisplay,
+    int? Grade,
+    Severity? Severity,
+    bool Serious,
+    Causality Causality)
+{
+    /// <summary>The grade used for counting: the CTCAE grade, else mild 1, moderate 2, severe 3.</summary>
+    public int? EffectiveGrade => Grade ?? Severity switch
+    {
+        Safety.Severity.Mild => 1,
+        Safety.Severity.Moderate => 2,
+        Safety.Severity.Severe => 3,
+        _ => null,
+    };
+
+    public bool GradeFromSeverity => Grade is null && Severity is not null;
+}
+
+/// <summary>Reads causality and severity codes as the EHR sends them.</summary>
+public static class AdverseEventCodes
+{
+    /// <summary>related, possibly, probably (and definite/certain) count as related; unlikely as not related.</summary>
+    public static Causality ParseCausality(string? code) => code?.Trim().ToLowerInvariant() switch
+    {
+        "related" or "possibly" or "probably" or "possible" or "probable" or "possibly-related"
+            or "probably-related" or "definite" or "definitely" or "certain" => Causality.Related,
+        "not-related" or "not related" or "unrelated" or "unlikely" => Causality.NotRelated,
+        _ => Causality.Unknown,
+    };
+
+    public static Severity? ParseSeverity(string? code) => code?.Trim().ToLowerInvariant() switch
+    {
+        "mild" => Severity.Mild,
+        "moderate" => Severity.Moderate,
+        "severe" => Severity.Severe,
+        _ => null,
+    };
+}

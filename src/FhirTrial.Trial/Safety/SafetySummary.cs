@@ -1,0 +1,82 @@
+namespace FhirTrial.Trial.Safety;
+
+/// <summary>One row of the adverse-event table: subjects with the term, each counted once at its worst grade.</summary>
+/// <param name="GradeFromSeverity">Some counted grade of this term came from severity, not CTCAE.</param>
+public sealed record TermSummary(
+    string Code,
+    string Display,
+    int Subjects,
+    int Grade3Subjects,
+    int? MaxGrade,
+    bool GradeFromSeverity);
+
+/// <summary>Subject counts of the safety table (CONTRACT.md section 5 <c>$safety</c>).</summary>
+/// <param name="EventsGradedFromSeverity">Events whose grade was mapped from severity, so readers can weigh the table.</param>
+public sealed record SafetySummary(
+    int Subjects,
+    int AnyAe,
+    int AnyTrae,
+    int Grade3Trae,
+    int SeriousAe,
+    int Grade5Ae,
+    IReadOnlyList<TermSummary> Terms,
+    int EventsGradedFromSeverity)
+{
+    public const int SevereGrade = 3;
+    public const int FatalGrade = 5;
+
+    /// <summary>
+    /// Counts subjects, not events. Events of subjects outside <paramref name="subjectIds"/> are ignored.
+    /// Unknown causality counts as treatment-related unless <paramref name="unknownCausalityIsRelated"/> is false
+    /// (the conservative convention of safety tables).
+    /// </summary>
+    public static SafetySummary Compute(
+        IEnumerable<string> subjectIds, IEnumerable<AdverseEventRecord> events, bool unknownCausalityIsRelated = true)
+    {
+        ArgumentNullException.ThrowIfNull(subjectIds);
+        ArgumentNullException.ThrowIfNull(events);
+
+        var subjects = subjectIds.ToHashSet(StringComparer.Ordinal);
+        var onStudy = events.Where(e => subjects.Contains(e.SubjectId)).ToArray();
+
+        bool IsRelated(AdverseEventRecord e) =>
+            e.Causality == Causality.Related || (unknownCausalityIsRelated && e.Causality == Causality.Unknown);
+
+        int SubjectsWith(Func<AdverseEventRecord, bool> predicate) =>
+            onStudy.Where(predicate).Select(e => e.SubjectId).Distinct(StringComparer.Ordinal).Count();
+
+        var terms = onStudy
+            .GroupBy(e => e.TermCode, StringComparer.Ordinal)
+            .Select(SummarizeTerm)
+            .OrderByDescending(t => t.Subjects)
+            .ThenBy(t => t.Code, StringComparer.Ordinal)
+            .ToArray();
+
+        return new SafetySummary(
+            Subjects: subjects.Count,
+            AnyAe: SubjectsWith(_ => true),
+            AnyTrae: SubjectsWith(IsRelated),
+            Grade3Trae: SubjectsWith(e => IsRelated(e) && e.EffectiveGrade >= SevereGrade),
+            SeriousAe: SubjectsWith(e => e.Serious),
+            Grade5Ae: SubjectsWith(e => e.EffectiveGrade == FatalGrade),
+            Terms: terms,
+            EventsGradedFromSeverity: onStudy.Count(e => e.GradeFromSeverity));
+    }
+
+    private static TermSummary SummarizeTerm(IGrouping<string, AdverseEventRecord> term)
+    {
+        // Each subject once, at the worst grade they had for this term.
+        var worstPerSubject = term
+            .GroupBy(e => e.SubjectId, StringComparer.Ordinal)
+            .Select(g => g.OrderByDescending(e => e.EffectiveGrade ?? 0).ThenBy(e => e.GradeFromSeverity).First())
+            .ToArray();
+        var display = term.Select(e => e.TermDisplay).FirstOrDefault(d => !string.IsNullOrWhiteSpace(d)) ?? term.Key;
+        return new TermSummary(
+            Code: term.Key,
+            Display: display,
+            Subjects: worstPerSubject.Length,
+            Grade3Subjects: worstPerSubject.Count(e => e.EffectiveGrade >= SevereGrade),
+            MaxGrade: worstPerSubject.Max(e => e.EffectiveGrade),
+            GradeFromSeverity: worstPerSubject.Any(e => e.GradeFromSeverity));
+    }
+}
