@@ -1,0 +1,62 @@
+using FhirTrial.Trial.Settings;
+
+namespace FhirTrial.Trial.Endpoints;
+
+/// <summary>Turns a subject's outcome into the time-to-event samples of PFS, OS, DOR and TTR (CONTRACT section 4).</summary>
+public static class TimeToEvent
+{
+    /// <summary>First dose to the first PD or death; censored at the last evaluable assessment. Null when not treated.</summary>
+    public static SurvivalSample? ProgressionFreeSurvival(SubjectOutcome subject, StudySettings settings) =>
+        subject.FirstDose is { } firstDose ? ProgressionOrDeath(subject, firstDose, firstDose, settings) : null;
+
+    /// <summary>First dose to death; censored at the last date known alive (at first dose when unknown).</summary>
+    public static SurvivalSample? OverallSurvival(SubjectOutcome subject)
+    {
+        if (subject.FirstDose is not { } firstDose)
+            return null;
+        if (subject.DeathDate is { } death)
+            return Sample(subject, firstDose, death, true);
+        var lastAlive = subject.LastKnownAliveDate is { } alive && alive > firstDose ? alive : firstDose;
+        return Sample(subject, firstDose, lastAlive, false);
+    }
+
+    /// <summary>A confirmed responder's first CR/PR to progression or death, censored as PFS. Null for others.</summary>
+    public static SurvivalSample? DurationOfResponse(SubjectOutcome subject, StudySettings settings) =>
+        subject is { IsConfirmedResponder: true, FirstDose: { } firstDose, FirstResponseDate: { } response }
+            ? ProgressionOrDeath(subject, response, firstDose, settings)
+            : null;
+
+    /// <summary>First dose to a confirmed responder's first CR/PR, always an event. Null for others.</summary>
+    public static SurvivalSample? TimeToResponse(SubjectOutcome subject) =>
+        subject is { IsConfirmedResponder: true, FirstDose: { } firstDose, FirstResponseDate: { } response }
+            ? Sample(subject, firstDose, response, true)
+            : null;
+
+    private static SurvivalSample ProgressionOrDeath(SubjectOutcome subject, DateOnly origin, DateOnly firstDose, StudySettings settings)
+    {
+        DateOnly? eventDate = (subject.ProgressionDate, subject.DeathDate) switch
+        {
+            ({ } pd, { } death) => pd < death ? pd : death,
+            ({ } pd, null) => pd,
+            (null, { } death) => death,
+            _ => null,
+        };
+
+        // The PD assessment is the event itself, not the last assessment before it.
+        var lastAssessment = subject.EvaluableAssessmentDates
+            .Where(d => d > firstDose && (eventDate is not { } e || d <= e) && d != subject.ProgressionDate)
+            .DefaultIfEmpty(firstDose)
+            .Max();
+
+        if (eventDate is not { } date)
+            return Sample(subject, origin, lastAssessment, false);
+
+        // An event after two missed assessments may have happened long before it was seen.
+        return date.DayNumber - lastAssessment.DayNumber > settings.PfsMaxGapDays
+            ? Sample(subject, origin, lastAssessment, false)
+            : Sample(subject, origin, date, true);
+    }
+
+    private static SurvivalSample Sample(SubjectOutcome subject, DateOnly origin, DateOnly end, bool isEvent) =>
+        new(subject.SubjectId, Math.Max(0, end.DayNumber - origin.DayNumber), isEvent);
+}

@@ -1,0 +1,12 @@
+namespace FhirTrial.Trial.Recist;
+
+/// <summary>The role a lesion was given: measured target, followed non-target, or new since baseline.</summary>
+public enum LesionRole
+{
+    Target,
+    NonTarget,
+    New,
+}
+
+/// <summary>A lesion followed under RECIST 1.1; lymph nodes are measured by short axis.</summary>
+public sealed record Lesion(string Id, LesionRole Role, bool IsLymphNode);

@@ -1,0 +1,62 @@
+using FhirTrial.Trial.Recist;
+using FhirTrial.Trial.Settings;
+
+namespace FhirTrial.Trial.Tests.Recist;
+
+/// <summary>Builds a subject's RECIST data in study days (day 0 = first dose) so tests read like a case report.</summary>
+internal sealed class RecistScenario
+{
+    public static readonly DateOnly FirstDose = new(2024, 3, 1);
+
+    private readonly List<Lesion> lesions = [];
+    private readonly List<TargetMeasurement> measurements = [];
+    private readonly List<NonTargetAssessment> nonTargets = [];
+    private readonly List<NewLesionFinding> newLesions = [];
+
+    public static DateOnly Day(int day) => FirstDose.AddDays(day);
+
+    public static int StudyDay(DateOnly date) => date.DayNumber - FirstDose.DayNumber;
+
+    public RecistScenario Target(string id, bool node = false)
+    {
+        lesions.Add(new Lesion(id, LesionRole.Target, node));
+        return this;
+    }
+
+    public RecistScenario NonTarget(string id)
+    {
+        lesions.Add(new Lesion(id, LesionRole.NonTarget, false));
+        return this;
+    }
+
+    /// <summary>Sizes of the target lesions in the order they were declared; null = not assessed.</summary>
+    public RecistScenario Scan(int day, params decimal?[] millimetres) => ScanIn(null, day, millimetres);
+
+    public RecistScenario ScanIn(string? encounter, int day, params decimal?[] millimetres)
+    {
+        var targets = lesions.Where(l => l.Role == LesionRole.Target).ToList();
+        for (var i = 0; i < millimetres.Length; i++)
+            measurements.Add(new TargetMeasurement(targets[i].Id, Day(day), millimetres[i], $"size-{targets[i].Id}-d{day}", encounter));
+        return this;
+    }
+
+    public RecistScenario Status(int day, string lesionId, NonTargetStatus? status, string? encounter = null)
+    {
+        nonTargets.Add(new NonTargetAssessment(lesionId, Day(day), status, $"status-{lesionId}-d{day}", encounter));
+        return this;
+    }
+
+    public RecistScenario NewLesion(int day, string lesionId, NewLesionCertainty certainty)
+    {
+        if (lesions.All(l => l.Id != lesionId))
+            lesions.Add(new Lesion(lesionId, LesionRole.New, false));
+        newLesions.Add(new NewLesionFinding(lesionId, Day(day), certainty, $"new-{lesionId}-d{day}"));
+        return this;
+    }
+
+    public RecistInput Input(DateOnly? death = null, DateOnly? evaluationDate = null) =>
+        new(lesions.ToList(), measurements.ToList(), nonTargets.ToList(), newLesions.ToList(), FirstDose, death, evaluationDate);
+
+    public RecistResult Evaluate(StudySettings? settings = null, DateOnly? evaluationDate = null) =>
+        RecistEvaluator.Evaluate(Input(evaluationDate: evaluationDate), settings ?? StudySettings.Default);
+}
