@@ -4,7 +4,7 @@ using FhirTrial.Server.Http;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.WebHost.UseUrls(builder.Configuration["urls"] ?? "http://127.0.0.1:8080");
-builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = builder.Configuration.GetValue<long?>("Limits:MaxRequestBytes") ?? 64 * 1024 * 1024);
+builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = RequestLimits.From(builder.Configuration).MaxRequestBytes);
 
 builder.Services.AddFhirEngine();
 builder.Services.AddFhirStore(builder.Configuration);

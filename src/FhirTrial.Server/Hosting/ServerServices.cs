@@ -24,6 +24,7 @@ public static class ServerServices
     {
         services.AddSingleton(ResourceFolder.Profiles(configuration["Fhir:ProfilesPath"]));
         services.AddSingleton<ICustomSearchParameterSource>(sp => sp.GetRequiredService<ResourceFolder>());
+        services.AddSingleton(RequestLimits.From(configuration));
         services.AddSingleton<CapabilityStatementProvider>();
         services.AddSingleton<OperationDispatcher>();
         services.AddSingleton<StartupSeeder>();

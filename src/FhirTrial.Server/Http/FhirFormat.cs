@@ -31,10 +31,19 @@ public static class FhirFormat
 
     public static async Task<string> ReadBodyAsync(HttpRequest request, CancellationToken ct)
     {
+        var maxBytes = request.HttpContext.RequestServices.GetRequiredService<RequestLimits>().MaxRequestBytes;
+        if (request.ContentLength > maxBytes) throw FhirException.TooLarge($"The request body is larger than {maxBytes} bytes.");
         try
         {
-            using var reader = new StreamReader(request.Body);
-            return await reader.ReadToEndAsync(ct);
+            using var buffer = new MemoryStream();
+            var chunk = new byte[81920];
+            int read;
+            while ((read = await request.Body.ReadAsync(chunk, ct)) > 0)
+            {
+                if (buffer.Length + read > maxBytes) throw FhirException.TooLarge($"The request body is larger than {maxBytes} bytes.");
+                buffer.Write(chunk, 0, read);
+            }
+            return System.Text.Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
         }
         catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
