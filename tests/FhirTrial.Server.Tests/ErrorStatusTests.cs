@@ -3,7 +3,8 @@ using System.Net;
 namespace FhirTrial.Server.Tests;
 
 /// <summary>Every fault answers an OperationOutcome with the status the contract names; never a 500 for bad input.</summary>
-public sealed class ErrorStatusTests(FhirServerFactory factory) : IClassFixture<FhirServerFactory>
+[Collection(ServerCollection.Name)]
+public sealed class ErrorStatusTests(FhirServerFactory factory)
 {
     private readonly HttpClient _client = factory.CreateClient();
 

@@ -52,3 +52,10 @@ public static class Http
 
     public static MediaTypeHeaderValue FhirJsonType => new(FhirJson);
 }
+
+/// <summary>One server for all HTTP test classes: starting one warms the validator, which is worth doing once.</summary>
+[CollectionDefinition(Name)]
+public sealed class ServerCollection : ICollectionFixture<FhirServerFactory>
+{
+    public const string Name = "server";
+}

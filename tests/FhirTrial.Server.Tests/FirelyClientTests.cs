@@ -4,7 +4,8 @@ using Hl7.Fhir.Rest;
 namespace FhirTrial.Server.Tests;
 
 /// <summary>A standard FHIR client (Firely's FhirClient) can do the everyday interactions against the server.</summary>
-public sealed class FirelyClientTests(FhirServerFactory factory) : IClassFixture<FhirServerFactory>
+[Collection(ServerCollection.Name)]
+public sealed class FirelyClientTests(FhirServerFactory factory)
 {
     private FhirClient Client()
     {

@@ -4,7 +4,8 @@ using System.Text.Json.Nodes;
 namespace FhirTrial.Server.Tests;
 
 /// <summary>Every REST interaction of the contract, through the real pipeline.</summary>
-public sealed class RestInteractionTests(FhirServerFactory factory) : IClassFixture<FhirServerFactory>
+[Collection(ServerCollection.Name)]
+public sealed class RestInteractionTests(FhirServerFactory factory)
 {
     private readonly HttpClient _client = factory.CreateClient();
 

@@ -6,13 +6,13 @@ using Hl7.Fhir.Model;
 namespace FhirTrial.Fhir.Conformance;
 
 /// <summary>Serves the CapabilityStatement, built once per base URL from the registry, the operations and the loaded profiles.</summary>
-public sealed class CapabilityStatementProvider(SearchParameterRegistry registry, IEnumerable<IFhirOperation> operations, Package.ResourceFolder package)
+public sealed class CapabilityStatementProvider(SearchParameterRegistry registry, IEnumerable<IFhirOperation> operations, Validation.ProfileValidationService package)
 {
     private readonly ConcurrentDictionary<string, CapabilityStatement> _cache = new();
 
     public CapabilityStatement Get(string baseUrl) => _cache.GetOrAdd(baseUrl, url =>
     {
-        var profiles = package.Resources.OfType<StructureDefinition>()
+        var profiles = package.Package.Resources.OfType<StructureDefinition>()
             .Where(sd => sd.Type is not "Extension" && sd.Derivation == StructureDefinition.TypeDerivationRule.Constraint)
             .Where(sd => sd.Url is not null && sd.Type is not null)
             .ToDictionary(sd => sd.Url!, sd => sd.Type!);

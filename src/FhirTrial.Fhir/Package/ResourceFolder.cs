@@ -1,11 +1,10 @@
-using FhirTrial.Fhir.Engine;
 using FhirTrial.Fhir.Serialization;
 using Hl7.Fhir.Model;
 
 namespace FhirTrial.Fhir.Package;
 
 /// <summary>The FHIR resources held as <c>*.json</c> files in one folder (the trial package, the study fixture).</summary>
-public sealed class ResourceFolder : ICustomSearchParameterSource
+public sealed class ResourceFolder
 {
     public ResourceFolder(string? path)
     {
@@ -13,6 +12,7 @@ public sealed class ResourceFolder : ICustomSearchParameterSource
         Resources = path is null || !Directory.Exists(path)
             ? []
             : Directory.GetFiles(path, "*.json")
+                // package.json and .index.json describe an NPM package; they are not resources
                 .Where(f => !System.IO.Path.GetFileName(f).StartsWith('.') && System.IO.Path.GetFileName(f) != "package.json")
                 .Order(StringComparer.Ordinal)
                 .Select(f => FhirSerializer.ParseJson(File.ReadAllBytes(f)))
@@ -21,8 +21,4 @@ public sealed class ResourceFolder : ICustomSearchParameterSource
 
     public string? Path { get; }
     public IReadOnlyList<Resource> Resources { get; }
-
-    public IEnumerable<SearchParameter> SearchParameters => Resources.OfType<SearchParameter>();
-
-    public static ResourceFolder Profiles(string? configured) => new(configured ?? ProjectFolders.Find("profiles"));
 }

@@ -1,6 +1,6 @@
 using FhirTrial.Fhir.Conformance;
 using FhirTrial.Fhir.Engine;
-using FhirTrial.Fhir.Package;
+using FhirTrial.Fhir.Validation;
 using FhirTrial.Server.Http;
 using FhirTrial.Storage.Sqlite;
 
@@ -22,13 +22,15 @@ public static class ServerServices
 
     public static IServiceCollection AddFhirWeb(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddSingleton(ResourceFolder.Profiles(configuration["Fhir:ProfilesPath"]));
-        services.AddSingleton<ICustomSearchParameterSource>(sp => sp.GetRequiredService<ResourceFolder>());
+        services.AddSingleton(sp => new ProfileValidationService(configuration["Fhir:ProfilesPath"],
+            sp.GetRequiredService<ILogger<ProfileValidationService>>()));
+        services.AddSingleton<ICustomSearchParameterSource>(sp => sp.GetRequiredService<ProfileValidationService>());
+        services.AddSingleton<IWriteValidator, ProfileWriteValidator>();
+        services.AddSingleton<IFhirOperation, ValidateOperation>();
         services.AddSingleton(RequestLimits.From(configuration));
         services.AddSingleton<CapabilityStatementProvider>();
         services.AddSingleton<OperationDispatcher>();
         services.AddSingleton<StartupSeeder>();
-        services.AddSingleton<IWriteValidator, NoWriteValidation>();
         return services;
     }
 }

@@ -2,20 +2,23 @@ using FhirTrial.Fhir.Engine;
 using FhirTrial.Fhir.Package;
 using FhirTrial.Fhir.Serialization;
 using FhirTrial.Fhir.Storage;
+using FhirTrial.Fhir.Validation;
 using Hl7.Fhir.Model;
 
 namespace FhirTrial.Server.Hosting;
 
 /// <summary>Prepares the store on start: schema, the trial package's conformance resources, and the study fixture when absent.</summary>
-public sealed class StartupSeeder(IFhirStore store, ResourceService resources, ResourceFolder package, IConfiguration configuration, ILogger<StartupSeeder> logger)
+public sealed class StartupSeeder(IFhirStore store, ResourceService resources, ProfileValidationService validation, IConfiguration configuration, ILogger<StartupSeeder> logger)
 {
     public async Task RunAsync(CancellationToken ct)
     {
         await store.MigrateAsync(ct);
+        // Warm first: the validator generates the snapshots that the stored StructureDefinitions then carry.
+        await validation.WarmAsync();
         var refreshed = 0;
-        foreach (var resource in package.Resources.Where(r => r.Id is not null))
+        foreach (var resource in validation.PackageResources.Where(r => r.Id is not null))
             if (await PutWhenChangedAsync(resource, ct)) refreshed++;
-        logger.LogInformation("Trial package: {Count} conformance resources loaded, {Refreshed} new or changed", package.Resources.Count, refreshed);
+        logger.LogInformation("Trial package: {Count} conformance resources loaded, {Refreshed} new or changed", validation.PackageResources.Count, refreshed);
 
         var fixture = new ResourceFolder(configuration["Fhir:FixturePath"] ?? ProjectFolders.Find(Path.Combine("fhir-examples", "study")));
         var created = 0;

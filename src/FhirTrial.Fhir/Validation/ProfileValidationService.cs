@@ -1,0 +1,102 @@
+using Firely.Fhir.Validation;
+using Hl7.Fhir.Model;
+using Hl7.Fhir.Specification.Source;
+using Hl7.Fhir.Specification.Terminology;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace FhirTrial.Fhir.Validation;
+
+/// <summary>
+/// Validates resources against the base spec and the trial's package with the Firely validator, fully offline.
+/// Built once and shared: resolving and compiling profiles is expensive, validating with them is cheap.
+/// </summary>
+public sealed class ProfileValidationService : IDisposable, Engine.ICustomSearchParameterSource
+{
+    private readonly Validator _validator;
+    private readonly CachedResolver _resolver;
+    private readonly SemaphoreSlim _gate = new(Environment.ProcessorCount, Environment.ProcessorCount);
+    private readonly ILogger _logger;
+    private readonly Lazy<Task> _warm;
+
+    /// <summary>Builds the resolver chain over the package folder (located from the app folder when null) and the core spec.</summary>
+    public ProfileValidationService(string? profilesFolder = null, ILogger<ProfileValidationService>? logger = null)
+    {
+        _logger = (ILogger?)logger ?? NullLogger.Instance;
+        Package = TrialPackage.Load(profilesFolder);
+        // Only Type-id.json files: package.json and .index.json are not FHIR resources.
+        var packageSource = new DirectorySource(Package.Folder,
+            new DirectorySourceSettings { IncludeSubDirectories = false, Mask = "*-*.json" });
+        _resolver = new CachedResolver(new SerializedResolver(
+            new SnapshotSource(new MultiResolver(packageSource, ZipSource.CreateValidationSource()))));
+        var terminology = new LocalTerminologyService(_resolver);
+        _validator = new Validator(_resolver, terminology, null, new ValidationSettings());
+        _warm = new Lazy<Task>(WarmCoreAsync);
+    }
+
+    /// <summary>The package this service validates against.</summary>
+    public TrialPackage Package { get; }
+
+    /// <summary>The package's conformance resources, StructureDefinitions with generated snapshots once warmed.</summary>
+    public IReadOnlyList<Resource> PackageResources { get; private set; } = [];
+
+    /// <summary>The package's SearchParameters, to be indexed like the core ones.</summary>
+    public IEnumerable<SearchParameter> SearchParameters => Package.Resources.OfType<SearchParameter>().ToArray();
+
+    /// <summary>Generates the package's snapshots and compiles its profiles once; later calls return the same task.</summary>
+    public Task WarmAsync() => _warm.Value;
+
+    /// <summary>True when the resource claims one of the trial's profiles in meta.profile.</summary>
+    public static bool ClaimsTrialProfile(Resource resource) =>
+        resource.Meta?.Profile?.Any(p => p?.StartsWith(TrialPackage.Canon + "/", StringComparison.Ordinal) == true) == true;
+
+    /// <summary>
+    /// Validates against the base type, the resource's meta.profile and <paramref name="profileUrl"/> when given;
+    /// issues carry FHIRPath in <c>expression</c>.
+    /// </summary>
+    public async Task<OperationOutcome> ValidateAsync(Resource resource, string? profileUrl, CancellationToken ct)
+    {
+        await WarmAsync().WaitAsync(ct);
+        // Unbounded parallel validation has stalled for minutes: cap it at the core count.
+        await _gate.WaitAsync(ct);
+        try
+        {
+            return await Task.Run(() => ValidationOutcome.Normalize(_validator.Validate(resource, profileUrl)), ct);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    public void Dispose() => _gate.Dispose();
+
+    private async Task WarmCoreAsync()
+    {
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        var resources = new List<Resource>(Package.Resources.Count);
+        foreach (var resource in Package.Resources)
+        {
+            if (resource is StructureDefinition sd)
+            {
+                // Resolving through the SnapshotSource generates (and caches) the snapshot the validator will use.
+                var resolved = await _resolver.ResolveByCanonicalUriAsync(sd.Url) as StructureDefinition
+                    ?? throw new InvalidOperationException($"Profile {sd.Url} does not resolve");
+                resources.Add((StructureDefinition)resolved.DeepCopy());
+            }
+            else
+            {
+                resources.Add(resource);
+            }
+        }
+        PackageResources = resources;
+        // Compile the base Observation and one trial profile so the first real request does not pay for it.
+        await Task.Run(() => _validator.Validate(new Observation
+        {
+            Status = ObservationStatus.Final,
+            Code = new CodeableConcept("http://loinc.org", "21889-1"),
+        }, $"{TrialPackage.Canon}/StructureDefinition/recist-target-measurement"));
+        _logger.LogInformation("Validator warmed with {Count} package resources in {Elapsed} ms",
+            resources.Count, started.ElapsedMilliseconds);
+    }
+}
