@@ -175,7 +175,7 @@ public sealed class ResourceService(IFhirStore store, IndexExtractor extractor, 
 
     public static void RequireType(string type)
     {
-        if (!ModelInfo.IsKnownResource(type) || !ModelInfo.IsInstanceTypeFor("Resource", type) && type is "Resource" or "DomainResource")
+        if (!ModelInfo.IsKnownResource(type) || type is "Resource" or "DomainResource")
             throw FhirException.NotFound($"'{type}' is not a FHIR R4 resource type.");
     }
 
