@@ -93,6 +93,7 @@ public sealed class SearchParameterRegistry
     {
         if (string.IsNullOrWhiteSpace(expression)) return null;
         var parts = SplitUnion(expression)
+            .Select(p => RootOf(p) is { Length: > 0 } r && char.IsLower(r[0]) ? $"{type}.{p}" : p) // a few spec expressions are relative
             .Where(p => RootOf(p) is var root && (root == type || root is "Resource" or "DomainResource"))
             .Select(p => RootOf(p) is "Resource" or "DomainResource" ? ReplaceRoot(p, type) : p)
             .ToList();
