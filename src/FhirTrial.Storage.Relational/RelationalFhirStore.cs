@@ -125,6 +125,12 @@ public abstract class RelationalFhirStore : IFhirStore
             if (query.Id is not null) sql.Append($" AND h.id = {sql.Param(query.Id)}");
             if (query.Since is { } since) sql.Append($" AND h.last_updated >= {sql.Param(since.UtcTicks)}");
             if (query.At is { } at) sql.Append($" AND h.last_updated <= {sql.Param(at.UtcTicks)}");
+            if (query.Filter is { } filter)
+            {
+                sql.Append(" AND EXISTS (SELECT 1 FROM resource r WHERE r.type = h.type AND r.id = h.id AND ");
+                SearchCompiler.Condition(sql, filter, "r");
+                sql.Append(")");
+            }
         }
         var select = new SqlBuilder().Append("SELECT 0, h.type, h.id, h.version, h.last_updated, h.deleted, h.json, h.method FROM resource_history h");
         Where(select);

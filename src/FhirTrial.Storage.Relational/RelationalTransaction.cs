@@ -141,6 +141,6 @@ public sealed class RelationalTransaction(RelationalFhirStore store, DbConnectio
         command.Parameters.Add(p);
     }
 
-    private static FhirException Conflict(ResourceWrite write, int? stored)
-        => FhirException.Conflict($"{write.Type}/{write.Id} changed concurrently: expected version {write.Version - 1}, found {stored?.ToString() ?? "none"}.");
+    private static VersionConflictException Conflict(ResourceWrite write, int? stored)
+        => new(write.Type, write.Id, write.Version - 1, stored);
 }

@@ -64,8 +64,8 @@ public static class SearchCompiler
             case ChainCriterion c:
             {
                 var t = alias + "c";
-                sql.Append($"EXISTS (SELECT 1 FROM idx_reference i JOIN resource {t} ON {t}.type = i.target_type AND {t}.id = i.target_id");
-                sql.Append($" WHERE i.rkey = {alias}.rkey AND i.param = {sql.Param(c.Param)} AND {t}.deleted = 0 AND {t}.type IN (");
+                sql.Append($"{alias}.rkey IN (SELECT i.rkey FROM idx_reference i JOIN resource {t} ON {t}.type = i.target_type AND {t}.id = i.target_id");
+                sql.Append($" WHERE i.param = {sql.Param(c.Param)} AND {t}.deleted = 0 AND {t}.type IN (");
                 sql.Append(string.Join(", ", c.TargetTypes.Select(sql.Param)));
                 sql.Append(") AND ");
                 Criterion(sql, c.Inner, t);
@@ -83,11 +83,60 @@ public static class SearchCompiler
                 break;
             }
             case CompartmentCriterion c:
-                sql.Append($"EXISTS (SELECT 1 FROM idx_reference i WHERE i.rkey = {alias}.rkey AND i.target_id = {sql.Param(c.TargetId)} AND i.target_type = {sql.Param(c.TargetType)})");
+                sql.Append($"{alias}.rkey IN (SELECT i.rkey FROM idx_reference i WHERE i.target_id = {sql.Param(c.TargetId)} AND i.target_type = {sql.Param(c.TargetType)})");
+                break;
+            case SiteCriterion s:
+                Site(sql, s.OrganizationId, alias);
+                break;
+            case TypeCriterion t:
+                if (t.Types.Count == 0) sql.Append(t.Exclude ? "1 = 1" : "1 = 0");
+                else sql.Append($"{alias}.type {(t.Exclude ? "NOT IN" : "IN")} ({string.Join(", ", t.Types.Select(sql.Param))})");
+                break;
+            case IdCriterion ids:
+                sql.Append(ids.Ids.Count == 0 ? "1 = 0" : $"{alias}.id IN ({string.Join(", ", ids.Ids.Select(sql.Param))})");
+                break;
+            case AllCriterion all:
+                sql.Append("(");
+                if (all.Criteria.Count == 0) sql.Append("1 = 1");
+                for (int k = 0; k < all.Criteria.Count; k++)
+                {
+                    if (k > 0) sql.Append(" AND ");
+                    Criterion(sql, all.Criteria[k], alias);
+                }
+                sql.Append(")");
                 break;
             default:
                 throw new ArgumentOutOfRangeException(nameof(criterion));
         }
+    }
+
+    /// <summary>One criterion on the resource row of <paramref name="alias"/> (for filters the store applies beside a query).</summary>
+    public static void Condition(SqlBuilder sql, SearchCriterion criterion, string alias) => Criterion(sql, criterion, alias);
+
+    /// <summary>
+    /// A site's share of the store. A Patient belongs to the site its managingOrganization names. Any other resource is
+    /// visible when every Patient it references (through any indexed reference) is one of the site's live Patients, and,
+    /// for Patient-compartment types (but Group), when it references at least one: shared study data (Organization,
+    /// Medication, ResearchStudy, the enrollment Group, conformance resources...) references no Patient and stays visible
+    /// to every site.
+    /// </summary>
+    private static void Site(SqlBuilder sql, string organizationId, string alias)
+    {
+        var patient = sql.Param("Patient");
+        var organization = sql.Param("Organization");
+        var param = sql.Param("organization");
+        var site = sql.Param(organizationId);
+        string OwnedBy(string p) =>
+            $"EXISTS (SELECT 1 FROM idx_reference {p}o WHERE {p}o.rkey = {p}.rkey AND {p}o.param = {param} AND {p}o.target_type = {organization} AND {p}o.target_id = {site})";
+        var sp = alias + "_sp";
+        var spr = alias + "_spr";
+        var sq = alias + "_sq";
+        sql.Append($"(({alias}.type = {patient} AND {OwnedBy(alias)})");
+        sql.Append($" OR ({alias}.type <> {patient}");
+        sql.Append($" AND NOT EXISTS (SELECT 1 FROM idx_reference {sp} WHERE {sp}.rkey = {alias}.rkey AND {sp}.target_type = {patient}");
+        sql.Append($" AND NOT EXISTS (SELECT 1 FROM resource {spr} WHERE {spr}.type = {patient} AND {spr}.id = {sp}.target_id AND {spr}.deleted = 0 AND {OwnedBy(spr)}))");
+        sql.Append($" AND ({alias}.type NOT IN ({string.Join(", ", Fhir.Security.PatientCompartment.RequiringPatient.Select(sql.Param))})");
+        sql.Append($" OR EXISTS (SELECT 1 FROM idx_reference {sq} WHERE {sq}.rkey = {alias}.rkey AND {sq}.target_type = {patient}))))");
     }
 
     private static string ParamMatch(SqlBuilder sql, SearchParamType type, string param)
@@ -106,6 +155,8 @@ public static class SearchCompiler
         _ => throw FhirException.NotSupported($"Parameter '{param}' of type {type} is not searchable."),
     };
 
+    /// <summary>Value matches as <c>rkey IN (index lookup)</c>, so the planner can start from the index rather than
+    /// scanning every resource of the type and probing per row.</summary>
     private static void Values(SqlBuilder sql, ValueCriterion v, string alias)
     {
         sql.Append("(");
@@ -117,7 +168,7 @@ public static class SearchCompiler
                 Composite(sql, composite, alias);
                 continue;
             }
-            sql.Append($"EXISTS (SELECT 1 FROM {TableOf(v.Type, v.Param)} i WHERE i.rkey = {alias}.rkey AND i.param = {sql.Param(v.Param)} AND ");
+            sql.Append($"{alias}.rkey IN (SELECT i.rkey FROM {TableOf(v.Type, v.Param)} i WHERE i.param = {sql.Param(v.Param)} AND ");
             Match(sql, "i", v.Modifier, v.AnyOf[k]);
             sql.Append(")");
         }
@@ -126,7 +177,7 @@ public static class SearchCompiler
 
     private static void Composite(SqlBuilder sql, CompositeValue value, string alias)
     {
-        sql.Append("EXISTS (SELECT 1 FROM ");
+        sql.Append($"{alias}.rkey IN (SELECT c0.rkey FROM ");
         for (int i = 0; i < value.Parts.Count; i++)
         {
             var part = value.Parts[i];
@@ -134,7 +185,7 @@ public static class SearchCompiler
             sql.Append($"{TableOf(part.Type, part.IndexParam)} c{i}");
             if (i > 0) sql.Append($" ON c{i}.rkey = c0.rkey AND c{i}.grp = c0.grp");
         }
-        sql.Append($" WHERE c0.rkey = {alias}.rkey");
+        sql.Append(" WHERE 1 = 1");
         for (int i = 0; i < value.Parts.Count; i++)
         {
             sql.Append($" AND c{i}.param = {sql.Param(value.Parts[i].IndexParam)} AND ");
@@ -169,7 +220,7 @@ public static class SearchCompiler
                 break;
             case UriValue u:
                 if (modifier == SearchModifier.Below) sql.Append($"{i}.uri LIKE {sql.Param(Like(u.Uri) + "%")} ESCAPE '\\'");
-                else if (modifier == SearchModifier.Above) sql.Append($"{sql.Param(u.Uri)} LIKE ({i}.uri || '%')");
+                else if (modifier == SearchModifier.Above) sql.Append($"substr({sql.Param(u.Uri)}, 1, length({i}.uri)) = {i}.uri"); // stored '_' and '%' are not wildcards
                 else if (modifier == SearchModifier.Contains) sql.Append($"{i}.uri LIKE {sql.Param("%" + Like(u.Uri) + "%")} ESCAPE '\\'");
                 else sql.Append($"{i}.uri = {sql.Param(u.Uri)}");
                 break;
@@ -225,8 +276,11 @@ public static class SearchCompiler
         {
             SearchPrefix.Eq => $"({column} >= {sql.Param(low)} AND {column} < {sql.Param(high)})",
             SearchPrefix.Ne => $"NOT ({column} >= {sql.Param(low)} AND {column} < {sql.Param(high)})",
-            SearchPrefix.Gt or SearchPrefix.Sa => $"{column} > {sql.Param(value)}",
-            SearchPrefix.Lt or SearchPrefix.Eb => $"{column} < {sql.Param(value)}",
+            SearchPrefix.Gt => $"{column} > {sql.Param(value)}",
+            SearchPrefix.Lt => $"{column} < {sql.Param(value)}",
+            // sa/eb: entirely above/below the range the written precision implies, not merely past the value.
+            SearchPrefix.Sa => $"{column} >= {sql.Param(high)}",
+            SearchPrefix.Eb => $"{column} < {sql.Param(low)}",
             SearchPrefix.Ge => $"{column} >= {sql.Param(value)}",
             SearchPrefix.Le => $"{column} <= {sql.Param(value)}",
             SearchPrefix.Ap => $"({column} >= {sql.Param(value - Math.Abs(value) * 0.1m)} AND {column} <= {sql.Param(value + Math.Abs(value) * 0.1m)})",

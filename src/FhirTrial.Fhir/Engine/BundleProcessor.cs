@@ -25,11 +25,15 @@ public sealed class BundleProcessor(ResourceService resources, SearchService sea
 
     private async Task<RawBundle> TransactionAsync(Bundle bundle, RequestContext context, CancellationToken ct)
     {
-        var entries = bundle.Entry.Select((e, i) => PlannedEntry.From(e, i)).ToList();
-        CheckDuplicates(entries);
-        var results = new RawEntry?[entries.Count];
+        var planned = bundle.Entry.Select((e, i) => PlannedEntry.From(e, i)).ToList();
+        CheckDuplicates(planned);
+        var entries = planned;
+        var results = new RawEntry?[planned.Count];
         await resources.Store.WriteAsync(async tx =>
         {
+            // A store may run this work again after a serialization failure: every attempt starts from the entries as sent.
+            entries = planned.Select(e => e.ForAttempt()).ToList();
+            Array.Clear(results);
             var map = await AssignIdsAsync(tx, entries, ct);
             foreach (var entry in entries.Where(e => e.Resource is not null))
                 await Guard(entry, () => RewriteAsync(tx, entry, map, ct));
@@ -74,8 +78,10 @@ public sealed class BundleProcessor(ResourceService resources, SearchService sea
                     continue;
                 }
                 if (entry.Resource is not null) await validator.ValidateAsync(entry.Resource, ct);
+                var sent = entry;
                 var result = await resources.Store.WriteAsync(async tx =>
                 {
+                    entry = sent.ForAttempt();
                     var map = await AssignIdsAsync(tx, [entry], ct);
                     if (entry.Resource is not null) await RewriteAsync(tx, entry, map, ct);
                     return entry.Method switch

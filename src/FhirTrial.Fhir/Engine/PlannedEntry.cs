@@ -20,6 +20,14 @@ internal sealed class PlannedEntry
     public string? AssignedId { get; set; }
     public StoredResource? Existing { get; set; }
 
+    /// <summary>A fresh copy for one attempt of a store transaction: the resource is copied so reference rewriting and
+    /// id stamping of a rolled-back attempt never leak into the next one.</summary>
+    public PlannedEntry ForAttempt() => new()
+    {
+        Index = Index, Method = Method, Type = Type, Id = Id, Criteria = Criteria, FullUrl = FullUrl,
+        Resource = (Resource?)Resource?.DeepCopy(), PatchJson = PatchJson, IfNoneExist = IfNoneExist, IfMatch = IfMatch,
+    };
+
     public static PlannedEntry From(Bundle.EntryComponent entry, int index)
     {
         var request = entry.Request ?? throw FhirException.BadRequest($"Bundle.entry[{index}] has no request.", $"Bundle.entry[{index}].request");

@@ -76,7 +76,8 @@ public sealed class SearchService(IFhirStore store, SearchParser parser)
         resource.Meta ??= new Meta();
         if (!resource.Meta.Tag.Any(t => t.Code == "SUBSETTED"))
             resource.Meta.Tag.Add(new Coding("http://terminology.hl7.org/CodeSystem/v3-ObservationValue", "SUBSETTED"));
-        return FhirSerializer.ToJson(resource, summary, elements.Count > 0 ? elements.ToArray() : null);
+        // id and meta (with its SUBSETTED tag) are kept whatever was asked: a subset still says what it is.
+        return FhirSerializer.ToJson(resource, summary, elements.Count > 0 ? elements.Union(["id", "meta"]).ToArray() : null);
     }
 
     private static List<(string, string)> PagingLinks(RequestContext context, string? type, SearchRequest request, SearchPage page)

@@ -4,7 +4,7 @@ using Hl7.Fhir.Model;
 namespace FhirTrial.Fhir.Errors;
 
 /// <summary>The one error type of the server: an HTTP status with the OperationOutcome that explains it.</summary>
-public sealed class FhirException : Exception
+public class FhirException : Exception
 {
     public FhirException(HttpStatusCode status, OperationOutcome outcome)
         : base(outcome.Issue.FirstOrDefault()?.Diagnostics ?? status.ToString())

@@ -11,6 +11,7 @@ public sealed class IndexExtractor(SearchParameterRegistry registry)
 {
     private static readonly FhirPathCompiler Compiler = new(FhirPathCompiler.DefaultSymbolTable.AddFhirExtensions());
     private readonly ConcurrentDictionary<string, CompiledExpression?> _compiled = new();
+    private readonly ConcurrentDictionary<string, string[]?> _roots = new();
 
     public SearchParameterRegistry Registry => registry;
 
@@ -19,10 +20,14 @@ public sealed class IndexExtractor(SearchParameterRegistry registry)
         var type = resource.TypeName;
         var entries = new List<IndexEntry>();
         var node = resource.ToPocoNode();
+        var present = resource.EnumerateElements().Select(e => e.Key).ToHashSet(StringComparer.Ordinal);
         var group = 0;
         foreach (var param in registry.ForType(type))
         {
             if (string.IsNullOrEmpty(param.Expression)) continue;
+            // Most parameters read an element the resource does not have: skip them before running FHIRPath.
+            var roots = _roots.GetOrAdd(param.Expression, e => TopLevelElements(type, e));
+            if (roots is not null && !roots.Any(present.Contains)) continue;
             var values = Evaluate(param.Expression, node);
             if (param.IsComposite)
             {
@@ -36,6 +41,7 @@ public sealed class IndexExtractor(SearchParameterRegistry registry)
         return entries;
     }
 
+    /// <summary>Indexes one composite value; a composite missing any component cannot match a search and is not stored.</summary>
     private bool ExtractComposite(string type, SearchParamInfo param, Base element, int group, List<IndexEntry> entries)
     {
         var start = entries.Count;
@@ -43,11 +49,35 @@ public sealed class IndexExtractor(SearchParameterRegistry registry)
         {
             var component = param.Components[i];
             var definition = registry.FindByUrl(type, component.DefinitionUrl);
-            if (definition is null) { entries.RemoveRange(start, entries.Count - start); return false; }
-            foreach (var v in Evaluate(component.Expression, element.ToPocoNode()))
-                ValueConverter.Append($"{param.Name}${i}", group, definition.Type, v, definition.TargetTypes, entries);
+            var before = entries.Count;
+            if (definition is not null)
+                foreach (var v in Evaluate(component.Expression, element.ToPocoNode()))
+                    ValueConverter.Append($"{param.Name}${i}", group, definition.Type, v, definition.TargetTypes, entries);
+            if (definition is null || entries.Count == before)
+            {
+                entries.RemoveRange(start, entries.Count - start);
+                return false;
+            }
         }
         return true;
+    }
+
+    /// <summary>The top-level elements an expression reads (<c>Observation.value.as(Quantity) | Observation.code</c> reads
+    /// value and code), or null when that cannot be told from its text and it must always run.</summary>
+    private static string[]? TopLevelElements(string type, string expression)
+    {
+        var roots = new List<string>();
+        foreach (var part in expression.Split('|'))
+        {
+            var text = part.Trim().TrimStart('(').Trim();
+            if (!text.StartsWith(type + ".", StringComparison.Ordinal)) return null;
+            var rest = text[(type.Length + 1)..];
+            var end = 0;
+            while (end < rest.Length && char.IsLetterOrDigit(rest[end])) end++;
+            if (end == 0) return null;
+            roots.Add(rest[..end]);
+        }
+        return roots.ToArray();
     }
 
     private IEnumerable<Base> Evaluate(string expression, PocoNode node)

@@ -16,7 +16,8 @@ public static class ReferenceParser
         if (parts.Length >= 2 && ModelInfo.IsKnownResource(parts[^2]))
         {
             var isLocal = parts.Length == 2 || LocalBase.IsLocal(text);
-            return isLocal ? new Parsed(parts[^2], parts[^1], null) : new Parsed(parts[^2], parts[^1], text);
+            // A resource on another server is not ours: it is only ever that URL, never a local id of the same name.
+            return isLocal ? new Parsed(parts[^2], parts[^1], null) : new Parsed(parts[^2], null, text);
         }
         return new Parsed(null, null, text);
     }

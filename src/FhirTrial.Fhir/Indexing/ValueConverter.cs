@@ -61,7 +61,9 @@ internal static class ValueConverter
                 break;
             case CodeableConcept cc:
                 foreach (var c in cc.Coding) into.Add(new TokenIndex(param, group, c.System, c.Code, c.Display ?? cc.Text));
-                if (cc.Coding.Count == 0 && cc.Text is not null) into.Add(new TokenIndex(param, group, null, null, cc.Text));
+                // :text searches CodeableConcept.text too, also when every coding carries a display of its own.
+                if (cc.Text is not null && cc.Coding.All(c => c.Display is not null && c.Display != cc.Text))
+                    into.Add(new TokenIndex(param, group, null, null, cc.Text));
                 break;
             case Identifier id:
                 into.Add(new TokenIndex(param, group, id.System, id.Value, id.Type?.Text));

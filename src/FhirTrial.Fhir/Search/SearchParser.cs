@@ -127,8 +127,9 @@ public sealed class SearchParser(SearchParameterRegistry registry)
             "contains" when param.Type is SearchParamType.String or SearchParamType.Uri => SearchModifier.Contains,
             "text" when param.Type == SearchParamType.Token => SearchModifier.Text,
             "not" when param.Type == SearchParamType.Token => SearchModifier.Not,
-            "above" when param.Type is SearchParamType.Uri or SearchParamType.Token => SearchModifier.Above,
-            "below" when param.Type is SearchParamType.Uri or SearchParamType.Token => SearchModifier.Below,
+            // token :above/:below need a terminology server's subsumption; only uri prefixes are answered honestly here
+            "above" when param.Type is SearchParamType.Uri => SearchModifier.Above,
+            "below" when param.Type is SearchParamType.Uri => SearchModifier.Below,
             "identifier" when param.Type == SearchParamType.Reference => SearchModifier.Identifier,
             _ when param.Type == SearchParamType.Reference && ModelInfo.IsKnownResource(text) => SearchModifier.Type,
             _ => throw FhirException.BadRequest($"Modifier ':{text}' is not supported on parameter '{param.Name}' ({param.Type})."),

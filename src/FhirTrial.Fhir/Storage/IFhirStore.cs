@@ -44,6 +44,7 @@ public readonly record struct ResourceKey(string Type, string Id);
 
 public sealed record SearchPage(IReadOnlyList<StoredResource> Resources, int? Total);
 
-public sealed record HistoryQuery(string? Type, string? Id, DateTimeOffset? Since, DateTimeOffset? At, int Count, int Offset);
+/// <summary>A history request; <see cref="Filter"/>, when given, keeps only versions of resources whose current version satisfies it.</summary>
+public sealed record HistoryQuery(string? Type, string? Id, DateTimeOffset? Since, DateTimeOffset? At, int Count, int Offset, SearchCriterion? Filter = null);
 
 public sealed record HistoryPage(IReadOnlyList<StoredResource> Versions, int Total);

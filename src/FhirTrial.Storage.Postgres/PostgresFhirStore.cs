@@ -1,0 +1,101 @@
+using System.Data;
+using System.Data.Common;
+using FhirTrial.Fhir.Errors;
+using FhirTrial.Fhir.Storage;
+using FhirTrial.Storage.Relational;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace FhirTrial.Storage.Postgres;
+
+/// <summary>How many new resources are written in bulk: COPY with keys reserved from the sequence, or one INSERT over arrays.</summary>
+public enum BulkResourceInsert { Copy, Unnest }
+
+/// <summary>The production store: PostgreSQL through Npgsql, READ COMMITTED writes with row and advisory locks, bulk COPY, standby reads.</summary>
+public sealed class PostgresFhirStore : RelationalFhirStore, IAsyncDisposable
+{
+    /// <summary>Attempts of a whole write before a serialization failure, deadlock or racing first insert is given up.</summary>
+    public const int MaxAttempts = 5;
+
+    private readonly PostgresConnections _connections;
+
+    public PostgresFhirStore(string connectionString) => _connections = new PostgresConnections(connectionString);
+
+    /// <summary>Below this many new resources in one transaction, row-by-row inserts beat setting up the COPY streams.</summary>
+    public int BulkThreshold { get; init; } = 8;
+
+    public BulkResourceInsert BulkMode { get; init; } = BulkResourceInsert.Copy;
+
+    /// <summary>How many writes were run again after a retryable failure (for tests and diagnostics).</summary>
+    public int Retries => _retries;
+    private int _retries;
+
+    public override async Task MigrateAsync(CancellationToken ct) => await PostgresMigrator.MigrateAsync(_connections, ct);
+
+    protected override async Task<DbConnection> OpenReadAsync(CancellationToken ct) => await _connections.OpenAsync(_connections.Read, ct);
+
+    public override async Task<T> WriteAsync<T>(Func<IStoreTransaction, Task<T>> work, CancellationToken ct)
+    {
+        for (int attempt = 1; ; attempt++)
+        {
+            await using var connection = await _connections.OpenAsync(_connections.Write, ct);
+            try
+            {
+                await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, ct);
+                var result = await work(new RelationalTransaction(this, connection, transaction));
+                await transaction.CommitAsync(ct);
+                return result;
+            }
+            catch (PostgresException e) when (IsRetryable(e))
+            {
+                if (attempt == MaxAttempts)
+                    throw FhirException.Conflict($"The write collided with concurrent writes {MaxAttempts} times ({e.SqlState}); try again.");
+                Interlocked.Increment(ref _retries);
+            }
+            // A resource absent at read-for-update (so nothing was locked) was created by another writer before this one's
+            // version check: the re-run reads and locks the new row.
+            catch (VersionConflictException e) when (attempt < MaxAttempts && e.ExpectedVersion == 0)
+            {
+                Interlocked.Increment(ref _retries);
+            }
+            // The transaction is rolled back on dispose; wait a little, with jitter, so racers do not collide again in step.
+            await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(2, 10) * (1 << attempt)), ct);
+        }
+    }
+
+    /// <summary>Serialization failure, deadlock, or a concurrent first insert of the same resource (its version is then re-read).</summary>
+    internal static bool IsRetryable(PostgresException e) => e.SqlState switch
+    {
+        PostgresErrorCodes.SerializationFailure or PostgresErrorCodes.DeadlockDetected => true,
+        PostgresErrorCodes.UniqueViolation => e.ConstraintName is "resource_type_id_key" or "resource_history_pkey",
+        _ => false,
+    };
+
+    protected override string ForUpdateClause => " FOR UPDATE";
+
+    protected override async Task LockAsync(DbConnection connection, DbTransaction transaction, string key, CancellationToken ct)
+    {
+        // Held to the end of the transaction: a second conditional create with the same search waits, then sees the first's row.
+        await using var command = new NpgsqlCommand("SELECT pg_advisory_xact_lock(hashtextextended(@k, 0))", (NpgsqlConnection)connection, (NpgsqlTransaction)transaction);
+        command.Parameters.AddWithValue("k", key);
+        await command.ExecuteNonQueryAsync(ct);
+    }
+
+    protected override void BindJson(DbParameter parameter, string json)
+    {
+        ((NpgsqlParameter)parameter).NpgsqlDbType = NpgsqlDbType.Jsonb;
+        parameter.Value = json;
+    }
+
+    protected override async Task PutManyAsync(RelationalTransaction tx, IReadOnlyList<ResourceWrite> writes, CancellationToken ct)
+    {
+        if (writes.Count < BulkThreshold)
+        {
+            await base.PutManyAsync(tx, writes, ct);
+            return;
+        }
+        await PostgresBulkWriter.WriteAsync((NpgsqlConnection)tx.Connection, writes, BulkMode, ct);
+    }
+
+    public async ValueTask DisposeAsync() => await _connections.DisposeAsync();
+}

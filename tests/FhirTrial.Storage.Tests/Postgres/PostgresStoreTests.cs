@@ -1,0 +1,94 @@
+using FhirTrial.Fhir.Engine;
+using FhirTrial.Fhir.Serialization;
+using FhirTrial.Fhir.Storage;
+using FhirTrial.Storage.Postgres;
+using Hl7.Fhir.Model;
+using Npgsql;
+
+namespace FhirTrial.Storage.Tests.Postgres;
+
+/// <summary>What only the PostgreSQL store has: migrations, the bulk COPY paths, index-driven plans, clear connection errors.</summary>
+[Collection(PostgresCollection.Name)]
+public sealed class PostgresStoreTests(PostgresCluster cluster) : PostgresDatabase(cluster)
+{
+    private static readonly CancellationToken None = CancellationToken.None;
+
+    [Fact]
+    public async Task Migrations_run_once_even_when_servers_start_together()
+    {
+        var connectionString = await Cluster.CreateDatabaseAsync("migrate");
+        var applied = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => PostgresMigrator.MigrateAsync(connectionString)));
+
+        Assert.Equal(PostgresMigrations.All.Select(m => m.Version), applied.SelectMany(a => a).Order());
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("SELECT count(*) FROM schema_migrations", connection);
+        Assert.Equal((long)PostgresMigrations.All.Count, (long)(await command.ExecuteScalarAsync())!);
+        Assert.Empty(await PostgresMigrator.MigrateAsync(connectionString));
+    }
+
+    [Fact]
+    public async Task An_unreachable_server_is_named_in_the_error()
+    {
+        var port = Cluster.Port == 1 ? 2 : 1;
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => PostgresMigrator.MigrateAsync($"Host=127.0.0.1;Port={port};Username=postgres;Timeout=3"));
+        Assert.StartsWith($"cannot reach PostgreSQL at 127.0.0.1:{port}: ", error.Message);
+    }
+
+    [Theory]
+    [InlineData(BulkResourceInsert.Copy)]
+    [InlineData(BulkResourceInsert.Unnest)]
+    public async Task Bulk_writes_store_resources_history_and_index_rows_alike(BulkResourceInsert mode)
+    {
+        await using var store = new PostgresFhirStore(ConnectionString) { BulkMode = mode };
+        var patientId = "bulk-" + mode.ToString().ToLowerInvariant();
+        var writes = Enumerable.Range(0, 40).Select(n => Resources.Prepare(new Observation
+        {
+            Status = ObservationStatus.Final,
+            Code = new CodeableConcept("http://loinc.org", "8302-2"),
+            Subject = new ResourceReference($"Patient/{patientId}"),
+            Effective = new FhirDateTime(2025, 1, 1 + n % 28),
+            Value = new Quantity(150 + n, "cm", "http://unitsofmeasure.org"),
+        }, ResourceService.NewId(), 1, "POST")).ToList();
+
+        await store.WriteAsync(async tx => { await tx.PutManyAsync(writes, None); return 0; }, None);
+
+        Assert.Equal(40, await CountAsync("Observation", $"subject=Patient/{patientId}"));
+        Assert.Equal(10, await CountAsync("Observation", $"subject=Patient/{patientId}&value-quantity=ge180|http://unitsofmeasure.org|cm"));
+        Assert.Equal(40, await CountAsync("Observation", $"subject=Patient/{patientId}&code=http://loinc.org|8302-2&date=ge2025-01-01"));
+        var first = await store.ReadAsync("Observation", writes[0].Id, None);
+        Assert.Equal(1, first!.Version);
+        Assert.NotNull(await store.ReadVersionAsync("Observation", writes[^1].Id, 1, None));
+        Assert.IsType<Observation>(FhirSerializer.ParseJson(first.Json));
+    }
+
+    [Fact]
+    public async Task Stored_jsonb_comes_back_as_the_same_resource()
+    {
+        var patient = new Patient
+        {
+            Name = [new HumanName { Family = "Ünïcødé", Given = ["Zoë"] }],
+            BirthDate = "1970-01-01",
+            Extension = [new Extension("http://example.org/weight", new FhirDecimal(70.50m))],
+        };
+        var stored = (await Resources.CreateAsync(patient, null, None)).Stored;
+        var read = await Store.ReadAsync("Patient", stored.Id, None);
+
+        var back = (Patient)FhirSerializer.ParseJson(read!.Json);
+        Assert.Equal("Ünïcødé", back.Name[0].Family);
+        Assert.Equal("70.50", ((FhirDecimal)back.Extension[0].Value!).Value!.Value.ToString(System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    [Fact]
+    public async Task Prefix_string_search_walks_an_index()
+    {
+        await using var connection = new NpgsqlConnection(ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(
+            "SET enable_seqscan = off; EXPLAIN SELECT rkey FROM idx_string WHERE param = 'family' AND norm LIKE 'smi%' ESCAPE '\\'", connection);
+        var plan = new List<string>();
+        await using (var reader = await command.ExecuteReaderAsync())
+            while (await reader.ReadAsync()) plan.Add(reader.GetString(0));
+        Assert.Contains(plan, line => line.Contains("Index Cond") && line.Contains("norm >="));
+    }
+}
