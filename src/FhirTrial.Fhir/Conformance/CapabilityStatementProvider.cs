@@ -6,7 +6,8 @@ using Hl7.Fhir.Model;
 namespace FhirTrial.Fhir.Conformance;
 
 /// <summary>Serves the CapabilityStatement, built once per base URL from the registry, the operations and the loaded profiles.</summary>
-public sealed class CapabilityStatementProvider(SearchParameterRegistry registry, IEnumerable<IFhirOperation> operations, Validation.ProfileValidationService package)
+public sealed class CapabilityStatementProvider(SearchParameterRegistry registry, IEnumerable<IFhirOperation> operations, Validation.ProfileValidationService package,
+    IEnumerable<ICapabilityAmendment>? amendments = null)
 {
     private readonly ConcurrentDictionary<string, CapabilityStatement> _cache = new();
 
@@ -21,6 +22,14 @@ public sealed class CapabilityStatementProvider(SearchParameterRegistry registry
             ProfileType = p => profiles.GetValueOrDefault(p),
         };
         var version = typeof(CapabilityStatementProvider).Assembly.GetName().Version?.ToString() ?? "0.1.0";
-        return builder.Build(url, version);
+        var statement = builder.Build(url, version);
+        foreach (var amendment in amendments ?? []) amendment.Amend(statement, url);
+        return statement;
     });
+}
+
+/// <summary>A part of the server outside the engine that changes what the CapabilityStatement says (security, for one).</summary>
+public interface ICapabilityAmendment
+{
+    void Amend(CapabilityStatement statement, string baseUrl);
 }

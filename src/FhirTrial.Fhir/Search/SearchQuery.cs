@@ -63,3 +63,24 @@ public sealed record CompositePart(string IndexParam, SearchParamType Type, Sear
 
 /// <summary>The resource points at the given resource through any reference (a compartment membership).</summary>
 public sealed record CompartmentCriterion(string TargetType, string TargetId) : SearchCriterion;
+
+/// <summary>Access scoping: the resource belongs to the site's patients (or is shared study data); see <c>Security.SiteScope</c>.</summary>
+public sealed record SiteCriterion(string OrganizationId) : SearchCriterion;
+
+/// <summary>Access scoping: the resource is of one of the types (or, with <see cref="Exclude"/>, of none of them).</summary>
+public sealed record TypeCriterion(IReadOnlyList<string> Types, bool Exclude = false) : SearchCriterion
+{
+    public override string ToString() => $"TypeCriterion({(Exclude ? "not " : "")}{string.Join(",", Types)})";
+}
+
+/// <summary>The resource has one of these ids (with the query's type, a set of exact resources).</summary>
+public sealed record IdCriterion(IReadOnlyList<string> Ids) : SearchCriterion
+{
+    public override string ToString() => $"IdCriterion({string.Join(",", Ids)})";
+}
+
+/// <summary>Every inner criterion holds (used to scope the inner side of chains and <c>_has</c>).</summary>
+public sealed record AllCriterion(IReadOnlyList<SearchCriterion> Criteria) : SearchCriterion
+{
+    public override string ToString() => $"AllCriterion({string.Join(" & ", Criteria)})";
+}

@@ -30,7 +30,7 @@ public static class FhirSerializer
         {
             throw new FhirException(System.Net.HttpStatusCode.BadRequest, ToOutcome(e));
         }
-        catch (Exception e) when (e is JsonException or FormatException or InvalidOperationException or ArgumentException)
+        catch (Exception e) when (e is JsonException or FormatException or InvalidOperationException or ArgumentException or IndexOutOfRangeException)
         {
             throw FhirException.BadRequest($"The body is not a valid FHIR JSON resource: {e.Message}");
         }
@@ -50,7 +50,7 @@ public static class FhirSerializer
         {
             throw new FhirException(System.Net.HttpStatusCode.BadRequest, ToOutcome(e));
         }
-        catch (Exception e) when (e is XmlException or FormatException or InvalidOperationException or ArgumentException)
+        catch (Exception e) when (e is XmlException or FormatException or InvalidOperationException or ArgumentException or IndexOutOfRangeException)
         {
             throw FhirException.BadRequest($"The body is not a valid FHIR XML resource: {e.Message}");
         }

@@ -24,6 +24,12 @@ public sealed class FhirErrorMiddleware(RequestDelegate next, ILogger<FhirErrorM
                 status == 413 ? OperationOutcome.IssueType.TooCostly : OperationOutcome.IssueType.Invalid,
                 status == 413 ? "The request body is larger than this server accepts." : "The request could not be read."));
         }
+        catch (InvalidDataException) when (!http.Response.HasStarted)
+        {
+            // a malformed form body (POST _search, token requests) is bad input, not a server fault
+            await WriteAsync(http, 400, Outcomes.Single(OperationOutcome.IssueSeverity.Error, OperationOutcome.IssueType.Invalid,
+                "The request body could not be read as a form."));
+        }
         catch (OperationCanceledException) when (http.RequestAborted.IsCancellationRequested)
         {
             // the client went away; nothing to answer

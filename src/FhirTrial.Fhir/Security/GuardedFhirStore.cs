@@ -1,0 +1,227 @@
+using System.Globalization;
+using System.Net;
+using FhirTrial.Fhir.Errors;
+using FhirTrial.Fhir.Indexing;
+using FhirTrial.Fhir.Search;
+using FhirTrial.Fhir.Serialization;
+using FhirTrial.Fhir.Storage;
+using Hl7.Fhir.Model;
+
+namespace FhirTrial.Fhir.Security;
+
+/// <summary>
+/// The store as the current request may see it. Every read (search, include, history, $everything, the trial operations,
+/// anything else that reads through <see cref="IFhirStore"/>) carries the principal's <see cref="AccessPolicy.ReadRestriction"/>
+/// into the query, so rows outside the client's site never leave the database. Every write transaction is checked
+/// (type permission, the site of the row before and after) and gets its AuditEvent, and a pushed Bundle its Provenance,
+/// inside the same database transaction. Outside a request (<see cref="AccessContext.Current"/> null) it passes through.
+/// </summary>
+public sealed class GuardedFhirStore(IFhirStore inner, AccessContext context, IndexExtractor extractor) : IFhirStore
+{
+    public IFhirStore Inner => inner;
+
+    public Task MigrateAsync(CancellationToken ct) => inner.MigrateAsync(ct);
+
+    public async Task<StoredResource?> ReadAsync(string type, string id, CancellationToken ct)
+    {
+        var stored = await inner.ReadAsync(type, id, ct);
+        if (context.Current is not { } access || stored is null) return stored;
+        if (!AccessPolicy.MaySee(access.Principal, type)) return null;
+        if (access.Principal.IsSite)
+        {
+            // A deleted row has no index to judge it by: to a site it is simply not there.
+            if (stored.Deleted || !await VisibleAsync(access.Principal, type, [id], ct)) return null;
+        }
+        access.Touch(stored);
+        return stored;
+    }
+
+    public async Task<StoredResource?> ReadVersionAsync(string type, string id, int version, CancellationToken ct)
+    {
+        if (context.Current is not { } access) return await inner.ReadVersionAsync(type, id, version, ct);
+        if (!AccessPolicy.MaySee(access.Principal, type)) return null;
+        if (access.Principal.IsSite && !await VisibleAsync(access.Principal, type, [id], ct)) return null;
+        var stored = await inner.ReadVersionAsync(type, id, version, ct);
+        if (stored is not null) access.Touch(stored);
+        return stored;
+    }
+
+    public async Task<IReadOnlyList<StoredResource>> ReadManyAsync(IReadOnlyCollection<ResourceKey> keys, CancellationToken ct)
+    {
+        if (context.Current is not { } access) return await inner.ReadManyAsync(keys, ct);
+        var restriction = AccessPolicy.ReadRestriction(access.Principal);
+        IReadOnlyList<StoredResource> found;
+        if (restriction is null) found = await inner.ReadManyAsync(keys, ct);
+        else
+        {
+            var list = new List<StoredResource>();
+            foreach (var byType in keys.Distinct().GroupBy(k => k.Type))
+                foreach (var chunk in byType.Select(k => k.Id).Chunk(200))
+                    list.AddRange((await inner.SearchAsync(new SearchQuery(byType.Key, [new IdCriterion(chunk), restriction], [], chunk.Length, 0, false), ct)).Resources);
+            found = list;
+        }
+        foreach (var r in found) access.Touch(r);
+        return found;
+    }
+
+    public async Task<SearchPage> SearchAsync(SearchQuery query, CancellationToken ct)
+    {
+        if (context.Current is not { } access) return await inner.SearchAsync(query, ct);
+        var page = await inner.SearchAsync(Restrict(query, access.Principal), ct);
+        foreach (var r in page.Resources) access.Touch(r);
+        return page;
+    }
+
+    public Task<IReadOnlyList<ResourceKey>> ReferencesFromAsync(IReadOnlyCollection<long> keys, string? param, string? targetType, CancellationToken ct)
+        => inner.ReferencesFromAsync(keys, param, targetType, ct); // keys only; reading the targets goes through ReadManyAsync
+
+    public async Task<HistoryPage> HistoryAsync(HistoryQuery query, CancellationToken ct)
+    {
+        if (context.Current is not { } access) return await inner.HistoryAsync(query, ct);
+        var restriction = AccessPolicy.ReadRestriction(access.Principal);
+        var filter = (query.Filter, restriction) switch
+        {
+            (null, var r) => r,
+            (var f, null) => f,
+            (var f, var r) => new AllCriterion([f!, r!]),
+        };
+        var page = await inner.HistoryAsync(query with { Filter = filter }, ct);
+        foreach (var r in page.Versions) access.Touch(r);
+        return page;
+    }
+
+    public async Task<T> WriteAsync<T>(Func<IStoreTransaction, Task<T>> work, CancellationToken ct)
+    {
+        if (context.Current is not { } access) return await inner.WriteAsync(work, ct);
+        var result = await inner.WriteAsync(async tx =>
+        {
+            var guarded = new GuardedTransaction(tx, access, this);
+            var value = await work(guarded);
+            await guarded.CompleteAsync(ct);
+            return value;
+        }, ct);
+        access.WriteAudited = true;
+        return result;
+    }
+
+    /// <summary>Writes the AuditEvent of a request that did not already write one with its changes (reads, refusals, failures).</summary>
+    public async Task AuditAsync(RequestAccess access, int status, CancellationToken ct)
+    {
+        var audit = AuditRecords.Event(access, access.Touched, status, DateTimeOffset.UtcNow, access.Untracked);
+        await inner.WriteAsync(tx => tx.PutAsync(Prepare(audit), ct), ct);
+    }
+
+    /// <summary>The query with the principal's restriction added at the top and inside every chain and <c>_has</c>, so that
+    /// neither the results nor their conditions reach rows the principal may not read.</summary>
+    public static SearchQuery Restrict(SearchQuery query, AccessPrincipal principal)
+    {
+        var restriction = AccessPolicy.ReadRestriction(principal);
+        if (restriction is null) return query;
+        var criteria = query.Criteria.Select(c => Nest(c, restriction)).Append(restriction).ToList();
+        return query with { Criteria = criteria };
+    }
+
+    private static SearchCriterion Nest(SearchCriterion criterion, SearchCriterion restriction) => criterion switch
+    {
+        ChainCriterion c => c with { Inner = new AllCriterion([Nest(c.Inner, restriction), restriction]) },
+        HasCriterion h => h with { Inner = new AllCriterion([Nest(h.Inner, restriction), restriction]) },
+        AllCriterion a => new AllCriterion(a.Criteria.Select(x => Nest(x, restriction)).ToList()),
+        _ => criterion,
+    };
+
+    internal async Task<bool> VisibleAsync(AccessPrincipal principal, string type, IReadOnlyList<string> ids, CancellationToken ct,
+        IStoreTransaction? tx = null)
+    {
+        var query = new SearchQuery(type, [new IdCriterion(ids), new SiteCriterion(principal.Site!)], [], ids.Count, 0, false);
+        var count = tx is null ? (await inner.SearchAsync(query, ct)).Resources.Count : (await tx.FindIdsAsync(query, ids.Count, ct)).Count;
+        return count == ids.Count;
+    }
+
+    internal ResourceWrite Prepare(Resource resource)
+    {
+        var id = Guid.NewGuid().ToString("N");
+        var now = DateTimeOffset.UtcNow;
+        resource.Id = id;
+        resource.Meta = new Meta { VersionId = "1", LastUpdated = now };
+        return new ResourceWrite(resource.TypeName, id, 1, now, false, FhirSerializer.ToJson(resource), extractor.Extract(resource), "POST");
+    }
+
+    /// <summary>A write transaction that checks each write against the principal and records it for the AuditEvent.</summary>
+    private sealed class GuardedTransaction(IStoreTransaction tx, RequestAccess access, GuardedFhirStore store) : IStoreTransaction
+    {
+        private readonly List<(ResourceWrite Write, bool Created)> _written = [];
+        private AccessPrincipal Principal => access.Principal;
+        private bool InOperation => access.Interaction.Code == "operation";
+
+        public async Task<StoredResource?> ReadForUpdateAsync(string type, string id, CancellationToken ct)
+        {
+            var stored = await tx.ReadForUpdateAsync(type, id, ct);
+            if (stored is { Deleted: false }) access.Touch(stored);
+            return stored;
+        }
+
+        public Task<IReadOnlyList<string>> FindIdsAsync(SearchQuery query, int limit, CancellationToken ct)
+            => tx.FindIdsAsync(Restrict(query, Principal), limit, ct);
+
+        public async Task<StoredResource> PutAsync(ResourceWrite write, CancellationToken ct)
+        {
+            var current = write.Version > 1 ? await tx.ReadForUpdateAsync(write.Type, write.Id, ct) : null;
+            var created = current is null || current.Deleted;
+            var action = write.Deleted ? 'd' : created ? 'c' : 'u';
+            if (write.Type == AccessPolicy.AuditEvent && action != 'c')
+                throw FhirException.MethodNotAllowed("AuditEvents are never changed or deleted.");
+            Require(write.Type, action);
+            if (Principal.IsSite && current is not null)
+            {
+                if (current.Deleted || !await store.VisibleAsync(Principal, write.Type, [write.Id], ct, tx))
+                    throw Forbidden($"{write.Type}/{write.Id} does not belong to site {Principal.Site}.");
+            }
+            var stored = await tx.PutAsync(write, ct);
+            _written.Add((write, created));
+            return stored;
+        }
+
+        public async Task PutManyAsync(IReadOnlyList<ResourceWrite> writes, CancellationToken ct)
+        {
+            foreach (var write in writes) Require(write.Type, 'c');
+            await tx.PutManyAsync(writes, ct);
+            _written.AddRange(writes.Select(w => (w, true)));
+        }
+
+        /// <summary>Before commit: every row a site wrote must be its own; then the AuditEvent and, for a Bundle, the Provenance.</summary>
+        public async Task CompleteAsync(CancellationToken ct)
+        {
+            if (_written.Count == 0) return;
+            if (Principal.IsSite)
+                foreach (var byType in _written.Where(w => !w.Write.Deleted).GroupBy(w => w.Write.Type))
+                    foreach (var chunk in byType.Select(w => w.Write.Id).Distinct().Chunk(200))
+                        if (!await store.VisibleAsync(Principal, byType.Key, chunk, ct, tx))
+                            throw Forbidden($"A {byType.Key} written belongs to no patient of site {Principal.Site} (check Patient.managingOrganization and the patient references).");
+            var now = DateTimeOffset.UtcNow;
+            var references = _written.Select(w => $"{w.Write.Type}/{w.Write.Id}/_history/{w.Write.Version.ToString(CultureInfo.InvariantCulture)}").ToList();
+            // An update that created the resource, or a conditional delete, is audited as what it did.
+            var action = access.Interaction.Code is "update" or "patch" or "delete" or "create"
+                ? _written.All(w => w.Write.Deleted) ? "D" : _written.All(w => w.Created) ? "C" : "U"
+                : null;
+            var audit = AuditRecords.Event(access, references, 200, now, action: action);
+            await tx.PutAsync(store.Prepare(audit), ct);
+            if (access.Interaction.Code == "transaction")
+            {
+                var targets = _written.Where(w => !w.Write.Deleted).Select(w => $"{w.Write.Type}/{w.Write.Id}/_history/{w.Write.Version.ToString(CultureInfo.InvariantCulture)}").ToList();
+                if (targets.Count > 0)
+                    await tx.PutAsync(store.Prepare(AuditRecords.Provenance(access, targets, _written.All(w => w.Created), now)), ct);
+            }
+        }
+
+        private void Require(string type, char action)
+        {
+            if (!AccessPolicy.MayWrite(Principal, type, action, InOperation))
+                throw Forbidden($"Client '{Principal.ClientId}' ({Principal.RoleCode}) may not {Verb(action)} {type}.");
+        }
+
+        private static string Verb(char action) => action switch { 'c' => "create", 'u' => "update", _ => "delete" };
+    }
+
+    public static FhirException Forbidden(string message)
+        => FhirException.Of(HttpStatusCode.Forbidden, OperationOutcome.IssueType.Forbidden, message);
+}

@@ -1,0 +1,202 @@
+using System.Text;
+using System.Text.Json.Nodes;
+
+namespace FhirTrial.Server.Tests.Fuzz;
+
+/// <summary>A seeded generator and mutator of FHIR requests: resources (JSON and XML), search queries and transaction Bundles.</summary>
+public sealed class FuzzInputs(int seed, IReadOnlyList<JsonObject> corpus)
+{
+    private readonly Random _random = new(seed);
+
+    public static readonly string[] Nasty =
+    [
+        "' OR '1'='1", "'; DROP TABLE resource; --", "\" OR \"\"=\"", "%", "_", "\\", "%_\\%", ") OR 1=1 --", "1; DELETE FROM idx_token",
+        "Robert'); DROP TABLE idx_reference;--", "\u0000", "\ud83d\ude00", "\u202e", "<script>", "../../etc/passwd", "$", "|", "||", "|||",
+        ",", ",,", "=", "&", "#", "?", "*", "-", "9999999999999999999999999999", "-1e400", "1e400", "NaN", "0x10", "2025-13-45",
+        "2025-02-30T25:61:61Z", "gt", "ap1e-999", "Patient/", "/Patient", "Patient/../x", "urn:uuid:", "null", "true", "[]", "{}",
+        new string('a', 5000), "Patient?identifier=", "http://", "Ω", "\t\r\n",
+    ];
+
+    private static readonly string[] Types = ["Patient", "Observation", "Condition", "ResearchSubject", "BodyStructure", "AdverseEvent",
+        "MedicationAdministration", "QuestionnaireResponse", "Encounter", "Organization", "Bundle", "Parameters", "Unknown", "patient", "$everything"];
+
+    private static readonly string[] Parameters =
+    [
+        "name", "family", "given", "identifier", "birthdate", "gender", "organization", "subject", "patient", "code", "value-quantity",
+        "date", "_id", "_lastUpdated", "_tag", "_profile", "_security", "_count", "_offset", "_sort", "_total", "_summary", "_elements",
+        "_include", "_revinclude", "_include:iterate", "_has:Observation:subject:code", "subject:Patient.name", "subject.identifier",
+        "code-value-quantity", "component-code-value-quantity", "url", "focus", "status", "_text", "_content", "_format", "_type",
+        "name:exact", "name:contains", "code:text", "code:not", "code:above", "identifier:missing", "subject:identifier",
+        "value-quantity:missing", "_has", "_has:", "subject:Unknown.x", "x".PadLeft(300, 'x'),
+    ];
+
+    private static readonly string[] Prefixes = ["", "eq", "ne", "gt", "lt", "ge", "le", "sa", "eb", "ap", "zz"];
+
+    private int Next(int max) => _random.Next(max);
+
+    private T Pick<T>(IReadOnlyList<T> items) => items[Next(items.Count)];
+
+    private bool Chance(int percent) => Next(100) < percent;
+
+    public string RandomValue() => Next(8) switch
+    {
+        0 => Pick(Nasty),
+        1 => Pick(Prefixes) + (Next(4) switch { 0 => "2025", 1 => "2025-02-01", 2 => "2025-02-01T10:00:00+08:00", _ => "20" + Next(100) }),
+        2 => Pick(Prefixes) + (_random.NextDouble() * 200 - 50).ToString("G", System.Globalization.CultureInfo.InvariantCulture) + (Chance(50) ? "|http://unitsofmeasure.org|kg" : ""),
+        3 => (Chance(50) ? "http://loinc.org|" : "") + Pick(new[] { "29463-7", "85354-9", "21889-1", "", "|", "C64" }),
+        4 => Pick(Types) + "/" + Pick(new[] { "renji-p1", "x", "", "$everything", "a b" }),
+        5 => string.Join(",", Enumerable.Range(0, Next(4) + 1).Select(_ => Pick(Nasty))),
+        6 => RandomString(Next(40)),
+        _ => Pick(new[] { "true", "false", "count", "desc", "Observation:subject", "Patient:organization", "*", "-date", "text", "data" }),
+    };
+
+    private string RandomString(int length)
+    {
+        var chars = new char[length];
+        for (int i = 0; i < length; i++) chars[i] = Next(10) == 0 ? (char)Next(0x3000) : (char)(32 + Next(95));
+        return new string(chars);
+    }
+
+    public string Query()
+    {
+        var parts = Enumerable.Range(0, Next(5) + 1).Select(_ =>
+        {
+            var name = Chance(90) ? Pick(Parameters) : RandomString(Next(12));
+            var value = RandomValue();
+            return Chance(80) ? $"{Uri.EscapeDataString(name)}={Uri.EscapeDataString(value)}" : $"{name}={value}".Replace("#", "%23");
+        });
+        return string.Join("&", parts);
+    }
+
+    /// <summary>The resourceType, when a mutation left it a string.</summary>
+    public static string TypeOf(JsonObject resource)
+        => resource["resourceType"] is JsonValue v && v.TryGetValue<string>(out var type) ? type : "Patient";
+
+    public string SearchType() => Chance(85) ? Pick(Types[..10]) : Pick(Types);
+
+    public JsonObject SeedResource() => (JsonObject)Pick(corpus).DeepClone();
+
+    /// <summary>A structurally mutated resource: values swapped for others of any kind, properties dropped, added or deepened.</summary>
+    public JsonObject MutateResource(JsonObject resource)
+    {
+        for (int n = Next(4) + 1; n > 0; n--) MutateNode(resource, 0);
+        if (Chance(10)) resource["resourceType"] = Pick(Types);
+        if (Chance(10)) resource["id"] = RandomValue();
+        return resource;
+    }
+
+    private void MutateNode(JsonNode node, int depth)
+    {
+        switch (node)
+        {
+            case JsonObject obj when obj.Count > 0:
+            {
+                var key = obj.ElementAt(Next(obj.Count)).Key;
+                if (depth < 6 && obj[key] is JsonObject or JsonArray && Chance(60)) { MutateNode(obj[key]!, depth + 1); return; }
+                switch (Next(5))
+                {
+                    case 0: obj.Remove(key); break;
+                    case 1: obj[key] = RandomJson(0); break;
+                    case 2: obj[RandomString(Next(10) + 1)] = RandomJson(0); break;
+                    case 3: obj[key] = Deep(Next(200) + 1); break;
+                    default: obj[key] = JsonValue.Create(RandomValue()); break;
+                }
+                break;
+            }
+            case JsonArray array when array.Count > 0:
+            {
+                var i = Next(array.Count);
+                if (depth < 6 && array[i] is JsonObject or JsonArray && Chance(60)) { MutateNode(array[i]!, depth + 1); return; }
+                if (Chance(50)) array.RemoveAt(i); else array.Add(RandomJson(0));
+                break;
+            }
+        }
+    }
+
+    private JsonNode? RandomJson(int depth) => Next(depth > 2 ? 5 : 7) switch
+    {
+        0 => null,
+        1 => JsonValue.Create(Chance(50)),
+        2 => JsonValue.Create(_random.NextDouble() * Math.Pow(10, Next(30) - 10)),
+        3 => JsonValue.Create(RandomValue()),
+        4 => JsonValue.Create(Next(int.MaxValue) - int.MaxValue / 2),
+        5 => new JsonArray(Enumerable.Range(0, Next(3)).Select(_ => RandomJson(depth + 1)).ToArray()),
+        _ => new JsonObject(Enumerable.Range(0, Next(3)).Select(_ => KeyValuePair.Create(RandomString(Next(8) + 1), RandomJson(depth + 1)))),
+    };
+
+    private static JsonNode Deep(int depth)
+    {
+        JsonNode node = JsonValue.Create(1);
+        for (int i = 0; i < depth; i++) node = i % 2 == 0 ? new JsonArray(node) : new JsonObject { ["a"] = node };
+        return node;
+    }
+
+    /// <summary>Text-level damage: characters flipped, cut, duplicated or inserted.</summary>
+    public string MutateText(string text)
+    {
+        var builder = new StringBuilder(text);
+        for (int n = Next(6) + 1; n > 0 && builder.Length > 0; n--)
+        {
+            var at = Next(builder.Length);
+            switch (Next(5))
+            {
+                case 0: builder[at] = (char)(32 + Next(95)); break;
+                case 1: builder.Remove(at, Math.Min(builder.Length - at, Next(20) + 1)); break;
+                case 2: builder.Insert(at, Pick(new[] { "{", "}", "[", "]", "\"", ",", ":", "<", ">", "&", "]]>", "<!--", "\\u0000", "\\" })); break;
+                case 3: builder.Insert(at, builder.ToString(at, Math.Min(builder.Length - at, Next(50)))); break;
+                default: builder.Insert(at, Pick(Nasty)); break;
+            }
+        }
+        return builder.ToString();
+    }
+
+    public static readonly string[] XmlAttacks =
+    [
+        """<?xml version="1.0"?><!DOCTYPE p [<!ENTITY e SYSTEM "file:///etc/passwd">]><Patient xmlns="http://hl7.org/fhir"><id value="&e;"/></Patient>""",
+        """<?xml version="1.0"?><!DOCTYPE p [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;"><!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;">]><Patient xmlns="http://hl7.org/fhir"><id value="&c;"/></Patient>""",
+        """<?xml version="1.0"?><Patient xmlns="http://hl7.org/fhir" xmlns:xi="http://www.w3.org/2001/XInclude"><xi:include href="file:///etc/passwd"/></Patient>""",
+        """<Patient xmlns="http://hl7.org/fhir"><id value="x"/><name><family value="a""" + new string('b', 10) + "\"/></name></Patient>",
+    ];
+
+    /// <summary>A transaction Bundle built from corpus resources, then broken in some way.</summary>
+    public JsonObject Bundle()
+    {
+        var entries = new JsonArray();
+        var count = Next(6) + 1;
+        var fullUrls = new List<string>();
+        for (int i = 0; i < count; i++)
+        {
+            var resource = SeedResource();
+            resource.Remove("id");
+            var fullUrl = $"urn:uuid:{Guid.NewGuid()}";
+            fullUrls.Add(fullUrl);
+            if (Chance(40)) MutateResource(resource);
+            var type = TypeOf(resource);
+            var method = Chance(80) ? "POST" : Pick(new[] { "PUT", "DELETE", "GET", "PATCH", "HEAD", "XYZ" });
+            var url = method == "POST" ? type : $"{type}/{(Chance(70) ? "fz" + Next(1000) : RandomValue())}";
+            if (Chance(15)) url = RandomValue();
+            var entry = new JsonObject
+            {
+                ["fullUrl"] = Chance(90) ? fullUrl : RandomValue(),
+                ["resource"] = method is "DELETE" or "GET" && Chance(70) ? null : resource,
+                ["request"] = new JsonObject { ["method"] = method, ["url"] = url },
+            };
+            if (Chance(10)) ((JsonObject)entry["request"]!)["ifNoneExist"] = Query();
+            if (Chance(10)) ((JsonObject)entry["request"]!)["ifMatch"] = RandomValue();
+            entries.Add(entry);
+        }
+        // point references at each other, at nothing, or at conditional searches
+        foreach (var entry in entries.OfType<JsonObject>())
+            if (entry["resource"] is JsonObject r && r["subject"] is JsonObject subject)
+                subject["reference"] = Next(4) switch
+                {
+                    0 => Pick(fullUrls),
+                    1 => "urn:uuid:" + Guid.NewGuid(),
+                    2 => "Patient?" + Query(),
+                    _ => RandomValue(),
+                };
+        var bundle = new JsonObject { ["resourceType"] = "Bundle", ["type"] = Chance(85) ? "transaction" : Pick(new[] { "batch", "collection", "x" }), ["entry"] = entries };
+        if (Chance(20)) MutateResource(bundle);
+        return bundle;
+    }
+}

@@ -1,0 +1,137 @@
+using System.Net;
+using System.Security.Cryptography;
+using System.Text.Json.Nodes;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
+
+namespace FhirTrial.Server.Tests.Security;
+
+/// <summary>SMART backend services at /auth/token: what a client must prove, and what the token it gets carries.</summary>
+[Collection(SecuredServerCollection.Name)]
+public sealed class TokenEndpointTests(SecuredServerFactory factory)
+{
+    private TestClient Renji => factory.Clients["renji"];
+
+    private static async Task<string> ErrorAsync(HttpResponseMessage response)
+        => (string)JsonNode.Parse(await response.Content.ReadAsStringAsync())!["error"]!;
+
+    [Fact]
+    public async Task A_signed_assertion_buys_a_short_lived_token_with_the_granted_scopes()
+    {
+        var response = await factory.RequestTokenAsync(factory.Assertion(Renji), "system/Observation.rs system/Patient.r openid");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("no-store", response.Headers.CacheControl!.ToString());
+        var body = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+        Assert.Equal("bearer", (string)body["token_type"]!);
+        Assert.InRange((int)body["expires_in"]!, 1, 300);
+        Assert.Equal("system/Observation.rs system/Patient.r", (string)body["scope"]!);
+        var token = new JsonWebToken((string)body["access_token"]!);
+        Assert.Equal("renji", token.GetClaim("fhirtrial_site").Value);
+        Assert.Equal("renji-client", token.GetClaim("client_id").Value);
+        Assert.True(token.ValidTo <= DateTime.UtcNow.AddMinutes(5.1));
+    }
+
+    [Fact]
+    public async Task An_EC_client_signs_with_ES384()
+    {
+        var zhongshan = factory.Clients["zhongshan"];
+        Assert.Equal(HttpStatusCode.OK, (await factory.RequestTokenAsync(factory.Assertion(zhongshan), "system/*.rs")).StatusCode);
+    }
+
+    [Fact]
+    public async Task A_replayed_assertion_is_refused()
+    {
+        var assertion = factory.Assertion(Renji);
+        Assert.Equal(HttpStatusCode.OK, (await factory.RequestTokenAsync(assertion, "system/*.rs")).StatusCode);
+        var again = await factory.RequestTokenAsync(assertion, "system/*.rs");
+        Assert.Equal(HttpStatusCode.Unauthorized, again.StatusCode);
+        Assert.Equal("invalid_client", await ErrorAsync(again));
+    }
+
+    public static TheoryData<string> BadAssertions() => ["other key", "expires in 10 min", "expired", "wrong audience", "RS256", "unknown client", "not a jwt"];
+
+    [Theory]
+    [MemberData(nameof(BadAssertions))]
+    public async Task A_bad_assertion_is_an_invalid_client(string fault)
+    {
+        var assertion = fault switch
+        {
+            "other key" => factory.Assertion(Renji, key: new RsaSecurityKey(RSA.Create(2048)) { KeyId = "renji" }),
+            "expires in 10 min" => factory.Assertion(Renji, lifetime: TimeSpan.FromMinutes(10)),
+            "expired" => ExpiredAssertion(),
+            "wrong audience" => factory.Assertion(Renji, audience: "https://elsewhere.example.org/token"),
+            "RS256" => factory.Assertion(Renji, algorithm: SecurityAlgorithms.RsaSha256),
+            "unknown client" => factory.Assertion(Renji with { Name = "stranger" }),
+            _ => "not-a-jwt",
+        };
+        var response = await factory.RequestTokenAsync(assertion, "system/*.rs");
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.Equal("invalid_client", await ErrorAsync(response));
+    }
+
+    private string ExpiredAssertion()
+    {
+        var now = DateTime.UtcNow;
+        return new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
+        {
+            Issuer = Renji.ClientId, Audience = "http://localhost/auth/token",
+            Claims = new Dictionary<string, object> { ["sub"] = Renji.ClientId, ["jti"] = Guid.NewGuid().ToString() },
+            IssuedAt = now.AddMinutes(-10), NotBefore = now.AddMinutes(-10), Expires = now.AddMinutes(-5),
+            SigningCredentials = new SigningCredentials(Renji.PrivateKey, SecurityAlgorithms.RsaSha384),
+        });
+    }
+
+    [Fact]
+    public async Task Scopes_beyond_the_clients_are_not_granted()
+    {
+        var monitor = factory.Clients["monitor"]; // allowed system/*.rs
+        var response = await factory.RequestTokenAsync(factory.Assertion(monitor), "system/Observation.c");
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("invalid_scope", await ErrorAsync(response));
+        var partly = JsonNode.Parse(await (await factory.RequestTokenAsync(factory.Assertion(monitor), "system/*.cruds system/AuditEvent.rs")).Content.ReadAsStringAsync())!;
+        Assert.Equal("system/AuditEvent.rs", (string)partly["scope"]!);
+    }
+
+    [Fact]
+    public async Task Grant_type_and_assertion_type_are_checked()
+    {
+        using var client = factory.CreateClient();
+        var wrongGrant = await client.PostAsync("/auth/token", new FormUrlEncodedContent(new Dictionary<string, string> { ["grant_type"] = "password" }));
+        Assert.Equal("unsupported_grant_type", await ErrorAsync(wrongGrant));
+        var noAssertion = await client.PostAsync("/auth/token", new FormUrlEncodedContent(new Dictionary<string, string> { ["grant_type"] = "client_credentials" }));
+        Assert.Equal("invalid_request", await ErrorAsync(noAssertion));
+    }
+
+    [Fact]
+    public async Task A_token_signed_by_anyone_else_or_expired_is_refused_by_the_FHIR_API()
+    {
+        var now = DateTime.UtcNow;
+        var forged = new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
+        {
+            Issuer = "urn:fhirtrial:auth", Audience = "urn:fhirtrial:fhir",
+            Claims = new Dictionary<string, object> { ["client_id"] = "admin-client", ["fhirtrial_role"] = "admin", ["scope"] = "system/*.cruds" },
+            Expires = now.AddMinutes(5),
+            SigningCredentials = new SigningCredentials(new RsaSecurityKey(RSA.Create(2048)) { KeyId = "server" }, SecurityAlgorithms.RsaSha384),
+        });
+        using var client = factory.CreateClient();
+        client.DefaultRequestHeaders.Authorization = new("Bearer", forged);
+        var response = await client.GetAsync("/fhir/Patient");
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.Contains("invalid_token", response.Headers.WwwAuthenticate.ToString());
+    }
+
+    [Fact]
+    public async Task A_client_over_its_rate_limit_gets_429_with_Retry_After()
+    {
+        using var throttled = await factory.ClientForAsync("throttled"); // 3 requests a minute
+        HttpResponseMessage? last = null;
+        for (int i = 0; i < 6 && last?.StatusCode != HttpStatusCode.TooManyRequests; i++)
+            last = await throttled.GetAsync("/fhir/ResearchStudy/ak104-rcc-2l");
+        Assert.Equal(HttpStatusCode.TooManyRequests, last!.StatusCode);
+        Assert.True(last.Headers.RetryAfter is not null);
+        Assert.Equal("OperationOutcome", (string)(await last.BodyAsync())["resourceType"]!);
+        // other clients are not slowed down
+        using var researcher = await factory.ClientForAsync("researcher");
+        Assert.Equal(HttpStatusCode.OK, (await researcher.GetAsync("/fhir/ResearchStudy/ak104-rcc-2l")).StatusCode);
+    }
+}
