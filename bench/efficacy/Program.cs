@@ -1,0 +1,203 @@
+// $efficacy over a generated study on the embedded SQLite store: the cohort is written through the FHIR engine
+// (index extraction included), then the operation is timed cold and warm.
+// Usage: dotnet run -c Release --project bench/efficacy [-- subjects assessments]
+using System.Diagnostics;
+using FhirTrial.Fhir.Engine;
+using FhirTrial.Fhir.Indexing;
+using FhirTrial.Fhir.Search;
+using FhirTrial.Fhir.Storage;
+using FhirTrial.Storage.Sqlite;
+using FhirTrial.Trial.Endpoints;
+using FhirTrial.Trial.Fhir.Common;
+using FhirTrial.Trial.Fhir.Efficacy;
+using FhirTrial.Trial.Fhir.Recist;
+using Hl7.Fhir.Model;
+
+var subjects = args.Length > 0 ? int.Parse(args[0]) : 1000;
+var assessments = args.Length > 1 ? int.Parse(args[1]) : 10;
+var path = Path.Combine(Path.GetTempPath(), $"fhirtrial-bench-efficacy-{Guid.NewGuid():N}.db");
+try
+{
+    var store = new SqliteFhirStore($"Data Source={path}");
+    await store.MigrateAsync(default);
+    var registry = new SearchParameterRegistry();
+    var parser = new SearchParser(registry);
+    var resources = new ResourceService(store, new IndexExtractor(registry), parser, new NoWriteValidation());
+
+    var load = Stopwatch.StartNew();
+    var count = await CohortGenerator.WriteAsync(resources, store, subjects, assessments);
+    Console.WriteLine($"cohort: {subjects} subjects x {assessments} assessments = {count} resources written in {load.Elapsed.TotalSeconds:0.0} s ({new FileInfo(path).Length / 1e6:0} MB)");
+
+    var gatherer = new SubjectFactsGatherer(store, parser);
+    var operation = new EfficacyOperation(new StudyOutcomes(gatherer));
+    var request = new OperationRequest("GET", "ResearchStudy", CohortGenerator.StudyId, [], null, new RequestContext("http://localhost/fhir"));
+
+    var cold = Stopwatch.StartNew();
+    var answer = (Parameters)(await operation.ExecuteAsync(request, default)).Resource!;
+    Console.WriteLine($"$efficacy cold: {cold.ElapsedMilliseconds} ms (treated {answer.Parameter.First(p => p.Name == "treated").Value}, " +
+                      $"responders {answer.Parameter.First(p => p.Name == "responders").Value}, orr {answer.Parameter.First(p => p.Name == "orr").Value})");
+
+    var runs = new List<double>();
+    var gathers = new List<double>();
+    var cpus = new List<double>();
+    for (var i = 0; i < 7; i++)
+    {
+        var gather = Stopwatch.StartNew();
+        var (facts, settings) = await gatherer.GatherStudyAsync(CohortGenerator.StudyId, default);
+        gathers.Add(gather.Elapsed.TotalMilliseconds);
+        _ = EfficacyAnalysis.Evaluate(facts.Select(f => f.ToOutcome(f.EvaluateRecist(settings))).ToList(), settings);
+
+        var cpu = Process.GetCurrentProcess().TotalProcessorTime;
+        var run = Stopwatch.StartNew();
+        await operation.ExecuteAsync(request, default);
+        runs.Add(run.Elapsed.TotalMilliseconds);
+        cpus.Add((Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalMilliseconds);
+    }
+
+    // Where the time goes, one phase at a time (no overlap): raw reads, JSON mapping, RECIST + endpoints.
+    var raw = new Dictionary<string, IReadOnlyList<StoredResource>>();
+    var read = Stopwatch.StartNew();
+    foreach (var type in new[] { "ResearchSubject", "Patient", "BodyStructure", "Observation", "MedicationAdministration", "Encounter", "AdverseEvent" })
+        raw[type] = (await store.SearchAsync(SearchQuery.ForType(type) with { Count = 1_000_000 }, default)).Resources;
+    var readMs = read.Elapsed.TotalMilliseconds;
+    var many = Stopwatch.StartNew();
+    var patientKeys = raw["ResearchSubject"].Select(r => new ResourceKey("Patient", SubjectFactsMapper.ReadResearchSubject(r.Json).PatientId!)).ToList();
+    await store.ReadManyAsync(patientKeys, default);
+    var bySearch = Stopwatch.StartNew();
+    var parserForStudy = parser.Parse("ResearchSubject", [new("study", $"ResearchStudy/{CohortGenerator.StudyId}")], strict: true).Query with { Count = 1_000_000 };
+    await store.SearchAsync(parserForStudy, default);
+    Console.WriteLine($"ReadMany {patientKeys.Count} patients: {many.Elapsed.TotalMilliseconds - bySearch.Elapsed.TotalMilliseconds:0} ms; ResearchSubject?study=: {bySearch.Elapsed.TotalMilliseconds:0} ms");
+    var mapping = Stopwatch.StartNew();
+    var observations = raw["Observation"].Select(r => SubjectFactsMapper.ReadObservation(r.Json)).ToList();
+    var administrations = raw["MedicationAdministration"].Select(r => SubjectFactsMapper.ReadAdministration(r.Json)).ToList();
+    var lesions = raw["BodyStructure"].Select(r => SubjectFactsMapper.ReadBodyStructure(r.Json)).ToList();
+    var mapMs = mapping.Elapsed.TotalMilliseconds;
+    var (allFacts, studySettings) = await gatherer.GatherStudyAsync(CohortGenerator.StudyId, default);
+    var evaluate = Stopwatch.StartNew();
+    var outcomes = allFacts.Select(f => f.ToOutcome(f.EvaluateRecist(studySettings))).ToList();
+    var recistMs = evaluate.Elapsed.TotalMilliseconds;
+    _ = EfficacyAnalysis.Evaluate(outcomes, studySettings);
+    var evaluateMs = evaluate.Elapsed.TotalMilliseconds;
+    Console.WriteLine($"phases, sequential: read {raw.Values.Sum(r => r.Count)} rows {readMs:0} ms; map {observations.Count + administrations.Count + lesions.Count} " +
+                      $"resources {mapMs:0} ms; RECIST {recistMs:0} ms; endpoints {evaluateMs - recistMs:0} ms");
+
+    runs.Sort();
+    gathers.Sort();
+    cpus.Sort();
+    Console.WriteLine($"$efficacy warm: median {runs[runs.Count / 2]:0} ms, min {runs[0]:0} ms, max {runs[^1]:0} ms over {runs.Count} runs");
+    Console.WriteLine($"  CPU time per call (all threads): median {cpus[cpus.Count / 2]:0} ms; machine load average {File.ReadAllText("/proc/loadavg").Split(' ')[0]}");
+    Console.WriteLine($"  of which gathering (7 searches + JSON mapping): median {gathers[gathers.Count / 2]:0} ms");
+}
+finally
+{
+    foreach (var suffix in new[] { "", "-wal", "-shm" })
+        File.Delete(path + suffix);
+}
+
+/// <summary>A deterministic synthetic study: each subject has 2-3 target lesions, a non-target, scans every 42 days and cadonilimab every 21.</summary>
+internal static class CohortGenerator
+{
+    public const string StudyId = "bench-study";
+    private const string Ucum = "http://unitsofmeasure.org";
+
+    public static async Task<int> WriteAsync(ResourceService resources, IFhirStore store, int subjects, int assessments)
+    {
+        var random = new Random(20250106);
+        var batch = new List<Resource> { new ResearchStudy { Id = StudyId, Status = ResearchStudy.ResearchStudyStatus.Active } };
+        var written = 0;
+        for (var s = 0; s < subjects; s++)
+        {
+            var pid = $"p{s:D5}";
+            var patient = new ResourceReference($"Patient/{pid}");
+            var firstDose = new DateOnly(2024, 1, 1).AddDays(random.Next(0, 365));
+            string Day(int d) => firstDose.AddDays(d).ToString("yyyy-MM-dd");
+            batch.Add(new Patient
+            {
+                Id = pid,
+                BirthDate = "1960-01-01",
+                Deceased = random.NextDouble() < 0.2 ? new FhirDateTime(Day(random.Next(60, 42 * assessments + 60))) : null,
+            });
+            batch.Add(new ResearchSubject
+            {
+                Id = $"rs{s:D5}",
+                Status = ResearchSubject.ResearchSubjectStatus.OnStudy,
+                Study = new ResourceReference($"ResearchStudy/{StudyId}"),
+                Individual = patient,
+                Period = new Period { Start = Day(-3) },
+            });
+            for (var d = 0; d <= 42 * assessments; d += 21)
+            {
+                batch.Add(new MedicationAdministration
+                {
+                    Id = $"{pid}-ma{d}",
+                    Status = MedicationAdministration.MedicationAdministrationStatusCodes.Completed,
+                    Medication = new ResourceReference("Medication/cadonilimab"),
+                    Subject = patient,
+                    Effective = new FhirDateTime(Day(d)),
+                    Dosage = new MedicationAdministration.DosageComponent { Dose = new Hl7.Fhir.Model.Quantity(700m, "mg", Ucum) },
+                });
+            }
+
+            var targets = random.Next(2, 4);
+            var sizes = Enumerable.Range(0, targets).Select(_ => (decimal)random.Next(15, 60)).ToArray();
+            var trend = random.NextDouble() switch { < 0.3 => -0.12m, < 0.7 => -0.02m, _ => 0.08m };
+            for (var t = 0; t <= targets; t++)
+            {
+                var body = new BodyStructure
+                {
+                    Id = $"{pid}-l{t}",
+                    Patient = patient,
+                    Identifier = [new Identifier(null, t < targets ? $"T{t + 1}" : "NT1")],
+                    Location = new CodeableConcept(TrialCodes.Snomed, "10200004"),
+                };
+                body.SetExtension(TrialCodes.LesionRoleExtension, new Code(t < targets ? "target" : "non-target"));
+                body.SetExtension(TrialCodes.LymphNodeExtension, new FhirBoolean(false));
+                batch.Add(body);
+            }
+
+            for (var a = 0; a <= assessments; a++)
+            {
+                var day = a == 0 ? -5 : 42 * a + random.Next(-5, 6);
+                for (var t = 0; t < targets; t++)
+                {
+                    var mm = Math.Max(0m, Math.Round(sizes[t] * (1 + trend * a + (decimal)(random.NextDouble() - 0.5) * 0.1m)));
+                    batch.Add(new Observation
+                    {
+                        Id = $"{pid}-a{a}-t{t}",
+                        Status = ObservationStatus.Final,
+                        Code = new CodeableConcept(TrialCodes.Loinc, TrialCodes.TumourSize),
+                        Subject = patient,
+                        Focus = [new ResourceReference($"BodyStructure/{pid}-l{t}")],
+                        Effective = new FhirDateTime(Day(day)),
+                        Value = new Hl7.Fhir.Model.Quantity(mm, "mm", Ucum),
+                    });
+                }
+
+                batch.Add(new Observation
+                {
+                    Id = $"{pid}-a{a}-nt",
+                    Status = ObservationStatus.Final,
+                    Code = new CodeableConcept(TrialCodes.RecistSystem, TrialCodes.NonTargetStatus),
+                    Subject = patient,
+                    Focus = [new ResourceReference($"BodyStructure/{pid}-l{targets}")],
+                    Effective = new FhirDateTime(Day(day)),
+                    Value = new CodeableConcept(TrialCodes.RecistSystem, "present"),
+                });
+            }
+
+            if (batch.Count >= 5000)
+                written += await FlushAsync(resources, store, batch);
+        }
+
+        return written + await FlushAsync(resources, store, batch);
+    }
+
+    private static async Task<int> FlushAsync(ResourceService resources, IFhirStore store, List<Resource> batch)
+    {
+        var writes = batch.Select(r => resources.Prepare(r, r.Id!, 1, "PUT")).ToList();
+        await store.WriteAsync(async tx => { await tx.PutManyAsync(writes, default); return true; }, default);
+        var count = batch.Count;
+        batch.Clear();
+        return count;
+    }
+}

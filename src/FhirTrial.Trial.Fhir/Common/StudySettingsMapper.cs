@@ -1,0 +1,75 @@
+using System.Globalization;
+using FhirTrial.Trial.Settings;
+using Hl7.Fhir.Model;
+
+namespace FhirTrial.Trial.Fhir.Common;
+
+/// <summary>
+/// Reads <see cref="StudySettings"/> from the <c>study-setting</c> extensions of the ResearchStudy and of its protocol
+/// PlanDefinitions (code + value). A setting that is absent keeps the contract's default; the ResearchStudy wins over
+/// a PlanDefinition when both name one.
+/// </summary>
+public static class StudySettingsMapper
+{
+    private static readonly Dictionary<string, Func<StudySettings, decimal, StudySettings>> Setters = new(StringComparer.Ordinal)
+    {
+        ["lenvatinib-high-dose-mg"] = (s, v) => s with { LenvatinibHighDoseMg = v },
+        ["lenvatinib-low-dose-mg"] = (s, v) => s with { LenvatinibLowDoseMg = v },
+        ["weight-threshold-kg"] = (s, v) => s with { WeightThresholdKg = v },
+        ["cadonilimab-mg-per-kg"] = (s, v) => s with { CadonilimabMgPerKg = v },
+        ["cadonilimab-dose-tolerance"] = (s, v) => s with { CadonilimabDoseTolerance = v },
+        ["cadonilimab-interval-days"] = (s, v) => s with { CadonilimabIntervalDays = (int)v },
+        ["cadonilimab-earliest-day"] = (s, v) => s with { CadonilimabEarliestDay = (int)v },
+        ["cadonilimab-latest-day"] = (s, v) => s with { CadonilimabLatestDay = (int)v },
+        ["assessment-interval-days"] = (s, v) => s with { AssessmentIntervalDays = (int)v },
+        ["assessment-window-days"] = (s, v) => s with { AssessmentWindowDays = (int)v },
+        ["confirmation-interval-days"] = (s, v) => s with { ConfirmationIntervalDays = (int)v },
+        ["sd-minimum-days"] = (s, v) => s with { SdMinimumDays = (int)v },
+        ["baseline-window-days"] = (s, v) => s with { BaselineWindowDays = (int)v },
+        ["pfs-max-gap-days"] = (s, v) => s with { PfsMaxGapDays = (int)v },
+        ["simon-n1"] = (s, v) => s with { SimonN1 = (int)v },
+        ["simon-r1"] = (s, v) => s with { SimonR1 = (int)v },
+        ["simon-n"] = (s, v) => s with { SimonN = (int)v },
+        ["simon-r"] = (s, v) => s with { SimonR = (int)v },
+        ["simon-p0"] = (s, v) => s with { SimonP0 = (double)v },
+        ["simon-p1"] = (s, v) => s with { SimonP1 = (double)v },
+    };
+
+    /// <summary>The study's settings; <paramref name="protocols"/> are the PlanDefinitions of <c>ResearchStudy.protocol</c>.</summary>
+    public static StudySettings ToSettings(ResearchStudy? study, IEnumerable<PlanDefinition>? protocols = null)
+    {
+        var settings = StudySettings.Default;
+        foreach (var plan in protocols ?? [])
+            settings = Apply(settings, plan.Extension);
+        return study is null ? settings : Apply(settings, study.Extension);
+    }
+
+    private static StudySettings Apply(StudySettings settings, IEnumerable<Extension> extensions)
+    {
+        foreach (var setting in extensions.Where(e => e.Url == TrialCodes.StudySettingExtension))
+        {
+            var code = setting.GetExtension("code")?.Value switch
+            {
+                Code c => c.Value,
+                FhirString s => s.Value,
+                Coding c => c.Code,
+                _ => null,
+            };
+            var value = setting.GetExtension("value")?.Value switch
+            {
+                Integer i => i.Value,
+                FhirDecimal d => d.Value,
+                Hl7.Fhir.Model.Quantity q => q.Value,
+                FhirString s when decimal.TryParse(s.Value, NumberStyles.Number, CultureInfo.InvariantCulture, out var parsed) => parsed,
+                _ => (decimal?)null,
+            };
+            if (code is not null && value is { } v && Setters.TryGetValue(code, out var set))
+                settings = set(settings, v);
+        }
+        return settings;
+    }
+
+    /// <summary>The ids of the PlanDefinitions a ResearchStudy names as its protocol.</summary>
+    public static IEnumerable<string> ProtocolReferences(ResearchStudy study) =>
+        study.Protocol.Select(p => p.Reference).OfType<string>().Where(r => r.StartsWith("PlanDefinition/", StringComparison.Ordinal));
+}

@@ -1,0 +1,90 @@
+using FhirTrial.Trial.Fhir.Common;
+using FhirTrial.Trial.Protocol;
+using FhirTrial.Trial.Recist;
+using FhirTrial.Trial.Settings;
+using Hl7.Fhir.Model;
+
+namespace FhirTrial.Trial.Fhir.Protocol;
+
+/// <summary>Maps a subject's FHIR record to <see cref="ProtocolFacts"/> (FHIR -> domain).</summary>
+public static class ProtocolFactsMapper
+{
+    /// <summary>The facts, or null when the subject has had no study drug yet (no firstDose, nothing to deviate from).</summary>
+    public static ProtocolFacts? Map(SubjectRecord record, StudySettings settings, DateOnly evaluationDate)
+    {
+        var given = record.Administrations.Where(IsCompleted).ToArray();
+        var studyDoses = given
+            .Select(a => (Administration: a, Drug: StudyDrugs.Recognise(a.Medication), Date: FhirDates.ToDateOnly(a.Effective)))
+            .Where(x => x.Drug is not null && x.Date is not null)
+            .ToArray();
+        if (studyDoses.Length == 0) return null;
+        var firstDose = studyDoses.Min(x => x.Date!.Value);
+
+        var lenvatinib = studyDoses.Where(x => x.Drug == StudyDrug.Lenvatinib)
+            .Select(x => Dose(x.Date!.Value, x.Administration.Dosage?.Dose, x.Administration.Reference()))
+            .Concat(record.Requests.Where(IsLenvatinibPrescription).Select(ToPrescribedDose))
+            .OfType<DoseFact>()
+            .ToArray();
+        var cadonilimab = studyDoses.Where(x => x.Drug == StudyDrug.Cadonilimab)
+            .Select(x => Dose(x.Date!.Value, x.Administration.Dosage?.Dose, x.Administration.Reference()))
+            .OfType<DoseFact>()
+            .ToArray();
+
+        var death = FhirDates.ToDateOnly(record.Patient.Deceased as FhirDateTime);
+        var recist = RecistObservationMapper.Map(record.RecistObservations, record.Lesions);
+        var input = recist.ToInput(firstDose, death, evaluationDate);
+        var assessments = TimePointGrouping.Group(input)
+            .Select(tp => new AssessmentFact(tp.Date, tp.EvidenceIds))
+            .ToArray();
+        // The RECIST engine's progression date (first PD time point) ends the assessment schedule.
+        var progression = RecistEvaluator.Evaluate(input, settings).ProgressionDate;
+
+        return new ProtocolFacts(
+            firstDose,
+            record.Weights.Select(ToWeight).OfType<WeightFact>().ToArray(),
+            lenvatinib,
+            cadonilimab,
+            assessments,
+            progression,
+            death,
+            OffStudyDate(record.Subject, studyDoses.Select(x => x.Date!.Value).Concat(assessments.Select(a => a.Date))));
+    }
+
+    private static bool IsCompleted(MedicationAdministration administration) =>
+        administration.Status == MedicationAdministration.MedicationAdministrationStatusCodes.Completed;
+
+    private static bool IsLenvatinibPrescription(MedicationRequest request) =>
+        request.Status is not (MedicationRequest.MedicationrequestStatus.EnteredInError
+            or MedicationRequest.MedicationrequestStatus.Cancelled or MedicationRequest.MedicationrequestStatus.Draft)
+        && request.Intent is not MedicationRequest.MedicationRequestIntent.Proposal
+        && StudyDrugs.Recognise(request.Medication) == StudyDrug.Lenvatinib;
+
+    private static DoseFact? ToPrescribedDose(MedicationRequest request)
+    {
+        var dose = request.DosageInstruction.SelectMany(d => d.DoseAndRate).Select(d => d.Dose).OfType<Hl7.Fhir.Model.Quantity>().FirstOrDefault();
+        return FhirDates.ToDateOnly(request.AuthoredOn) is { } date ? Dose(date, dose, request.Reference()) : null;
+    }
+
+    private static DoseFact? Dose(DateOnly date, Hl7.Fhir.Model.Quantity? dose, string evidence) =>
+        StudyDrugs.DoseMg(dose) is { } mg ? new DoseFact(date, mg, evidence) : null;
+
+    private static WeightFact? ToWeight(Observation observation) =>
+        observation.IsUsable()
+        && observation.DataAbsentReason is null
+        && observation.Date() is { } date
+        && UcumConversion.TryConvert(observation.Value as Hl7.Fhir.Model.Quantity, "kg") is { } kg
+            ? new WeightFact(date, kg, observation.Reference())
+            : null;
+
+    /// <summary>
+    /// <c>period.end</c>; a subject marked off-study without an end date left after the last day it was seen on
+    /// study (latest dose or assessment), so no visit after that is claimed as missed.
+    /// </summary>
+    public static DateOnly? OffStudyDate(ResearchSubject subject, IEnumerable<DateOnly> daysSeen)
+    {
+        if (FhirDates.ToDateOnly(subject.Period?.End) is { } end) return end;
+        if (subject.Status is ResearchSubject.ResearchSubjectStatus.OffStudy or ResearchSubject.ResearchSubjectStatus.Withdrawn)
+            return daysSeen.DefaultIfEmpty().Max() is var last && last != default ? last : null;
+        return null;
+    }
+}

@@ -1,0 +1,117 @@
+using FhirTrial.Fhir.Errors;
+using FhirTrial.Fhir.Search;
+using FhirTrial.Fhir.Storage;
+using FhirTrial.Trial.Fhir.Common;
+using FhirTrial.Trial.Settings;
+
+namespace FhirTrial.Trial.Fhir.Recist;
+
+/// <summary>
+/// Reads the facts of one research subject or of a whole study through the store with a handful of searches: one per
+/// resource type, restricted to the subject's patient or, study-wide, to the patients of the study's ResearchSubjects
+/// (the study's ResearchSubjects, then one scan per resource type filtered by their patients), never one query per subject.
+/// </summary>
+public sealed class SubjectFactsGatherer(IFhirStore store, SearchParser parser)
+{
+    // One page holds everything: offset paging would re-evaluate the filter for every earlier page.
+    private const int PageSize = 1_000_000;
+    private const int ParallelMappingThreshold = 2_000;
+
+    private static readonly string RecistCodes =
+        $"{TrialCodes.Loinc}|{TrialCodes.TumourSize},{TrialCodes.RecistSystem}|{TrialCodes.NonTargetStatus},{TrialCodes.RecistSystem}|{TrialCodes.NewLesion}";
+
+    public RecordReader Records { get; } = new(store, parser);
+
+    /// <summary>One subject's facts and the settings of their study; 404 for an unknown ResearchSubject.</summary>
+    public async Task<(SubjectFacts Facts, StudySettings Settings)> GatherSubjectAsync(string researchSubjectId, CancellationToken ct)
+    {
+        var stored = await store.ReadAsync("ResearchSubject", researchSubjectId, ct);
+        if (stored is null || stored.Deleted) throw FhirException.NotFound($"ResearchSubject/{researchSubjectId} is not known.");
+        var subject = SubjectFactsMapper.ReadResearchSubject(stored.Json);
+        var settings = await StudySettingsReader.ReadAsync(Records, subject.StudyId, ct);
+        if (subject.PatientId is not { } patientId)
+            return (SubjectFactsMapper.Assemble([subject], [], [], [], [], [])[0], settings);
+
+        var patient = $"Patient/{patientId}";
+        var patientTask = store.ReadAsync("Patient", patientId, ct);
+        var lesions = SearchAsync("BodyStructure", SubjectFactsMapper.ReadBodyStructure, ct, ("patient", patient));
+        var observations = SearchAsync("Observation", SubjectFactsMapper.ReadObservation, ct, ("subject", patient), ("code", RecistCodes));
+        var administrations = SearchAsync("MedicationAdministration", SubjectFactsMapper.ReadAdministration, ct, ("subject", patient));
+        await Task.WhenAll(patientTask, lesions, observations, administrations);
+
+        var patientRecord = await patientTask;
+        var patients = patientRecord is { Deleted: false } ? [SubjectFactsMapper.ReadPatient(patientRecord.Json)] : Array.Empty<(string, DateOnly?)>();
+        var facts = SubjectFactsMapper.Assemble([subject], patients, await lesions, (await observations).OfType<ObservationFact>(),
+            (await administrations).OfType<DatedFact>(), []);
+        return (facts[0], settings);
+    }
+
+    /// <summary>Every ResearchSubject of the study with their facts, and the study's settings; 404 for an unknown ResearchStudy.</summary>
+    public async Task<(IReadOnlyList<SubjectFacts> Subjects, StudySettings Settings)> GatherStudyAsync(string studyId, CancellationToken ct)
+    {
+        var study = await Records.ReadAsync<Hl7.Fhir.Model.ResearchStudy>(studyId, ct)
+            ?? throw FhirException.NotFound($"ResearchStudy/{studyId} is not known.");
+        var settingsTask = StudySettingsReader.ReadAsync(Records, study, ct);
+
+        var subjects = await SearchAsync("ResearchSubject", SubjectFactsMapper.ReadResearchSubject, ct, ("study", $"ResearchStudy/{studyId}"));
+        var enrolled = subjects.Select(s => s.PatientId).OfType<string>().ToHashSet(StringComparer.Ordinal);
+        bool InStudy(string? patientId) => patientId is not null && enrolled.Contains(patientId);
+
+        var patients = Task.Run(async () => (await store.ReadManyAsync(enrolled.Select(id => new ResourceKey("Patient", id)).ToList(), ct))
+            .Select(p => SubjectFactsMapper.ReadPatient(p.Json)).ToList(), ct);
+        var lesions = ScanAsync("BodyStructure", SubjectFactsMapper.ReadBodyStructure, l => InStudy(l.PatientId), ct);
+        var observations = ScanAsync("Observation", SubjectFactsMapper.ReadObservation, o => InStudy(o?.PatientId), ct);
+        var administrations = ScanAsync("MedicationAdministration", SubjectFactsMapper.ReadAdministration, a => InStudy(a?.PatientId), ct);
+        var encounters = ScanAsync("Encounter", SubjectFactsMapper.ReadDated, e => InStudy(e?.PatientId), ct);
+        var adverseEvents = ScanAsync("AdverseEvent", SubjectFactsMapper.ReadDated, e => InStudy(e?.PatientId), ct);
+        await Task.WhenAll(patients, lesions, observations, administrations, encounters, adverseEvents, settingsTask);
+
+        var facts = SubjectFactsMapper.Assemble(
+            subjects,
+            await patients,
+            await lesions,
+            (await observations).OfType<ObservationFact>(),
+            (await administrations).OfType<DatedFact>(),
+            (await encounters).Concat(await adverseEvents).OfType<DatedFact>());
+        return (facts, await settingsTask);
+    }
+
+    /// <summary>
+    /// Every current resource of a type whose mapped form passes the filter. Study-wide reads scan the type rather than
+    /// search by patient: the store answers a reference search by testing each row of the type against every value, so
+    /// a scan is the cheapest plan for a study's worth of patients (see bench/README.md, "$efficacy").
+    /// </summary>
+    private Task<List<T>> ScanAsync<T>(string type, Func<string, T> map, Func<T, bool> keep, CancellationToken ct) =>
+        Task.Run(async () =>
+        {
+            var query = SearchQuery.ForType(type) with { Count = PageSize };
+            var results = new List<T>();
+            for (var offset = 0; ; offset += PageSize)
+            {
+                var page = await store.SearchAsync(query with { Offset = offset }, ct);
+                // Mapping JSON is most of the cost of a large scan and each resource maps on its own: spread it over the cores.
+                results.AddRange(page.Resources.Count > ParallelMappingThreshold
+                    ? page.Resources.AsParallel().WithCancellation(ct).Where(r => !r.Deleted).Select(r => map(r.Json)).Where(keep)
+                    : page.Resources.Where(r => !r.Deleted).Select(r => map(r.Json)).Where(keep));
+
+                if (page.Resources.Count < PageSize) return results;
+            }
+        }, ct);
+
+    /// <summary>All current matches of a search, each mapped straight from its stored JSON (on the thread pool, so searches overlap).</summary>
+    private Task<List<T>> SearchAsync<T>(string type, Func<string, T> map, CancellationToken ct, params (string Name, string Value)[] criteria) =>
+        Task.Run(async () =>
+        {
+            var query = parser.Parse(type, criteria.Select(c => new KeyValuePair<string, string>(c.Name, c.Value)), strict: true).Query
+                with { Count = PageSize, CountTotal = false };
+            var results = new List<T>();
+            for (var offset = 0; ; offset += PageSize)
+            {
+                var page = await store.SearchAsync(query with { Offset = offset }, ct);
+                foreach (var resource in page.Resources)
+                    if (!resource.Deleted)
+                        results.Add(map(resource.Json));
+                if (page.Resources.Count < PageSize) return results;
+            }
+        }, ct);
+}

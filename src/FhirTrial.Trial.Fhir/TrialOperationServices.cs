@@ -1,0 +1,32 @@
+using FhirTrial.Fhir.Engine;
+using FhirTrial.Trial.Fhir.Common;
+using FhirTrial.Trial.Fhir.Efficacy;
+using FhirTrial.Trial.Fhir.Eligibility;
+using FhirTrial.Trial.Fhir.Protocol;
+using FhirTrial.Trial.Fhir.QualityOfLife;
+using FhirTrial.Trial.Fhir.Recist;
+using FhirTrial.Trial.Fhir.Safety;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace FhirTrial.Trial.Fhir;
+
+/// <summary>Wires the trial's operations into the FHIR engine (needs <c>AddFhirEngine()</c> and a store).</summary>
+public static class TrialOperationServices
+{
+    public static IServiceCollection AddTrialOperations(this IServiceCollection services)
+    {
+        services.AddSingleton<RecordReader>();
+        services.AddSingleton<IFhirOperation, EligibilityOperation>();
+        services.AddSingleton<IFhirOperation, ProtocolDeviationsOperation>();
+        services.AddSingleton<IFhirOperation, SafetyOperation>();
+        services.AddSingleton<IFhirOperation, ScoreOperation>();
+        services.AddSingleton<SubjectFactsGatherer>();
+        services.AddSingleton<RecistObservationWriter>();
+        services.AddSingleton<RecistResponseHandler>();
+        services.AddSingleton<StudyOutcomes>();
+        services.AddSingleton<IFhirOperation, RecistResponseOperation>();
+        services.AddSingleton<IFhirOperation, EfficacyOperation>();
+        services.AddSingleton<IFhirOperation, InterimOperation>();
+        return services;
+    }
+}
