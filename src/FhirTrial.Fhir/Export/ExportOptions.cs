@@ -1,0 +1,23 @@
+namespace FhirTrial.Fhir.Export;
+
+/// <summary>Bulk export settings (<c>Export:*</c> in configuration).</summary>
+public sealed class ExportOptions
+{
+    /// <summary>Where each job keeps its folder of ndjson files and its <c>job.json</c>.</summary>
+    public string Folder { get; set; } = Path.Combine("data", "export");
+
+    /// <summary>Resources read from the store per page.</summary>
+    public int PageSize { get; set; } = 500;
+
+    /// <summary>A type's output is split into several files past this many lines.</summary>
+    public int MaxResourcesPerFile { get; set; } = 100_000;
+
+    /// <summary>What the <c>Retry-After</c> header of a status poll says.</summary>
+    public int RetryAfterSeconds { get; set; } = 2;
+
+    /// <summary>Written into the manifest; set when the server requires a bearer token for the file URLs.</summary>
+    public bool RequiresAccessToken { get; set; }
+
+    /// <summary>Finished jobs older than this are removed with their files when the server starts.</summary>
+    public TimeSpan Retention { get; set; } = TimeSpan.FromDays(1);
+}

@@ -1,0 +1,98 @@
+using System.Text.Json;
+using FhirTrial.Fhir.Errors;
+using FhirTrial.Fhir.Export;
+using FhirTrial.Server.Http;
+using Hl7.Fhir.Model;
+
+namespace FhirTrial.Server.Export;
+
+/// <summary>
+/// The Bulk Data routes: kick-off at system, Patient and Group level, the status URL (poll, delete) and the files.
+/// Literal routes, so they win over the generic <c>/fhir/{type}/...</c> routes. Each calls <see cref="BulkExportService"/> only.
+/// </summary>
+public static class ExportEndpoints
+{
+    public const string NdjsonContentType = "application/fhir+ndjson";
+    private const string JobsSegment = "_export";
+
+    private static readonly JsonSerializerOptions ManifestJson = new() { WriteIndented = true };
+
+    public static IEndpointRouteBuilder MapBulkExport(this IEndpointRouteBuilder app)
+    {
+        var fhir = app.MapGroup("/fhir");
+        fhir.MapMethods("/$export", ["GET", "POST"], (HttpContext http, BulkExportService export, CancellationToken ct)
+            => KickOffAsync(http, export, ExportLevel.System, null, ct));
+        fhir.MapMethods("/Patient/$export", ["GET", "POST"], (HttpContext http, BulkExportService export, CancellationToken ct)
+            => KickOffAsync(http, export, ExportLevel.Patient, null, ct));
+        fhir.MapMethods("/Group/{id}/$export", ["GET", "POST"], (HttpContext http, string id, BulkExportService export, CancellationToken ct)
+            => KickOffAsync(http, export, ExportLevel.Group, id, ct));
+        fhir.MapGet($"/{JobsSegment}/{{jobId}}", StatusAsync);
+        fhir.MapDelete($"/{JobsSegment}/{{jobId}}", (HttpContext http, string jobId, BulkExportService export) =>
+        {
+            export.Delete(jobId, Caller(http));
+            return FhirResponses.WriteResourceAsync(http, StatusCodes.Status202Accepted, Outcomes.Information($"Export job {jobId} deleted."));
+        });
+        fhir.MapGet($"/{JobsSegment}/{{jobId}}/{{file}}", async (HttpContext http, string jobId, string file, BulkExportService export, CancellationToken ct) =>
+        {
+            var (path, _) = export.OutputFile(jobId, file, Caller(http));
+            http.Response.ContentType = NdjsonContentType;
+            await http.Response.SendFileAsync(path, ct);
+        });
+        return app;
+    }
+
+    private static async Task KickOffAsync(HttpContext http, BulkExportService export, ExportLevel level, string? groupId, CancellationToken ct)
+    {
+        var prefer = http.Request.Headers["Prefer"].ToString();
+        if (!prefer.Contains("respond-async", StringComparison.OrdinalIgnoreCase))
+            throw FhirException.BadRequest("$export runs asynchronously: send the header Prefer: respond-async.");
+        var accept = http.Request.Headers.Accept.ToString();
+        if (accept.Length > 0 && !accept.Split(',').Any(a => a.Trim().Split(';')[0] is "application/fhir+json" or "application/json" or "*/*"))
+            throw FhirException.BadRequest($"$export answers in application/fhir+json; Accept '{accept}' cannot be met.");
+
+        var parameters = FhirFormat.Query(http.Request);
+        if (http.Request.Method == "POST" && (http.Request.ContentLength is > 0 || http.Request.Headers.TransferEncoding.Count > 0))
+        {
+            var body = await FhirFormat.ReadResourceAsync(http.Request, ct);
+            if (body is not Parameters p) throw FhirException.BadRequest($"A POST kick-off takes a Parameters resource, not a {body.TypeName}.");
+            parameters.AddRange(ExportRequest.FromParameters(p));
+        }
+        var handling = prefer.Contains("handling=strict", StringComparison.OrdinalIgnoreCase) ? ExportHandling.Strict
+            : prefer.Contains("handling=lenient", StringComparison.OrdinalIgnoreCase) ? ExportHandling.Lenient
+            : ExportHandling.Default;
+        var requestUrl = $"{http.Request.Scheme}://{http.Request.Host}{http.Request.PathBase}{http.Request.Path}{http.Request.QueryString}";
+        var request = ExportRequest.Parse(level, groupId, parameters, requestUrl, handling);
+
+        var job = await export.KickOffAsync(request, Caller(http), ct);
+        var statusUrl = StatusUrl(http, job.Id);
+        http.Response.Headers.ContentLocation = statusUrl;
+        await FhirResponses.WriteResourceAsync(http, StatusCodes.Status202Accepted,
+            Outcomes.Information($"Export job {job.Id} accepted; poll {statusUrl} for its progress and manifest."));
+    }
+
+    private static async Task StatusAsync(HttpContext http, string jobId, BulkExportService export, CancellationToken ct)
+    {
+        var job = export.Status(jobId, Caller(http));
+        switch (job.State)
+        {
+            case ExportJobState.Completed:
+                http.Response.StatusCode = StatusCodes.Status200OK;
+                http.Response.ContentType = "application/json; charset=utf-8";
+                await JsonSerializer.SerializeAsync(http.Response.Body, export.Manifest(job, StatusUrl(http, job.Id)), ManifestJson, ct);
+                break;
+            case ExportJobState.Failed:
+                throw FhirException.Of(System.Net.HttpStatusCode.InternalServerError, OperationOutcome.IssueType.Exception,
+                    job.Failure ?? "The export failed.");
+            default:
+                http.Response.StatusCode = StatusCodes.Status202Accepted;
+                http.Response.Headers["X-Progress"] = job.ProgressText;
+                http.Response.Headers.RetryAfter = export.Options.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                break;
+        }
+    }
+
+    /// <summary>The authenticated caller, whose jobs only they may see; null when the server runs without authentication.</summary>
+    private static string? Caller(HttpContext http) => http.User.Identity is { IsAuthenticated: true, Name: { } name } ? name : null;
+
+    private static string StatusUrl(HttpContext http, string jobId) => $"{FhirFormat.BaseUrl(http.Request)}/{JobsSegment}/{jobId}";
+}

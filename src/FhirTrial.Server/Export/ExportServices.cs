@@ -1,0 +1,29 @@
+using FhirTrial.Fhir.Engine;
+using FhirTrial.Fhir.Export;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace FhirTrial.Server.Export;
+
+/// <summary>Wires bulk export: options from <c>Export:*</c>, the job store, the exporter, the service and its background worker.</summary>
+public static class ExportServices
+{
+    public static IServiceCollection AddBulkExport(this IServiceCollection services, IConfiguration configuration)
+    {
+        var options = new ExportOptions();
+        configuration.GetSection("Export").Bind(options);
+        services.AddSingleton(options);
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<ExportJobStore>();
+        services.AddSingleton<BulkExporter>();
+        services.AddSingleton<BulkExportService>();
+        services.AddSingleton<IFhirOperation, ExportOperation>();
+        services.AddHostedService<ExportWorker>();
+        return services;
+    }
+}
+
+/// <summary>Runs queued export jobs in the background, one at a time, for as long as the server runs.</summary>
+public sealed class ExportWorker(BulkExportService export) : BackgroundService
+{
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) => export.ProcessQueueAsync(stoppingToken);
+}

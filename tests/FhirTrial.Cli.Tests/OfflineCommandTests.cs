@@ -1,0 +1,68 @@
+using System.Text.Json.Nodes;
+
+namespace FhirTrial.Cli.Tests;
+
+/// <summary>The commands that need no server: <c>validate</c> against the trial profiles and <c>recist</c> on a Bundle.</summary>
+public sealed class OfflineCommandTests
+{
+    [Fact]
+    public async Task Validate_passes_valid_files_and_exits_1_on_an_invalid_one()
+    {
+        var valid = Cli.Repo("fhir-examples", "study", "ResearchStudy-ak104-rcc-2l.json");
+        var invalid = Cli.Repo("fhir-examples", "invalid", "Observation-target-measurement-unit-cm.json");
+
+        var (exit, output) = await Cli.RunAsync(null, "validate", valid, Cli.Repo("fhir-examples", "cohort", "Bundle-cohort-01.json"));
+        Assert.True(exit == ExitCodes.Ok, output);
+        Assert.Contains("0 errors", output);
+
+        (exit, output) = await Cli.RunAsync(null, "validate", valid, invalid);
+        Assert.True(exit == ExitCodes.DataErrors, output);
+        Assert.Contains("Observation-target-measurement-unit-cm.json", output);
+        Assert.Contains("error", output);
+    }
+
+    [Fact]
+    public async Task Validate_checks_ndjson_line_by_line_and_a_missing_file_is_a_usage_error()
+    {
+        var file = Path.Combine(Directory.CreateTempSubdirectory().FullName, "mixed.ndjson");
+        await File.WriteAllLinesAsync(file, ["""{"resourceType":"Patient","gender":"female"}""", """{"resourceType":"Patient","gender":"sometimes"}"""]);
+        var (exit, output) = await Cli.RunAsync(null, "validate", file);
+        Assert.True(exit == ExitCodes.DataErrors, output);
+        Assert.Contains("mixed.ndjson:2", output);
+        Assert.DoesNotContain("mixed.ndjson:1", output);
+
+        (exit, _) = await Cli.RunAsync(null, "validate", "no-such-file.json");
+        Assert.Equal(ExitCodes.Usage, exit);
+    }
+
+    [Theory]
+    [InlineData("Bundle-cohort-01.json", null, "CR")]
+    [InlineData("Bundle-cohort-02.json", "cohort-02", "PR")]
+    [InlineData("Bundle-cohort-05.json", "1", "NE")]
+    public async Task Recist_computes_the_best_overall_response_without_a_server(string bundle, string? subject, string expected)
+    {
+        string[] args = subject is null
+            ? ["recist", Cli.Repo("fhir-examples", "cohort", bundle), "--json"]
+            : ["recist", Cli.Repo("fhir-examples", "cohort", bundle), "--subject", subject, "--json"];
+        var (exit, output) = await Cli.RunAsync(null, args);
+        Assert.True(exit == ExitCodes.Ok, output);
+        var parameters = JsonNode.Parse(output)!;
+        Assert.Equal("Parameters", (string)parameters["resourceType"]!);
+        var bor = parameters["parameter"]!.AsArray().Single(p => (string)p!["name"]! == "bestOverallResponse")!;
+        Assert.Equal(expected, (string)bor["valueCode"]!);
+    }
+
+    [Fact]
+    public async Task Recist_shows_a_table_of_time_points_and_names_an_unknown_subject_as_a_usage_error()
+    {
+        var bundle = Cli.Repo("fhir-examples", "cohort", "Bundle-cohort-02.json");
+        var (exit, output) = await Cli.RunAsync(null, "recist", bundle);
+        Assert.True(exit == ExitCodes.Ok, output);
+        Assert.Contains("Best overall response: PR", output);
+        Assert.Contains("Progression: 2025-06-17", output);
+
+        (exit, output) = await Cli.RunAsync(null, "recist", bundle, "--subject", "nobody");
+        Assert.Equal(ExitCodes.Usage, exit);
+        Assert.Contains("cohort-02", output);
+    }
+}
