@@ -1,0 +1,129 @@
+// The dashboard on the example study (fhir-examples/cohort/ Bundles): every plot agrees with the FHIR API and the
+// trial operations the test calls itself. DASHBOARD_SCREENSHOT=<path> saves a full-page screenshot of it there
+// (`npm run screenshot` writes docs/dashboard.png).
+
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { REPO_ROOT } from './lib/server.js';
+import { Harness, attr, params, screenshotFor } from './lib/harness.js';
+import { EXPECTED, postBundle, screeningEntries } from './lib/seed.js';
+
+const COHORT = join(REPO_ROOT, 'fhir-examples', 'cohort');
+const DAYS_PER_MONTH = 30.4375;
+const harness = new Harness('cohort');
+let page;
+let subjects;
+
+/** The example Bundles as they are, plus two patients off study for the eligibility panel to screen. */
+async function loadCohort(base) {
+  const files = readdirSync(COHORT).filter((f) => f.endsWith('.json')).sort();
+  assert.ok(files.length > 0, `no example Bundles in ${COHORT}`);
+  for (const file of files) await postBundle(base, readFileSync(join(COHORT, file), 'utf8'));
+  await postBundle(base, { resourceType: 'Bundle', type: 'transaction', entry: screeningEntries() });
+}
+
+describe('dashboard on the example cohort', () => {
+  before(async () => {
+    await harness.start(loadCohort);
+    const bundle = await harness.fhir('ResearchSubject?study=ResearchStudy/ak104-rcc-2l&_include=ResearchSubject:individual&_count=500');
+    const patients = new Map(bundle.entry.filter((e) => e.resource.resourceType === 'Patient').map((e) => [e.resource.id, e.resource]));
+    subjects = [];
+    for (const { resource } of bundle.entry.filter((e) => e.resource.resourceType === 'ResearchSubject')) {
+      const patient = patients.get(resource.individual.reference.split('/').at(-1));
+      const recist = params(await harness.fhir(`ResearchSubject/${resource.id}/$recist-response`));
+      subjects.push({ id: resource.id, site: patient.managingOrganization.reference.split('/').at(-1), recist });
+    }
+    page = await harness.open(`?date=${EXPECTED.eligibilityDate}`);
+  });
+
+  after(() => harness.stop());
+
+  test('every panel loads', async (t) => {
+    await harness.checked(t, async () => {
+      const states = await page.locator('section.panel').evaluateAll((nodes) => nodes.map((n) => `${n.id}:${n.dataset.state}`));
+      assert.ok(states.every((s) => s.endsWith(':ready')), states.join(', '));
+      assert.deepEqual(harness.pageErrors, []);
+      await screenshotFor(page);
+    });
+  });
+
+  test('enrollment per site matches the ResearchSubjects and their patients', async (t) => {
+    await harness.checked(t, async () => {
+      const expected = {};
+      for (const s of subjects) expected[s.site] = (expected[s.site] ?? 0) + 1;
+      for (const [site, count] of Object.entries(expected)) {
+        assert.equal(await page.locator(`[data-testid="enrollment-plot"] g.site[data-site="${site}"]`).getAttribute('data-count'), String(count), site);
+      }
+      assert.equal(await page.locator('[data-testid="enrollment-plot"] g.site[data-site="total"]').getAttribute('data-count'), String(subjects.length));
+    });
+  });
+
+  test('waterfall shows each subject\'s best change and best overall response from $recist-response', async (t) => {
+    await harness.checked(t, async () => {
+      const expected = subjects
+        .map((s) => ({ s, changes: (s.recist.timepoint ?? []).map((tp) => tp.changeFromBaseline).filter((v) => typeof v === 'number') }))
+        .filter(({ changes }) => changes.length)
+        .map(({ s, changes }) => ({ id: s.id, value: Math.min(...changes).toFixed(1), response: s.recist.bestOverallResponse }))
+        .sort((a, b) => Number(b.value) - Number(a.value));
+      const bars = page.locator('[data-testid="waterfall-plot"] g.bar');
+      assert.equal(await bars.count(), expected.length);
+      assert.deepEqual(await attr(bars, 'data-value'), expected.map((e) => e.value));
+      const shown = Object.fromEntries((await attr(bars, 'data-subject')).map((id, i) => [id, i]));
+      const responses = await attr(bars, 'data-response');
+      for (const e of expected) assert.equal(responses[shown[e.id]], e.response, e.id);
+    });
+  });
+
+  test('swimmer rows carry the operation\'s response and progression dates', async (t) => {
+    await harness.checked(t, async () => {
+      const rows = await page.locator('[data-testid="swimmer-plot"] g.swim').evaluateAll((nodes) => nodes.map((n) => ({ ...n.dataset })));
+      const treated = params(await harness.fhir('ResearchStudy/ak104-rcc-2l/$efficacy')).treated;
+      assert.equal(rows.length, treated);
+      for (const row of rows) {
+        const s = subjects.find((x) => x.id === row.subject);
+        assert.equal(row.response, s.recist.bestOverallResponse ?? 'NE', row.subject);
+        assert.equal(row.progressionDay !== '', Boolean(s.recist.progressionDate), `${row.subject} progression marker`);
+        assert.equal(row.responseDay !== '', Boolean(s.recist.firstResponseDate), `${row.subject} response marker`);
+      }
+    });
+  });
+
+  test('Kaplan-Meier numbers at risk follow the $efficacy curves', async (t) => {
+    await harness.checked(t, async () => {
+      const efficacy = params(await harness.fhir('ResearchStudy/ak104-rcc-2l/$efficacy'));
+      for (const key of ['pfs', 'os']) {
+        const points = [...(efficacy[key].point ?? [])].sort((a, b) => a.time - b.time);
+        const cells = page.locator(`[data-testid="km-${key}"] .at-risk [data-at-risk]`);
+        const months = (await attr(cells, 'data-month')).map(Number);
+        const shown = (await cells.allTextContents()).map(Number);
+        assert.equal(shown[0], points[0]?.atRisk ?? 0, `${key} at risk at 0`);
+        assert.deepEqual(shown, months.map((m) => points.find((p) => p.time >= m * DAYS_PER_MONTH)?.atRisk ?? 0), key);
+        assert.equal(await page.locator(`[data-testid="km-${key}"] .median`).getAttribute('data-median'), String(efficacy[key].median ?? ''), `${key} median`);
+      }
+    });
+  });
+
+  test('eligibility screening shows each candidate\'s $eligibility outcome', async (t) => {
+    await harness.checked(t, async () => {
+      for (const [patient, e] of Object.entries(EXPECTED.eligibility)) {
+        const row = page.locator(`[data-testid="eligibility-table"] tr[data-patient="${patient}"]`);
+        assert.equal(await row.getAttribute('data-outcome'), e.outcome, patient);
+      }
+      assert.equal(await page.locator('[data-testid="eligibility-table"] tr[data-patient]').count(), Object.keys(EXPECTED.eligibility).length);
+    });
+  });
+
+  test('safety table rows match $safety', async (t) => {
+    await harness.checked(t, async () => {
+      const safety = params(await harness.fhir('ResearchStudy/ak104-rcc-2l/$safety'));
+      const rows = page.locator('[data-testid="safety-table"] tbody tr[data-term]');
+      assert.deepEqual(await attr(rows, 'data-term'), (safety.term ?? []).map((term) => term.code.code));
+      for (const term of safety.term ?? []) {
+        const cell = await page.locator(`[data-testid="safety-table"] tr[data-term="${term.code.code}"] [data-col="subjects"]`).textContent();
+        assert.match(cell, new RegExp(`^${term.subjects} \\(`), term.code.code);
+      }
+    });
+  });
+});
