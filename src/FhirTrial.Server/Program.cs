@@ -1,21 +1,35 @@
 using FhirTrial.Fhir.Engine;
+using FhirTrial.Server.Dashboard;
+using FhirTrial.Server.Docs;
+using FhirTrial.Server.Export;
 using FhirTrial.Server.Hosting;
 using FhirTrial.Server.Http;
+using FhirTrial.Server.Security;
+using FhirTrial.Trial.Fhir;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.WebHost.UseUrls(builder.Configuration["urls"] ?? "http://127.0.0.1:8080");
 builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = RequestLimits.From(builder.Configuration).MaxRequestBytes);
 
 builder.Services.AddFhirEngine();
+builder.Services.AddTrialOperations();
 builder.Services.AddFhirStore(builder.Configuration);
 builder.Services.AddFhirWeb(builder.Configuration);
+builder.Services.AddFhirSecurity(builder.Configuration);
+builder.Services.AddBulkExport(builder.Configuration);
+builder.Services.AddFhirOpenApi();
 
 var app = builder.Build();
 DeveloperMode.Enforce(app);
+LocalBaseUrls.Register(app.Configuration);
 await app.Services.GetRequiredService<StartupSeeder>().RunAsync(app.Lifetime.ApplicationStopping);
 
 app.UseMiddleware<FhirErrorMiddleware>();
+app.UseFhirSecurity();
 app.MapFhir();
+app.MapBulkExport();
+app.MapFhirDocs();
+app.MapDashboard();
 app.Run();
 
 /// <summary>Visible to the test host.</summary>

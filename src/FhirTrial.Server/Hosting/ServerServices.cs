@@ -2,6 +2,7 @@ using FhirTrial.Fhir.Conformance;
 using FhirTrial.Fhir.Engine;
 using FhirTrial.Fhir.Validation;
 using FhirTrial.Server.Http;
+using FhirTrial.Storage.Postgres;
 using FhirTrial.Storage.Sqlite;
 
 namespace FhirTrial.Server.Hosting;
@@ -16,6 +17,7 @@ public static class ServerServices
         return provider.ToLowerInvariant() switch
         {
             "sqlite" => services.AddSqliteStore(connectionString),
+            "postgres" => services.AddPostgresStore(connectionString),
             _ => throw new InvalidOperationException($"Storage:Provider '{provider}' is not known; use 'sqlite' or 'postgres'."),
         };
     }
