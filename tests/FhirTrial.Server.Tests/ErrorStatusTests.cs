@@ -63,6 +63,15 @@ public sealed class ErrorStatusTests(FhirServerFactory factory)
     }
 
     [Fact]
+    public async Task Xml_with_a_misspelt_attribute_is_400_not_500()
+    {
+        // found by the fuzz run: Firely's XML parser throws NotSupportedException on an unknown attribute
+        var xml = """<Observation xmlns="http://hl7.org/fhir"><status value="final"/><code><coding><system vaLue="http://loinc.org"/></coding></code></Observation>""";
+        var response = await _client.PostAsync("/fhir/Observation", new StringContent(xml, System.Text.Encoding.UTF8, "application/fhir+xml"));
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+    }
+
+    [Fact]
     public async Task Xml_with_an_external_entity_is_refused()
     {
         var xml = """<?xml version="1.0"?><!DOCTYPE p [<!ENTITY x SYSTEM "file:///etc/passwd">]><Patient xmlns="http://hl7.org/fhir"><name><family value="&x;"/></name></Patient>""";

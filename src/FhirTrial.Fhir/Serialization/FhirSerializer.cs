@@ -30,7 +30,7 @@ public static class FhirSerializer
         {
             throw new FhirException(System.Net.HttpStatusCode.BadRequest, ToOutcome(e));
         }
-        catch (Exception e) when (e is JsonException or FormatException or InvalidOperationException or ArgumentException or IndexOutOfRangeException)
+        catch (Exception e) when (IsMalformedInput(e) || e is JsonException)
         {
             throw FhirException.BadRequest($"The body is not a valid FHIR JSON resource: {e.Message}");
         }
@@ -50,7 +50,7 @@ public static class FhirSerializer
         {
             throw new FhirException(System.Net.HttpStatusCode.BadRequest, ToOutcome(e));
         }
-        catch (Exception e) when (e is XmlException or FormatException or InvalidOperationException or ArgumentException or IndexOutOfRangeException)
+        catch (Exception e) when (IsMalformedInput(e) || e is XmlException)
         {
             throw FhirException.BadRequest($"The body is not a valid FHIR XML resource: {e.Message}");
         }
@@ -80,6 +80,11 @@ public static class FhirSerializer
         }
         return sb.ToString();
     }
+
+    /// <summary>Exceptions Firely's parsers throw on malformed input instead of a DeserializationFailedException
+    /// (found by fuzzing: an unknown XML attribute raises NotSupportedException, odd JSON names IndexOutOfRange).</summary>
+    private static bool IsMalformedInput(Exception e)
+        => e is FormatException or InvalidOperationException or ArgumentException or IndexOutOfRangeException or NotSupportedException;
 
     private static OperationOutcome ToOutcome(DeserializationFailedException e)
     {
