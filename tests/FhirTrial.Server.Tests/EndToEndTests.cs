@@ -1,3 +1,4 @@
+using FhirTrial.Tests.Shared;
 using System.Net;
 using System.Text.Json.Nodes;
 

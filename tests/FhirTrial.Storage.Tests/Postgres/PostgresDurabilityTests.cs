@@ -1,3 +1,4 @@
+using FhirTrial.Tests.Shared;
 using System.Collections.Concurrent;
 using System.Net;
 using System.Text;
@@ -23,7 +24,7 @@ public sealed class PostgresDurabilityTests(PostgresCluster cluster) : IAsyncLif
     {
         var acknowledged = new ConcurrentBag<string>();
         var sent = new ConcurrentBag<string>();
-        await using (var server = await ServerBinary.StartAsync(_connectionString))
+        await using (var server = await ServerProcess.StartAsync("--Storage:Provider=postgres", "--Storage:ConnectionString", _connectionString))
         {
             using var stop = new CancellationTokenSource();
             var streams = Enumerable.Range(0, Streams).Select(s => Task.Run(async () =>
@@ -57,7 +58,7 @@ public sealed class PostgresDurabilityTests(PostgresCluster cluster) : IAsyncLif
         var inFlight = sent.Except(acknowledged).ToHashSet();
         Assert.NotEmpty(inFlight);
 
-        await using (var restarted = await ServerBinary.StartAsync(_connectionString))
+        await using (var restarted = await ServerProcess.StartAsync("--Storage:Provider=postgres", "--Storage:ConnectionString", _connectionString))
         {
             // Through the API (index rows) ...
             foreach (var batch in sent)

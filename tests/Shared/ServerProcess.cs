@@ -2,9 +2,9 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 
-namespace FhirTrial.Server.Tests;
+namespace FhirTrial.Tests.Shared;
 
-/// <summary>The real server binary started as a separate process on a free loopback port.</summary>
+/// <summary>The real server binary started as a separate process on a free loopback port (shared by the test projects).</summary>
 public sealed class ServerProcess : IAsyncDisposable
 {
     private readonly Process _process;
