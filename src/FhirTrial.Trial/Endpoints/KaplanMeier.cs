@@ -57,7 +57,9 @@ public static class KaplanMeier
         int? lower = null;
         foreach (var (time, survival, greenwoodSum) in steps)
         {
-            var statistic = survival <= 0 ? double.PositiveInfinity : (Math.Log(-Math.Log(survival)) - reference) / LogLogStandardError(survival, greenwoodSum);
+            // Where the curve reaches 0 the log-log band is undefined (as in R's survfit): such a step bounds nothing.
+            if (survival <= 0) continue;
+            var statistic = (Math.Log(-Math.Log(survival)) - reference) / LogLogStandardError(survival, greenwoodSum);
             if (lower is null && statistic >= -z - Tolerance)
                 lower = time;
             if (lower is not null && statistic > z + Tolerance)

@@ -68,12 +68,14 @@ public class KaplanMeierTests
     }
 
     [Fact]
-    public void When_everyone_has_the_event_the_curve_reaches_zero_and_the_interval_closes()
+    public void When_everyone_has_the_event_the_curve_reaches_zero_and_the_upper_bound_is_not_reached()
     {
+        // R: survfit(Surv(c(1, 2), c(1, 1)), conf.type = "log-log") gives median 1, LCL 1, UCL NA: at S = 0 the
+        // log-log band is undefined, so the last step cannot close the interval.
         var estimate = KaplanMeier.Estimate(Parse("1 2"));
 
         Assert.Equal(0.0, estimate.Curve[^1].Survival);
-        Assert.Equal((1, 1, 2), (estimate.Median, estimate.MedianLower, estimate.MedianUpper));
+        Assert.Equal((1, 1, (int?)null), (estimate.Median, estimate.MedianLower, estimate.MedianUpper));
     }
 
     [Fact]
