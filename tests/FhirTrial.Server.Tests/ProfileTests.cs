@@ -97,6 +97,15 @@ public sealed class ProfileTests(FhirServerFactory factory)
     }
 
     [Fact]
+    public async Task A_profiled_resource_with_an_unparseable_reference_is_422_not_500()
+    {
+        // found by the fuzz run: the validator throws UriFormatException on such a reference
+        var body = Measurement("mm").Replace("\"reference\":\"Patient/p1\"", "\"reference\":\"http://a b/Patient?x=1\"");
+        var response = await _client.PostAsync("/fhir/Observation", Http.Json(body));
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
+    }
+
+    [Fact]
     public async Task The_package_SearchParameters_are_searchable()
     {
         var lesion = $$$"""

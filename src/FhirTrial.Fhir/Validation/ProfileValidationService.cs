@@ -61,11 +61,26 @@ public sealed class ProfileValidationService : IDisposable, Engine.ICustomSearch
         await _gate.WaitAsync(ct);
         try
         {
-            return await Task.Run(() => ValidationOutcome.Normalize(_validator.Validate(resource, profileUrl)), ct);
+            return await Task.Run(() => ValidateOnce(resource, profileUrl), ct);
         }
         finally
         {
             _gate.Release();
+        }
+    }
+
+    /// <summary>The validator throws on some malformed values instead of reporting them (found by fuzzing: an
+    /// unparseable reference raises UriFormatException); such input is invalid, so it becomes an error issue.</summary>
+    private OperationOutcome ValidateOnce(Resource resource, string? profileUrl)
+    {
+        try
+        {
+            return ValidationOutcome.Normalize(_validator.Validate(resource, profileUrl));
+        }
+        catch (Exception e) when (e is FormatException or ArgumentException or InvalidOperationException)
+        {
+            return Errors.Outcomes.Single(OperationOutcome.IssueSeverity.Error, OperationOutcome.IssueType.Invalid,
+                $"The resource could not be validated: {e.Message}", resource.TypeName);
         }
     }
 
