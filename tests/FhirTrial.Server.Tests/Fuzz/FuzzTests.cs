@@ -13,7 +13,7 @@ namespace FhirTrial.Server.Tests.Fuzz;
 /// <summary>
 /// Thousands of generated and mutated requests through the real pipeline (JSON and XML parsers, search parameter parser,
 /// transaction processor): none may answer 5xx, and none that is refused (4xx) may change what is stored. Bounded in
-/// time: <c>FHIRTRIAL_FUZZ_SECONDS</c> (default 20; CI sets 60), seeded by <c>FHIRTRIAL_FUZZ_SEED</c> (default: a new seed, printed).
+/// time: <c>FHIRTRIAL_FUZZ_SECONDS</c> (default 20; .ci/run sets 30), seeded by <c>FHIRTRIAL_FUZZ_SEED</c> (default: a new seed, printed; .ci/run fixes one).
 /// </summary>
 public sealed class FuzzTests(FhirServerFactory factory, ITestOutputHelper output) : IClassFixture<FhirServerFactory>
 {
@@ -43,6 +43,11 @@ public sealed class FuzzTests(FhirServerFactory factory, ITestOutputHelper outpu
             try
             {
                 response = await _client.SendAsync(request);
+            }
+            catch (InvalidOperationException e) when (e.Message.Contains("null characters", StringComparison.Ordinal))
+            {
+                // the in-process test host refuses such a path before the server sees it (Kestrel answers 400)
+                continue;
             }
             catch (Exception e)
             {
