@@ -20,9 +20,9 @@ public sealed class RelationalTransaction(RelationalFhirStore store, DbConnectio
 
     public async Task<IReadOnlyList<string>> FindIdsAsync(SearchQuery query, int limit, CancellationToken ct)
     {
-        await store.LockAsync(connection, transaction, LockKey(query), ct);
         var sql = new SqlBuilder().Append("SELECT r.id FROM resource r WHERE ");
         SearchCompiler.Where(sql, query);
+        await store.LockAsync(connection, transaction, LockKey(sql), ct);
         sql.Append($" ORDER BY r.rkey LIMIT {sql.Param(limit)}");
         await using var command = sql.ToCommand(connection, transaction);
         await using var reader = await command.ExecuteReaderAsync(ct);
@@ -31,7 +31,10 @@ public sealed class RelationalTransaction(RelationalFhirStore store, DbConnectio
         return ids;
     }
 
-    private static string LockKey(SearchQuery query) => query.ResourceType + "?" + string.Join("&", query.Criteria.Select(c => c.ToString()));
+    /// <summary>The compiled search with its values: equal exactly when two conditional operations look for the same
+    /// thing. (Record ToString prints list types, not contents, so it would put unrelated searches on one lock.)</summary>
+    private static string LockKey(SqlBuilder where)
+        => where.Text + "|" + string.Join("|", where.Parameters.Select(p => Convert.ToString(p.Value, System.Globalization.CultureInfo.InvariantCulture)));
 
     public async Task<StoredResource> PutAsync(ResourceWrite write, CancellationToken ct)
     {
