@@ -9,9 +9,15 @@ namespace FhirTrial.Fhir.Conformance;
 public sealed class CapabilityStatementProvider(SearchParameterRegistry registry, IEnumerable<IFhirOperation> operations, Validation.ProfileValidationService package,
     IEnumerable<ICapabilityAmendment>? amendments = null)
 {
+    // The base URL comes from the request's Host header, which clients choose: cache a few, build the rest.
+    private const int MaxCached = 16;
     private readonly ConcurrentDictionary<string, CapabilityStatement> _cache = new();
 
-    public CapabilityStatement Get(string baseUrl) => _cache.GetOrAdd(baseUrl, url =>
+    public CapabilityStatement Get(string baseUrl)
+        => _cache.TryGetValue(baseUrl, out var cached) ? cached
+            : _cache.Count < MaxCached ? _cache.GetOrAdd(baseUrl, Build) : Build(baseUrl);
+
+    private CapabilityStatement Build(string url)
     {
         var profiles = package.Package.Resources.OfType<StructureDefinition>()
             .Where(sd => sd.Type is not "Extension" && sd.Derivation == StructureDefinition.TypeDerivationRule.Constraint)
@@ -25,7 +31,7 @@ public sealed class CapabilityStatementProvider(SearchParameterRegistry registry
         var statement = builder.Build(url, version);
         foreach (var amendment in amendments ?? []) amendment.Amend(statement, url);
         return statement;
-    });
+    }
 }
 
 /// <summary>A part of the server outside the engine that changes what the CapabilityStatement says (security, for one).</summary>
