@@ -55,6 +55,7 @@ var mix = new (string Name, Func<string> Query)[]
     ("patient by identifier + _revinclude", () => $"Patient?identifier={EhrFeed.MrnSystem}|MRN{options.FirstPatient + random.Next(options.Patients):D7}&_revinclude=AdverseEvent:subject"),
     ("lesion sizes of a patient, sorted", () => $"Observation?patient=Patient/{Pick()}&code=http://loinc.org|21889-1&_sort=-date"),
 };
+if (options.Searches == 0) return; // ingest only
 foreach (var (_, query) in mix) for (int w = 0; w < 10; w++) await http.GetStringAsync(query());
 Console.WriteLine($"search mix, {options.Searches} of each, sequential:");
 Console.WriteLine("| search | p50 ms | p95 ms | hits (median) |");

@@ -74,35 +74,31 @@ public sealed class RelationalTransaction(RelationalFhirStore store, DbConnectio
 
     public Task PutManyAsync(IReadOnlyList<ResourceWrite> writes, CancellationToken ct) => store.PutManyAsync(this, writes, ct);
 
+    /// <summary>Rows per INSERT statement: one round trip for most resources, a handful for a Provenance of a large Bundle.</summary>
+    private const int RowsPerInsert = 200;
+
     private async Task InsertIndexAsync(long key, ResourceWrite write, CancellationToken ct)
     {
-        var commands = new Dictionary<string, DbCommand>();
-        try
+        foreach (var byTable in write.Index.Select(IndexRows.Of).Zip(write.Index).GroupBy(row => row.First.Table))
         {
-            foreach (var entry in write.Index)
+            var columns = Schema.IndexTables[byTable.Key];
+            foreach (var chunk in byTable.Chunk(RowsPerInsert))
             {
-                var (table, values) = IndexRows.Of(entry);
-                if (!commands.TryGetValue(table, out var command))
+                await using var command = connection.CreateCommand();
+                command.Transaction = transaction;
+                AddParameter(command, "@k", key);
+                var rows = new List<string>(chunk.Length);
+                for (int r = 0; r < chunk.Length; r++)
                 {
-                    var columns = Schema.IndexTables[table];
-                    command = connection.CreateCommand();
-                    command.Transaction = transaction;
-                    command.CommandText = $"INSERT INTO {table} (rkey, param, grp, {string.Join(", ", columns)}) VALUES (@k, @p, @g, {string.Join(", ", columns.Select((_, n) => "@c" + n))})";
-                    AddParameter(command, "@k", key);
-                    AddParameter(command, "@p", "");
-                    AddParameter(command, "@g", 0);
-                    for (int n = 0; n < columns.Length; n++) AddParameter(command, "@c" + n, null);
-                    commands[table] = command;
+                    var ((_, values), entry) = chunk[r];
+                    AddParameter(command, $"@p{r}", entry.Param);
+                    AddParameter(command, $"@g{r}", entry.Group);
+                    for (int n = 0; n < values.Length; n++) AddParameter(command, $"@c{r}_{n}", values[n]);
+                    rows.Add($"(@k, @p{r}, @g{r}, {string.Join(", ", Enumerable.Range(0, values.Length).Select(n => $"@c{r}_{n}"))})");
                 }
-                command.Parameters["@p"].Value = entry.Param;
-                command.Parameters["@g"].Value = entry.Group;
-                for (int n = 0; n < values.Length; n++) command.Parameters["@c" + n].Value = values[n] ?? DBNull.Value;
+                command.CommandText = $"INSERT INTO {byTable.Key} (rkey, param, grp, {string.Join(", ", columns)}) VALUES {string.Join(", ", rows)}";
                 await command.ExecuteNonQueryAsync(ct);
             }
-        }
-        finally
-        {
-            foreach (var command in commands.Values) await command.DisposeAsync();
         }
     }
 
