@@ -1,4 +1,5 @@
 using FhirTrial.Fhir.Errors;
+using FhirTrial.Fhir.Indexing;
 using FhirTrial.Fhir.Search;
 using Hl7.Fhir.Model;
 
@@ -15,7 +16,7 @@ public static class SearchCompiler
         foreach (var criterion in query.Criteria)
         {
             sql.Append(" AND ");
-            Criterion(sql, criterion, alias);
+            Criterion(sql, criterion, alias, query.ResourceType);
         }
     }
 
@@ -27,7 +28,7 @@ public static class SearchCompiler
             var (table, column) = SortColumn(key);
             var agg = key.Descending ? "MAX" : "MIN";
             var col = key.Descending && key.Type == SearchParamType.Date ? "high" : column;
-            sql.Append($"(SELECT {agg}(s.{col}) FROM {table} s WHERE s.rkey = {alias}.rkey AND s.param = {sql.Param(key.Param)})");
+            sql.Append($"(SELECT {agg}(s.{col}) FROM {table} s WHERE s.rkey = {alias}.rkey AND s.param {ParamIn(sql, query.ResourceType, key.Param)})");
             sql.Append(key.Descending ? " DESC NULLS LAST, " : " ASC NULLS LAST, ");
         }
         sql.Append($"{alias}.rkey");
@@ -45,21 +46,32 @@ public static class SearchCompiler
         _ => throw FhirException.BadRequest($"Cannot sort by '{key.Param}'."),
     };
 
-    private static void Criterion(SqlBuilder sql, SearchCriterion criterion, string alias)
+    /// <summary>One criterion on rows of <paramref name="type"/> (null when the rows may be of several types).</summary>
+    private static void Criterion(SqlBuilder sql, SearchCriterion criterion, string alias, string? type)
     {
         switch (criterion)
         {
             case ValueCriterion v when v.Modifier == SearchModifier.Not:
                 sql.Append("NOT (");
-                Values(sql, v with { Modifier = SearchModifier.None }, alias);
+                Values(sql, v with { Modifier = SearchModifier.None }, alias, type);
                 sql.Append(")");
                 break;
             case ValueCriterion v:
-                Values(sql, v, alias);
+                Values(sql, v, alias, type);
                 break;
             case MissingCriterion m:
                 sql.Append(m.Missing ? "NOT EXISTS" : "EXISTS");
-                sql.Append($" (SELECT 1 FROM {TableOf(m.Type, m.Param)} i WHERE i.rkey = {alias}.rkey AND i.param {ParamMatch(sql, m.Type, m.Param)})");
+                if (m.Type == SearchParamType.Composite && DerivedParameters.CompositeComponents(type, m.Param) is { } components)
+                {
+                    // A derived composite is present when every component has a row in one group (see DerivedParameters).
+                    sql.Append(" (SELECT 1 FROM ");
+                    for (int i = 0; i < components.Count; i++)
+                        sql.Append(i == 0 ? $"{TableOf(components[i], m.Param)} c0" : $" JOIN {TableOf(components[i], m.Param)} c{i} ON c{i}.rkey = c0.rkey AND c{i}.grp = c0.grp");
+                    sql.Append($" WHERE c0.rkey = {alias}.rkey");
+                    for (int i = 0; i < components.Count; i++) sql.Append($" AND c{i}.param {ParamIn(sql, type, $"{m.Param}${i}")}");
+                    sql.Append(")");
+                }
+                else sql.Append($" (SELECT 1 FROM {TableOf(m.Type, m.Param)} i WHERE i.rkey = {alias}.rkey AND i.param {ParamMatch(sql, type, m.Type, m.Param)})");
                 break;
             case ChainCriterion c:
             {
@@ -68,7 +80,7 @@ public static class SearchCompiler
                 sql.Append($" WHERE i.param = {sql.Param(c.Param)} AND {t}.deleted = 0 AND {t}.type IN (");
                 sql.Append(string.Join(", ", c.TargetTypes.Select(sql.Param)));
                 sql.Append(") AND ");
-                Criterion(sql, c.Inner, t);
+                Criterion(sql, c.Inner, t, c.TargetTypes.Count == 1 ? c.TargetTypes[0] : null);
                 sql.Append(")");
                 break;
             }
@@ -78,7 +90,7 @@ public static class SearchCompiler
                 sql.Append($"EXISTS (SELECT 1 FROM idx_reference i JOIN resource {s} ON {s}.rkey = i.rkey");
                 sql.Append($" WHERE {s}.type = {sql.Param(h.SourceType)} AND {s}.deleted = 0 AND i.param = {sql.Param(h.Param)}");
                 sql.Append($" AND i.target_type = {alias}.type AND i.target_id = {alias}.id AND ");
-                Criterion(sql, h.Inner, s);
+                Criterion(sql, h.Inner, s, h.SourceType);
                 sql.Append(")");
                 break;
             }
@@ -101,7 +113,7 @@ public static class SearchCompiler
                 for (int k = 0; k < all.Criteria.Count; k++)
                 {
                     if (k > 0) sql.Append(" AND ");
-                    Criterion(sql, all.Criteria[k], alias);
+                    Criterion(sql, all.Criteria[k], alias, type);
                 }
                 sql.Append(")");
                 break;
@@ -111,7 +123,7 @@ public static class SearchCompiler
     }
 
     /// <summary>One criterion on the resource row of <paramref name="alias"/> (for filters the store applies beside a query).</summary>
-    public static void Condition(SqlBuilder sql, SearchCriterion criterion, string alias) => Criterion(sql, criterion, alias);
+    public static void Condition(SqlBuilder sql, SearchCriterion criterion, string alias) => Criterion(sql, criterion, alias, null);
 
     /// <summary>
     /// A site's share of the store. A Patient belongs to the site its managingOrganization names. Any other resource is
@@ -139,8 +151,15 @@ public static class SearchCompiler
         sql.Append($" OR EXISTS (SELECT 1 FROM idx_reference {sq} WHERE {sq}.rkey = {alias}.rkey AND {sq}.target_type = {patient}))))");
     }
 
-    private static string ParamMatch(SqlBuilder sql, SearchParamType type, string param)
-        => type == SearchParamType.Composite ? $"LIKE {sql.Param(param + "$%")}" : $"= {sql.Param(param)}";
+    private static string ParamMatch(SqlBuilder sql, string? resourceType, SearchParamType type, string param)
+        => type == SearchParamType.Composite ? $"LIKE {sql.Param(param + "$%")}" : ParamIn(sql, resourceType, param);
+
+    /// <summary>The stored parameter names that answer <paramref name="param"/>: itself, or a derived parameter's sources.</summary>
+    private static string ParamIn(SqlBuilder sql, string? resourceType, string param)
+    {
+        var names = DerivedParameters.StoredNames(resourceType, param);
+        return names.Count == 1 ? $"= {sql.Param(names[0])}" : $"IN ({string.Join(", ", names.Select(sql.Param))})";
+    }
 
     private static string TableOf(SearchParamType type, string param) => type switch
     {
@@ -157,7 +176,7 @@ public static class SearchCompiler
 
     /// <summary>Value matches as <c>rkey IN (index lookup)</c>, so the planner can start from the index rather than
     /// scanning every resource of the type and probing per row.</summary>
-    private static void Values(SqlBuilder sql, ValueCriterion v, string alias)
+    private static void Values(SqlBuilder sql, ValueCriterion v, string alias, string? type)
     {
         sql.Append("(");
         for (int k = 0; k < v.AnyOf.Count; k++)
@@ -165,17 +184,17 @@ public static class SearchCompiler
             if (k > 0) sql.Append(" OR ");
             if (v.AnyOf[k] is CompositeValue composite)
             {
-                Composite(sql, composite, alias);
+                Composite(sql, composite, alias, type);
                 continue;
             }
-            sql.Append($"{alias}.rkey IN (SELECT i.rkey FROM {TableOf(v.Type, v.Param)} i WHERE i.param = {sql.Param(v.Param)} AND ");
+            sql.Append($"{alias}.rkey IN (SELECT i.rkey FROM {TableOf(v.Type, v.Param)} i WHERE i.param {ParamIn(sql, type, v.Param)} AND ");
             Match(sql, "i", v.Modifier, v.AnyOf[k]);
             sql.Append(")");
         }
         sql.Append(")");
     }
 
-    private static void Composite(SqlBuilder sql, CompositeValue value, string alias)
+    private static void Composite(SqlBuilder sql, CompositeValue value, string alias, string? type)
     {
         sql.Append($"{alias}.rkey IN (SELECT c0.rkey FROM ");
         for (int i = 0; i < value.Parts.Count; i++)
@@ -188,7 +207,7 @@ public static class SearchCompiler
         sql.Append(" WHERE 1 = 1");
         for (int i = 0; i < value.Parts.Count; i++)
         {
-            sql.Append($" AND c{i}.param = {sql.Param(value.Parts[i].IndexParam)} AND ");
+            sql.Append($" AND c{i}.param {ParamIn(sql, type, value.Parts[i].IndexParam)} AND ");
             Match(sql, $"c{i}", SearchModifier.None, value.Parts[i].Value);
         }
         sql.Append(")");

@@ -6,11 +6,15 @@ using Hl7.FhirPath;
 
 namespace FhirTrial.Fhir.Indexing;
 
-/// <summary>Extracts the search index of a resource: each parameter's FHIRPath, compiled once, turned into typed rows.</summary>
-public sealed class IndexExtractor(SearchParameterRegistry registry)
+/// <summary>Extracts the search index of a resource: each parameter's expression, compiled once, turned into typed rows.
+/// Plain element paths are read from the POCO directly (<see cref="ElementPath"/>); the rest runs as FHIRPath.</summary>
+/// <param name="registry">The parameters to index.</param>
+/// <param name="elementPaths">False runs every expression as FHIRPath (the reference the element paths are tested against).</param>
+/// <param name="derivedRows">True also extracts the rows of <see cref="DerivedParameters"/>, which stores never write.</param>
+public sealed class IndexExtractor(SearchParameterRegistry registry, bool elementPaths = true, bool derivedRows = false)
 {
     private static readonly FhirPathCompiler Compiler = new(FhirPathCompiler.DefaultSymbolTable.AddFhirExtensions());
-    private readonly ConcurrentDictionary<string, CompiledExpression?> _compiled = new();
+    private readonly ConcurrentDictionary<(string Type, string Expression), Func<Base, List<Base>>> _evaluators = new();
     private readonly ConcurrentDictionary<string, string[]?> _roots = new();
 
     public SearchParameterRegistry Registry => registry;
@@ -19,16 +23,16 @@ public sealed class IndexExtractor(SearchParameterRegistry registry)
     {
         var type = resource.TypeName;
         var entries = new List<IndexEntry>();
-        var node = resource.ToPocoNode();
         var present = resource.EnumerateElements().Select(e => e.Key).ToHashSet(StringComparer.Ordinal);
         var group = 0;
         foreach (var param in registry.ForType(type))
         {
             if (string.IsNullOrEmpty(param.Expression)) continue;
+            if (!derivedRows && DerivedParameters.IsDerived(type, param.Name)) continue;
             // Most parameters read an element the resource does not have: skip them before running FHIRPath.
             var roots = _roots.GetOrAdd(param.Expression, e => TopLevelElements(type, e));
             if (roots is not null && !roots.Any(present.Contains)) continue;
-            var values = Evaluate(param.Expression, node);
+            var values = Evaluate(type, param.Expression, resource);
             if (param.IsComposite)
             {
                 foreach (var element in values)
@@ -51,7 +55,7 @@ public sealed class IndexExtractor(SearchParameterRegistry registry)
             var definition = registry.FindByUrl(type, component.DefinitionUrl);
             var before = entries.Count;
             if (definition is not null)
-                foreach (var v in Evaluate(component.Expression, element.ToPocoNode()))
+                foreach (var v in Evaluate(type, component.Expression, element))
                     ValueConverter.Append($"{param.Name}${i}", group, definition.Type, v, definition.TargetTypes, entries);
             if (definition is null || entries.Count == before)
             {
@@ -80,25 +84,36 @@ public sealed class IndexExtractor(SearchParameterRegistry registry)
         return roots.ToArray();
     }
 
-    private IEnumerable<Base> Evaluate(string expression, PocoNode node)
+    private List<Base> Evaluate(string type, string expression, Base focus)
+        => _evaluators.GetOrAdd((type, expression), key => Compile(key.Type, key.Expression))(focus);
+
+    private Func<Base, List<Base>> Compile(string type, string expression)
     {
-        var compiled = _compiled.GetOrAdd(expression, static e =>
+        if (elementPaths && ElementPath.TryCompile(type, expression) is { } path)
+            return focus =>
+            {
+                var values = new List<Base>();
+                path.Evaluate(focus, values);
+                return values;
+            };
+        CompiledExpression? compiled;
+        try { compiled = Compiler.Compile(expression); }
+        catch (Exception) { compiled = null; } // an expression the engine cannot compile indexes nothing rather than failing writes
+        if (compiled is null) return _ => [];
+        return focus =>
         {
-            try { return Compiler.Compile(e); }
-            catch (Exception) { return null; } // an expression the engine cannot compile indexes nothing rather than failing writes
-        });
-        if (compiled is null) return [];
-        try
-        {
-            return compiled([node], new FhirEvaluationContext()).Select(n => n.Poco).Where(p => p is not null).ToList()!;
-        }
-        catch (InvalidOperationException)
-        {
-            return [];
-        }
-        catch (InvalidCastException)
-        {
-            return [];
-        }
+            try
+            {
+                return compiled([focus.ToPocoNode()], new FhirEvaluationContext()).Select(n => n.Poco).OfType<Base>().ToList();
+            }
+            catch (InvalidOperationException)
+            {
+                return [];
+            }
+            catch (InvalidCastException)
+            {
+                return [];
+            }
+        };
     }
 }

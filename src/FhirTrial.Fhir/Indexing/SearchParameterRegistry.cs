@@ -92,7 +92,7 @@ public sealed class SearchParameterRegistry
     private static string? OwnExpression(string type, string expression)
     {
         if (string.IsNullOrWhiteSpace(expression)) return null;
-        var parts = SplitUnion(expression)
+        var parts = SearchExpressions.SplitUnion(expression)
             .Select(p => RootOf(p) is { Length: > 0 } r && char.IsLower(r[0]) ? $"{type}.{p}" : p) // a few spec expressions are relative
             .Where(p => RootOf(p) is var root && (root == type || root is "Resource" or "DomainResource"))
             .Select(p => RootOf(p) is "Resource" or "DomainResource" ? ReplaceRoot(p, type) : p)
@@ -112,25 +112,5 @@ public sealed class SearchParameterRegistry
     {
         var idx = part.IndexOf(RootOf(part), StringComparison.Ordinal);
         return part[..idx] + type + part[(idx + RootOf(part).Length)..];
-    }
-
-    private static IEnumerable<string> SplitUnion(string expression)
-    {
-        int depth = 0, start = 0;
-        bool quoted = false;
-        for (int i = 0; i < expression.Length; i++)
-        {
-            var c = expression[i];
-            if (c == '\'') quoted = !quoted;
-            else if (quoted) continue;
-            else if (c == '(') depth++;
-            else if (c == ')') depth--;
-            else if (c == '|' && depth == 0)
-            {
-                yield return expression[start..i].Trim();
-                start = i + 1;
-            }
-        }
-        yield return expression[start..].Trim();
     }
 }

@@ -228,6 +228,14 @@ public abstract partial class StoreContract
     [InlineData("component-code-value-quantity=http://loinc.org|8462-4$gt140", "")]
     [InlineData("component-code-value-quantity=http://loinc.org|8462-4$90", "c4")]
     [InlineData("combo-code-value-quantity=http://loinc.org|8480-6$gt140", "c1,c4")]
+    // Parameters answered from other parameters' rows (DerivedParameters): the same answers as stored rows would give.
+    [InlineData("combo-code-value-quantity=http://loinc.org|8462-4$90", "c4")]
+    [InlineData("combo-code-value-quantity=http://loinc.org|85354-9$gt0", "")]
+    [InlineData("combo-code=http://loinc.org|8462-4", "c3,c4")]
+    [InlineData("combo-code=85354-9", "c4")]
+    [InlineData("combo-value-quantity=gt146", "c1,c3")]
+    [InlineData("combo-value-quantity=90", "c4")]
+    [InlineData("code-value-quantity=8480-6$gt140&combo-code=8480-6", "c1")]
     public async Task Composite_search_matches_both_values_in_the_same_element(string query, string expected)
     {
         static Quantity MmHg(decimal value) => new(value, "mm[Hg]", Ucum);

@@ -1,0 +1,92 @@
+using FhirTrial.Fhir.Indexing;
+using FhirTrial.Fhir.Serialization;
+using Hl7.Fhir.Model;
+
+namespace FhirTrial.Fhir.Tests.Indexing;
+
+/// <summary>Each derived parameter's own rows are exactly what its sources' rows answer, so not writing them loses nothing.</summary>
+public class DerivedParametersTests
+{
+    private static readonly SearchParameterRegistry Registry = new();
+    private static readonly IndexExtractor Complete = new(Registry, derivedRows: true);
+    private static readonly IndexExtractor Stored = new(Registry);
+
+    private static readonly string[] Derived =
+    [
+        "code-value-quantity", "code-value-concept", "code-value-date", "combo-code", "combo-data-absent-reason", "combo-value-concept",
+        "combo-value-quantity", "combo-code-value-quantity", "combo-code-value-concept",
+    ];
+
+    public static IEnumerable<object[]> Observations()
+    {
+        var files = ElementPathTests.DataFiles().Cast<object[]>().Select(row => (string)row[0]);
+        var fromData = files
+            .Select(f => FhirSerializer.ParseJson(File.ReadAllText(Path.Combine(ElementPathTests.RepositoryRoot, f))))
+            .SelectMany(r => r is Bundle b ? b.Entry.Select(e => e.Resource) : [r])
+            .OfType<Observation>();
+        var made = ElementPathTests.ObservationValues().Cast<object[]>().Select(row => (DataType)row[0]).Select(value => new Observation
+        {
+            Status = ObservationStatus.Final,
+            Code = new CodeableConcept { Coding = { new Coding("http://loinc.org", "2160-0"), new Coding("http://example.org", "cr") }, Text = "Creatinine" },
+            Value = value,
+            DataAbsentReason = value is FhirBoolean ? new CodeableConcept("http://terminology.hl7.org/CodeSystem/data-absent-reason", "unknown") : null,
+            Component =
+            {
+                new Observation.ComponentComponent { Code = new CodeableConcept("http://loinc.org", "8480-6"), Value = value },
+                new Observation.ComponentComponent { Code = new CodeableConcept("http://loinc.org", "8462-4"), Value = new Quantity(80, "mm[Hg]") },
+            },
+        });
+        return fromData.Concat(made).Select((o, n) => new object[] { n, FhirSerializer.ToJson(o) });
+    }
+
+    [Theory]
+    [MemberData(nameof(Observations))]
+    public void Derived_rows_equal_what_their_sources_answer(int index, string json)
+    {
+        _ = index;
+        var observation = FhirSerializer.ParseJson(json);
+        var rows = Complete.Extract(observation);
+        foreach (var name in Derived)
+        {
+            var isComposite = Registry.Find("Observation", name)!.IsComposite;
+            if (isComposite)
+                Assert.Equal(Pairs(rows, [$"{name}$0"], [$"{name}$1"]),
+                    Pairs(rows, DerivedParameters.StoredNames("Observation", $"{name}$0"), DerivedParameters.StoredNames("Observation", $"{name}$1")));
+            else
+                Assert.Equal(Values(rows, [name]), Values(rows, DerivedParameters.StoredNames("Observation", name)));
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Observations))]
+    public void Stores_are_not_given_derived_rows(int index, string json)
+    {
+        _ = index;
+        var stored = Stored.Extract(FhirSerializer.ParseJson(json)).Select(e => e.Param.Split('$')[0]).ToHashSet();
+        Assert.Empty(stored.Intersect(Derived));
+    }
+
+    [Fact]
+    public void Other_types_and_other_parameters_are_stored_as_they_are()
+    {
+        Assert.Equal(["combo-code"], DerivedParameters.StoredNames("Condition", "combo-code"));
+        Assert.Equal(["code"], DerivedParameters.StoredNames("Observation", "code"));
+        Assert.Equal(["code-value-string$1"], DerivedParameters.StoredNames("Observation", "code-value-string$1"));
+        Assert.Equal(["value-quantity", "component-code-value-quantity$1"], DerivedParameters.StoredNames(null, "combo-code-value-quantity$1"));
+    }
+
+    private static SortedSet<string> Values(IReadOnlyList<IndexEntry> rows, IReadOnlyList<string> names)
+        => new(rows.Where(r => names.Contains(r.Param)).Select(Value), StringComparer.Ordinal);
+
+    /// <summary>Every (component 0, component 1) pair found in one group.</summary>
+    private static SortedSet<string> Pairs(IReadOnlyList<IndexEntry> rows, IReadOnlyList<string> first, IReadOnlyList<string> second)
+    {
+        var pairs = new SortedSet<string>(StringComparer.Ordinal);
+        foreach (var a in rows.Where(r => first.Contains(r.Param)))
+            foreach (var b in rows.Where(r => second.Contains(r.Param) && r.Group == a.Group))
+                pairs.Add(Value(a) + " + " + Value(b));
+        return pairs;
+    }
+
+    private static string Value(IndexEntry row) => (row with { Param = "", Group = 0 }).ToString();
+}
