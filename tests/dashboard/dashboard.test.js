@@ -5,13 +5,20 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { Harness, attr } from './lib/harness.js';
+import { Harness, attr, described, marks, readDescription } from './lib/harness.js';
 import { EXPECTED, seed } from './lib/seed.js';
 
 const harness = new Harness('seeded');
 let page;
 const pageErrors = harness.pageErrors;
 const checked = (t, check) => harness.checked(t, check);
+
+/** The shared response colours (js/responses.js): every plot must use them. */
+const RESPONSE_COLORS = { CR: '#1a7f37', PR: '#4caf50', SD: '#f0a202', PD: '#d1342f', NE: '#9aa5b1' };
+const PLOTS = ['enrollment-plot', 'waterfall-plot', 'swimmer-plot', 'km-pfs', 'km-os', 'safety-plot'];
+const fills = (locator) => attr(locator, 'fill');
+const heights = (locator) => locator.evaluateAll((nodes) => nodes.map((n) => n.getBBox().height));
+const widths = (locator) => locator.evaluateAll((nodes) => nodes.map((n) => n.getBBox().width));
 
 describe('study dashboard', () => {
   before(async () => {
@@ -29,16 +36,30 @@ describe('study dashboard', () => {
     });
   });
 
+  test('each plot is SVG drawn by Vega 6.4.0 / Vega-Lite 6.5.0 in its container, under a CSP without eval', async (t) => {
+    await checked(t, async () => {
+      for (const testId of PLOTS) {
+        assert.equal(await page.locator(`figure.plot > [data-testid="${testId}"] > svg.marks`).count(), 1, testId);
+      }
+      assert.equal(await page.evaluate(() => `${globalThis.vega.version} ${globalThis.vegaLite.version}`), '6.4.0 6.5.0');
+      // Vega needs no eval here (vega-interpreter); a refused script would show up in the last test's console errors.
+      const csp = (await fetch(`${harness.base}/dashboard/`)).headers.get('content-security-policy');
+      assert.match(csp, /script-src 'self'[;\s]/);
+      assert.doesNotMatch(csp, /unsafe-eval|unsafe-inline/);
+    });
+  });
+
   test('enrollment by site against the Simon design', async (t) => {
     await checked(t, async () => {
-      const plot = page.locator('[data-testid="enrollment-plot"]');
-      for (const [site, count] of Object.entries(EXPECTED.enrollment)) {
-        const id = site === 'total' ? 'total' : site;
-        assert.equal(await plot.locator(`g.site[data-site="${id}"]`).getAttribute('data-count'), String(count), site);
-        assert.equal(await plot.locator(`g.site[data-site="${id}"] text.count`).textContent(), String(count), `${site} label`);
-      }
-      assert.equal(await plot.locator('[data-marker="Target (28)"]').count(), 1);
-      assert.equal(await plot.locator('[data-marker="Stage 1 (12)"]').count(), 1);
+      const bars = await described(page, 'enrollment-plot', 'site_bars');
+      assert.deepEqual(bars.map((b) => b['site id']), Object.keys(EXPECTED.enrollment), 'sites in the study\'s order, then all sites');
+      assert.deepEqual(bars.map((b) => Number(b.enrolled)), Object.values(EXPECTED.enrollment));
+      assert.deepEqual(await marks(page, 'enrollment-plot', 'site_counts').allTextContents(), Object.values(EXPECTED.enrollment).map(String), 'count labels');
+      const lengths = await widths(marks(page, 'enrollment-plot', 'site_bars'));
+      assert.ok(lengths[0] === lengths[1] && lengths[1] > lengths[2] && lengths[3] > lengths[0], 'bar lengths follow the counts');
+      const design = await described(page, 'enrollment-plot', 'design_rules');
+      assert.deepEqual(design, [{ design: 'Simon stage 1', subjects: '12' }, { design: 'target', subjects: '28' }]);
+      assert.deepEqual(await marks(page, 'enrollment-plot', 'design_labels').allTextContents(), ['Stage 1 (12)', 'Target (28)']);
       const interim = await (await fetch(`${harness.base}/fhir/ResearchStudy/ak104-rcc-2l/$interim`)).json();
       const decision = interim.parameter.find((p) => p.name === 'decision').valueCode;
       assert.equal(decision, 'pending');
@@ -61,31 +82,55 @@ describe('study dashboard', () => {
 
   test('waterfall has one bar per measured subject, in order, with value and colour by response', async (t) => {
     await checked(t, async () => {
-      const bars = page.locator('[data-testid="waterfall-plot"] g.bar');
-      assert.equal(await bars.count(), EXPECTED.waterfall.length);
-      assert.deepEqual(await attr(bars, 'data-subject'), EXPECTED.waterfall.map((b) => b.subject));
-      assert.deepEqual(await attr(bars, 'data-value'), EXPECTED.waterfall.map((b) => b.value));
-      assert.deepEqual(await attr(bars, 'data-response'), EXPECTED.waterfall.map((b) => b.response));
-      assert.deepEqual(await bars.locator('text.value').allTextContents(), EXPECTED.waterfall.map((b) => b.text));
-      assert.deepEqual(await bars.locator('text.subject').allTextContents(), EXPECTED.waterfall.map((b) => b.label));
-      const fills = await bars.locator('rect').evaluateAll((nodes) => nodes.map((n) => n.getAttribute('fill')));
-      assert.equal(fills[1], fills[2], 'both SD bars share a colour');
-      assert.equal(new Set(fills).size, 3, 'PD, SD and PR bars differ');
+      const bars = await described(page, 'waterfall-plot', 'waterfall_bars');
+      assert.equal(bars.length, EXPECTED.waterfall.length);
+      assert.deepEqual(bars.map((b) => b.resource), EXPECTED.waterfall.map((b) => `ResearchSubject/${b.subject}`));
+      assert.deepEqual(bars.map((b) => b.subject), EXPECTED.waterfall.map((b) => b.label));
+      assert.deepEqual(bars.map((b) => b['best change']), EXPECTED.waterfall.map((b) => b.text));
+      assert.deepEqual(bars.map((b) => b['best change'].replace('\u2212', '-').replace('%', '')), EXPECTED.waterfall.map((b) => b.value.replace(/^(\d)/, '+$1')));
+      assert.deepEqual(bars.map((b) => b['best overall response']), EXPECTED.waterfall.map((b) => b.response));
+      // What is drawn: value labels at the bar ends, subjects along the axis, colours from the shared response scale.
+      assert.deepEqual(await page.locator('[data-testid="waterfall-plot"] g[class*="waterfall_values_"] > text').allTextContents(), EXPECTED.waterfall.map((b) => b.text));
+      assert.deepEqual(await page.locator('[data-testid="waterfall-plot"] g.role-axis[aria-label^="X-axis"] g.role-axis-label > text').allTextContents(), EXPECTED.waterfall.map((b) => b.label));
+      assert.deepEqual(await fills(marks(page, 'waterfall-plot', 'waterfall_bars')), EXPECTED.waterfall.map((b) => RESPONSE_COLORS[b.response]));
       // Bars below zero for shrinkage, above for growth.
-      const heights = await bars.locator('rect').evaluateAll((nodes) => nodes.map((n) => Number(n.getAttribute('height'))));
-      assert.ok(heights[3] > heights[0] && heights[0] > heights[2] && heights[2] > heights[1], 'bar lengths follow |value|');
+      const lengths = await heights(marks(page, 'waterfall-plot', 'waterfall_bars'));
+      assert.ok(lengths[3] > lengths[0] && lengths[0] > lengths[2] && lengths[2] > lengths[1], 'bar lengths follow |value|');
+      const thresholds = await described(page, 'waterfall-plot', 'waterfall_thresholds');
+      assert.deepEqual(thresholds.map((r) => r.threshold), ['+20%', '\u221230%']);
+      assert.deepEqual(await attr(marks(page, 'waterfall-plot', 'waterfall_thresholds'), 'stroke-dasharray'), ['4,3', '4,3'], 'dashed');
+      // Hovering a bar shows its description as the tooltip.
+      await marks(page, 'waterfall-plot', 'waterfall_bars').first().hover();
+      await page.waitForFunction((label) => document.querySelector('[data-testid="waterfall-plot"]').title.startsWith(`subject: ${label};`), EXPECTED.waterfall[0].label);
     });
   });
 
   test('swimmer plot shows time on treatment with response, progression and death markers', async (t) => {
     await checked(t, async () => {
-      const rows = await page.locator('[data-testid="swimmer-plot"] g.swim').evaluateAll((nodes) => nodes.map((n) => ({
-        subject: n.dataset.subject,
-        days: Number(n.dataset.days),
-        response: n.dataset.response,
-        markers: [...n.querySelectorAll('[data-marker]')].map((m) => `${m.dataset.marker}${m.dataset.day ? `@${m.dataset.day}` : ''}`).sort(),
-      })));
+      const events = await described(page, 'swimmer-plot', 'swimmer_events');
+      const kinds = { 'first response': 'response', progression: 'progression', death: 'death', 'on treatment': 'ongoing' };
+      const bars = await described(page, 'swimmer-plot', 'swimmer_bars');
+      const rows = bars.map((bar) => ({
+        subject: bar.resource.replace('ResearchSubject/', ''),
+        days: Number(bar['days on treatment']),
+        response: bar['best overall response'],
+        markers: events.filter((e) => e.subject === bar.subject).map((e) => `${kinds[e.event]}${e.day ? `@${e.day}` : ''}`).sort(),
+      }));
       assert.deepEqual(rows.map((r) => r.subject), ['dt-rs01', 'dt-rs03', 'dt-rs04', 'dt-rs02', 'dt-rs05'], 'longest first');
+      assert.deepEqual(await fills(marks(page, 'swimmer-plot', 'swimmer_bars')), rows.map((r) => RESPONSE_COLORS[r.response]), 'colours by response');
+      const lengths = await widths(marks(page, 'swimmer-plot', 'swimmer_bars'));
+      assert.ok(lengths.every((w, i) => i === 0 || w < lengths[i - 1]), 'bar lengths follow the days');
+      // Each event marker sits on its subject's bar.
+      const middles = (layer) => marks(page, 'swimmer-plot', layer).evaluateAll((nodes) => nodes.map((n) => {
+        const box = n.getBoundingClientRect();
+        return (box.top + box.bottom) / 2;
+      }));
+      const barMiddles = await middles('swimmer_bars');
+      const eventMiddles = await middles('swimmer_events');
+      events.forEach((e, i) => {
+        const bar = bars.findIndex((b) => b.subject === e.subject);
+        assert.ok(Math.abs(eventMiddles[i] - barMiddles[bar]) < 1.5, `${e.subject} ${e.event} on its row`);
+      });
       for (const row of rows) {
         const e = EXPECTED.swimmer[row.subject];
         assert.equal(row.days, e.days, `${row.subject} days`);
@@ -103,15 +148,19 @@ describe('study dashboard', () => {
 
   test('Kaplan-Meier curves give the numbers at risk and the PFS median', async (t) => {
     await checked(t, async () => {
-      const atRisk = (key) => page.locator(`[data-testid="km-${key}"] .at-risk [data-at-risk]`).allTextContents();
-      assert.deepEqual((await atRisk('pfs')).map(Number), EXPECTED.pfsAtRisk);
-      assert.deepEqual((await atRisk('os')).map(Number), EXPECTED.osAtRisk);
-      assert.equal(await page.locator('[data-testid="km-pfs"] .median').getAttribute('data-median'), String(EXPECTED.pfsMedian));
-      assert.equal(await page.locator('[data-testid="km-os"] .median').getAttribute('data-median'), '', 'OS median not reached');
+      for (const [key, expected] of [['pfs', EXPECTED.pfsAtRisk], ['os', EXPECTED.osAtRisk]]) {
+        const cells = await described(page, `km-${key}`, 'km_at_risk');
+        assert.deepEqual(cells.map((c) => Number(c['at risk'])), expected, `${key} at risk`);
+        assert.deepEqual(cells.map((c) => Number(c.month)), expected.map((_, month) => month), `${key} months`);
+        assert.deepEqual((await marks(page, `km-${key}`, 'km_at_risk').allTextContents()).map(Number), expected, `${key} numbers shown`);
+      }
+      assert.equal((await described(page, 'km-pfs', 'km_median'))[0]['median days'], String(EXPECTED.pfsMedian));
+      assert.equal((await described(page, 'km-os', 'km_median'))[0]['median days'], 'not reached', 'OS median not reached');
       // One censoring mark where DT-01 and DT-03 leave the PFS risk set together at day 84, one for DT-05 is at day 0 (not drawn).
-      assert.deepEqual(await attr(page.locator('[data-testid="km-pfs"] .censored [data-day]'), 'data-censored'), ['2']);
-      const d = await page.locator('[data-testid="km-pfs"] path.km-curve').getAttribute('d');
-      assert.equal((d.match(/V/g) ?? []).length, 4, 'one step per time in the curve');
+      assert.deepEqual((await described(page, 'km-pfs', 'km_censored')).map((c) => [c.day, c.censored]), [['84', '2']]);
+      const [curve] = await described(page, 'km-pfs', 'km_curve');
+      assert.equal(curve['survival by day'], 'day 0 100%, day 42 75%, day 80 50%, day 84 50%', 'one step per time in the curve');
+      assert.equal(await marks(page, 'km-pfs', 'km_curve').count(), 1, 'one line');
     });
   });
 
@@ -126,7 +175,12 @@ describe('study dashboard', () => {
       }
       assert.equal(await table.locator('tbody tr').count(), Object.keys(EXPECTED.safety.terms).length);
       assert.equal(await page.locator('[data-testid="safety-summary"] [data-key="grade5Ae"]').getAttribute('data-count'), String(EXPECTED.safety.grade5Ae));
-      assert.equal(await page.locator('[data-testid="safety-plot"] g.term[data-term="10020772"]').getAttribute('data-subjects'), '2');
+      const count = (text) => text.split(' ')[0];
+      const anyGrade = await described(page, 'safety-plot', 'ae_any_grade');
+      assert.deepEqual(Object.fromEntries(anyGrade.map((b) => [b.code, [b['any grade'], b['grade \u22653']]])),
+        Object.fromEntries(Object.entries(EXPECTED.safety.terms).map(([code, e]) => [code, [count(e.subjects), count(e.grade3)]])));
+      const grade3 = await described(page, 'safety-plot', 'ae_grade3');
+      assert.deepEqual(grade3.map((b) => b.code).sort(), Object.entries(EXPECTED.safety.terms).filter(([, e]) => count(e.grade3) !== '0').map(([code]) => code).sort());
     });
   });
 
@@ -158,23 +212,28 @@ describe('study dashboard', () => {
 
   test('each plot downloads as a standalone SVG file', async (t) => {
     await checked(t, async () => {
-      for (const [file, testId, mark] of [
-        ['waterfall.svg', 'waterfall-plot', 'class="bar"'],
-        ['swimmer.svg', 'swimmer-plot', 'class="swim"'],
-        ['km-pfs.svg', 'km-pfs', 'class="km-curve"'],
-        ['km-os.svg', 'km-os', 'class="km-curve"'],
-        ['enrollment-by-site.svg', 'enrollment-plot', 'class="site"'],
-        ['adverse-events.svg', 'safety-plot', 'class="term"'],
+      for (const [file, testId, layer] of [
+        ['waterfall.svg', 'waterfall-plot', 'waterfall_bars'],
+        ['swimmer.svg', 'swimmer-plot', 'swimmer_events'],
+        ['km-pfs.svg', 'km-pfs', 'km_at_risk'],
+        ['km-os.svg', 'km-os', 'km_censored'],
+        ['enrollment-by-site.svg', 'enrollment-plot', 'site_bars'],
+        ['adverse-events.svg', 'safety-plot', 'ae_any_grade'],
       ]) {
         const [download] = await Promise.all([page.waitForEvent('download'), page.click(`button[data-download="${file}"]`)]);
         assert.equal(download.suggestedFilename(), file);
         const svg = readFileSync(await download.path(), 'utf8');
         assert.match(svg, /^<\?xml version="1.0" encoding="UTF-8"\?>\n<svg [^>]*xmlns="http:\/\/www.w3.org\/2000\/svg"/, file);
-        assert.ok(svg.includes(`data-testid="${testId}"`), `${file} is the ${testId}`);
-        assert.ok(svg.includes(mark), `${file} has its marks`);
+        // The file holds the page's plot: the same layer with the same marks, in the same order.
+        const groups = [...svg.matchAll(new RegExp(`<g class="[^"]*\\b${layer}_marks"[^>]*>(.*?)</g>`, 'g'))].map((m) => m[1]);
+        const labels = groups.flatMap((group) => [...group.matchAll(/aria-label="([^"]*)"/g)].map((m) => m[1]));
+        assert.ok(labels.length > 0, `${file} has the ${layer} marks`);
+        assert.deepEqual(labels, await attr(marks(page, testId, layer), 'aria-label'), `${file} marks`);
       }
       const waterfall = readFileSync(await (await Promise.all([page.waitForEvent('download'), page.click('button[data-download="waterfall.svg"]')]))[0].path(), 'utf8');
-      assert.equal((waterfall.match(/class="bar"/g) ?? []).length, EXPECTED.waterfall.length);
+      const bars = [...waterfall.matchAll(/aria-label="([^"]*)" role="graphics-symbol" aria-roledescription="bar"/g)];
+      assert.equal(bars.length, EXPECTED.waterfall.length);
+      assert.deepEqual(bars.map((m) => readDescription(m[1]).subject), EXPECTED.waterfall.map((b) => b.label));
     });
   });
 

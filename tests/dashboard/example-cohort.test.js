@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { REPO_ROOT } from './lib/server.js';
-import { Harness, attr, params, screenshotFor } from './lib/harness.js';
+import { Harness, attr, described, params, screenshotFor } from './lib/harness.js';
 import { EXPECTED, postBundle, screeningEntries } from './lib/seed.js';
 
 const COHORT = join(REPO_ROOT, 'fhir-examples', 'cohort');
@@ -53,10 +53,9 @@ describe('dashboard on the example cohort', () => {
     await harness.checked(t, async () => {
       const expected = {};
       for (const s of subjects) expected[s.site] = (expected[s.site] ?? 0) + 1;
-      for (const [site, count] of Object.entries(expected)) {
-        assert.equal(await page.locator(`[data-testid="enrollment-plot"] g.site[data-site="${site}"]`).getAttribute('data-count'), String(count), site);
-      }
-      assert.equal(await page.locator('[data-testid="enrollment-plot"] g.site[data-site="total"]').getAttribute('data-count'), String(subjects.length));
+      const shown = Object.fromEntries((await described(page, 'enrollment-plot', 'site_bars')).map((b) => [b['site id'], Number(b.enrolled)]));
+      for (const [site, count] of Object.entries(expected)) assert.equal(shown[site], count, site);
+      assert.equal(shown.total, subjects.length);
     });
   });
 
@@ -67,25 +66,27 @@ describe('dashboard on the example cohort', () => {
         .filter(({ changes }) => changes.length)
         .map(({ s, changes }) => ({ id: s.id, value: Math.min(...changes).toFixed(1), response: s.recist.bestOverallResponse }))
         .sort((a, b) => Number(b.value) - Number(a.value));
-      const bars = page.locator('[data-testid="waterfall-plot"] g.bar');
-      assert.equal(await bars.count(), expected.length);
-      assert.deepEqual(await attr(bars, 'data-value'), expected.map((e) => e.value));
-      const shown = Object.fromEntries((await attr(bars, 'data-subject')).map((id, i) => [id, i]));
-      const responses = await attr(bars, 'data-response');
-      for (const e of expected) assert.equal(responses[shown[e.id]], e.response, e.id);
+      const bars = await described(page, 'waterfall-plot', 'waterfall_bars');
+      assert.equal(bars.length, expected.length);
+      assert.deepEqual(bars.map((b) => Number(b['best change'].replace('\u2212', '-').replace('%', '')).toFixed(1)), expected.map((e) => e.value));
+      const shown = new Map(bars.map((b) => [b.resource, b]));
+      for (const e of expected) assert.equal(shown.get(`ResearchSubject/${e.id}`)?.['best overall response'], e.response, e.id);
     });
   });
 
   test('swimmer rows carry the operation\'s response and progression dates', async (t) => {
     await harness.checked(t, async () => {
-      const rows = await page.locator('[data-testid="swimmer-plot"] g.swim').evaluateAll((nodes) => nodes.map((n) => ({ ...n.dataset })));
+      const bars = await described(page, 'swimmer-plot', 'swimmer_bars');
+      const events = await described(page, 'swimmer-plot', 'swimmer_events');
       const treated = params(await harness.fhir('ResearchStudy/ak104-rcc-2l/$efficacy')).treated;
-      assert.equal(rows.length, treated);
-      for (const row of rows) {
-        const s = subjects.find((x) => x.id === row.subject);
-        assert.equal(row.response, s.recist.bestOverallResponse ?? 'NE', row.subject);
-        assert.equal(row.progressionDay !== '', Boolean(s.recist.progressionDate), `${row.subject} progression marker`);
-        assert.equal(row.responseDay !== '', Boolean(s.recist.firstResponseDate), `${row.subject} response marker`);
+      assert.equal(bars.length, treated);
+      for (const bar of bars) {
+        const id = bar.resource.replace('ResearchSubject/', '');
+        const s = subjects.find((x) => x.id === id);
+        const has = (event) => events.some((e) => e.subject === bar.subject && e.event === event);
+        assert.equal(bar['best overall response'], s.recist.bestOverallResponse ?? 'NE', id);
+        assert.equal(has('progression'), Boolean(s.recist.progressionDate), `${id} progression marker`);
+        assert.equal(has('first response'), Boolean(s.recist.firstResponseDate), `${id} response marker`);
       }
     });
   });
@@ -95,12 +96,13 @@ describe('dashboard on the example cohort', () => {
       const efficacy = params(await harness.fhir('ResearchStudy/ak104-rcc-2l/$efficacy'));
       for (const key of ['pfs', 'os']) {
         const points = [...(efficacy[key].point ?? [])].sort((a, b) => a.time - b.time);
-        const cells = page.locator(`[data-testid="km-${key}"] .at-risk [data-at-risk]`);
-        const months = (await attr(cells, 'data-month')).map(Number);
-        const shown = (await cells.allTextContents()).map(Number);
+        const cells = await described(page, `km-${key}`, 'km_at_risk');
+        const months = cells.map((c) => Number(c.month));
+        const shown = cells.map((c) => Number(c['at risk']));
         assert.equal(shown[0], points[0]?.atRisk ?? 0, `${key} at risk at 0`);
         assert.deepEqual(shown, months.map((m) => points.find((p) => p.time >= m * DAYS_PER_MONTH)?.atRisk ?? 0), key);
-        assert.equal(await page.locator(`[data-testid="km-${key}"] .median`).getAttribute('data-median'), String(efficacy[key].median ?? ''), `${key} median`);
+        const [median] = await described(page, `km-${key}`, 'km_median');
+        assert.equal(median['median days'], String(efficacy[key].median ?? 'not reached'), `${key} median`);
       }
     });
   });
@@ -115,7 +117,7 @@ describe('dashboard on the example cohort', () => {
     });
   });
 
-  test('safety table rows match $safety', async (t) => {
+  test('safety table rows and plot bars match $safety', async (t) => {
     await harness.checked(t, async () => {
       const safety = params(await harness.fhir('ResearchStudy/ak104-rcc-2l/$safety'));
       const rows = page.locator('[data-testid="safety-table"] tbody tr[data-term]');
@@ -124,6 +126,9 @@ describe('dashboard on the example cohort', () => {
         const cell = await page.locator(`[data-testid="safety-table"] tr[data-term="${term.code.code}"] [data-col="subjects"]`).textContent();
         assert.match(cell, new RegExp(`^${term.subjects} \\(`), term.code.code);
       }
+      const bars = await described(page, 'safety-plot', 'ae_any_grade');
+      assert.deepEqual(bars.map((b) => [b.code, Number(b['any grade']), Number(b['grade \u22653'])]),
+        (safety.term ?? []).slice(0, 25).map((term) => [term.code.code, term.subjects, term.grade3Subjects ?? 0]));
     });
   });
 });

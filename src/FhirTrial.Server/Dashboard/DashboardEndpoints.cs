@@ -4,8 +4,9 @@ using Microsoft.Extensions.FileProviders;
 namespace FhirTrial.Server.Dashboard;
 
 /// <summary>
-/// The study dashboard: static files under <c>/dashboard</c> (HTML, CSS and ES modules, no build step) that read only
-/// the FHIR API and the trial operations from the browser, with the user's bearer token when there is one.
+/// The study dashboard: static files under <c>/dashboard</c> (HTML, CSS, ES modules, and the Vega/Vega-Lite builds the
+/// server's build copies into <c>vendor/</c>) that read only the FHIR API and the trial operations from the browser,
+/// with the user's bearer token when there is one.
 /// </summary>
 public static class DashboardEndpoints
 {
@@ -46,6 +47,7 @@ public static class DashboardEndpoints
                 }
 
                 // Same-origin only: scripts, styles and data come from this server; SVG downloads are blob: URLs.
+                // No 'unsafe-eval': Vega evaluates its expressions with vega-interpreter (js/charts.js).
                 var headers = http.Response.Headers;
                 headers.ContentSecurityPolicy =
                     "default-src 'self'; img-src 'self' data: blob:; style-src 'self'; script-src 'self'; connect-src 'self'; frame-ancestors 'none'; base-uri 'self'";

@@ -73,6 +73,24 @@ export class Harness {
 
 export const attr = (locator, name) => locator.evaluateAll((nodes, n) => nodes.map((node) => node.getAttribute(n)), name);
 
+/** A mark's description as the dashboard writes it ("key: value; key: value"), as an object. */
+export function readDescription(label) {
+  return Object.fromEntries(label.split('; ').map((pair) => {
+    const colon = pair.indexOf(': ');
+    return [pair.slice(0, colon), pair.slice(colon + 2)];
+  }));
+}
+
+/** The marks of one Vega-Lite layer (by its name) in the plot marked data-testid, in drawing order. */
+export function marks(page, testId, layer) {
+  return page.locator(`[data-testid="${testId}"] svg g.${layer}_marks > *`);
+}
+
+/** The descriptions of those marks (their aria-labels), read as objects. */
+export async function described(page, testId, layer) {
+  return (await attr(marks(page, testId, layer), 'aria-label')).map(readDescription);
+}
+
 /** A Parameters resource as an object: repeated names become arrays (the same reading as the page's). */
 export function params(resource, repeated = new Set(['timepoint', 'point', 'term', 'criterion', 'bor', 'evidence'])) {
   const list = Array.isArray(resource) ? resource : resource.parameter ?? [];

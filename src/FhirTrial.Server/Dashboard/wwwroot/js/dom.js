@@ -47,16 +47,16 @@ export class Panel {
     this.root.dataset.state = 'error';
   }
 
-  /** Adds a "Download SVG" button that saves `svg` (an element or a function returning one) as `filename`. */
-  addDownload(svg, filename, label = 'Download SVG') {
+  /** Adds a "Download SVG" button that saves `chart` (see charts.js) as `filename`. */
+  addDownload(chart, filename, label = 'Download SVG') {
     const button = h('button', { type: 'button', class: 'download', 'data-download': filename, text: label });
-    button.addEventListener('click', () => downloadSvg(typeof svg === 'function' ? svg() : svg, filename));
+    button.addEventListener('click', async () => downloadSvg(await chart.toSvg(), filename));
     this.actions.append(button);
     return button;
   }
 }
 
-/** A figure holding an SVG plot, with a caption for notes. */
-export function figure(svg, caption) {
-  return h('figure', { class: 'plot' }, [svg, caption ? h('figcaption', { text: caption }) : null]);
+/** A figure holding a plot, with a caption for notes. */
+export function figure(plot, caption) {
+  return h('figure', { class: 'plot' }, [plot, caption ? h('figcaption', { text: caption }) : null]);
 }

@@ -1,14 +1,8 @@
-// Saving a plot as a standalone SVG file: the same element the page shows, serialized.
+// Saving a plot as a standalone SVG file.
 
-export function svgMarkup(svg) {
-  const copy = svg.cloneNode(true);
-  copy.setAttribute('xmlns', 'http://www.w3.org/2000/svg');
-  copy.setAttribute('version', '1.1');
-  return `<?xml version="1.0" encoding="UTF-8"?>\n${new XMLSerializer().serializeToString(copy)}\n`;
-}
-
-export function downloadSvg(svg, filename) {
-  const blob = new Blob([svgMarkup(svg)], { type: 'image/svg+xml' });
+/** Saves SVG markup (as Vega's view.toSVG() gives it) as `filename`, with an XML declaration in front. */
+export function downloadSvg(markup, filename) {
+  const blob = new Blob([`<?xml version="1.0" encoding="UTF-8"?>\n${markup}\n`], { type: 'image/svg+xml' });
   const url = URL.createObjectURL(blob);
   const link = document.createElement('a');
   link.href = url;

@@ -4,12 +4,13 @@
 import { FhirClient, readToken, storeToken } from './fhir-client.js';
 import { loadStudy, loadOperations } from './study-data.js';
 import { Panel, figure, h } from './dom.js';
+import { renderChart } from './charts.js';
 import { efficacyCards } from './panels/efficacy.js';
-import { enrollmentBySite, enrollmentPlot, simonStatus } from './panels/enrollment.js';
-import { waterfallRows, waterfallPlot } from './panels/waterfall.js';
-import { swimmerRows, swimmerPlot } from './panels/swimmer.js';
-import { survivalPlot } from './panels/survival.js';
-import { safetySummary, safetyTable, safetyPlot } from './panels/safety.js';
+import { enrollmentBySite, enrollmentSpec, simonStatus } from './panels/enrollment.js';
+import { waterfallRows, waterfallSpec } from './panels/waterfall.js';
+import { swimmerRows, swimmerSpec } from './panels/swimmer.js';
+import { survivalSpec } from './panels/survival.js';
+import { safetySummary, safetyTable, safetySpec } from './panels/safety.js';
 import { screeningCandidates, screen, screeningSummary, screeningTable, SCREENING_LIMIT } from './panels/eligibility.js';
 
 const query = new URLSearchParams(location.search);
@@ -78,7 +79,7 @@ async function renderEnrollment(panel, data, interimPromise) {
   const target = data.settings['simon-n'];
   const stage1 = data.settings['simon-n1'];
   const sites = enrollmentBySite(data.subjects, data.siteNames);
-  const svg = enrollmentPlot(sites, { target, stage1 });
+  const chart = await renderChart(enrollmentSpec(sites, { target, stage1 }), 'enrollment-plot');
   const screening = data.subjects.filter((s) => !s.enrolled).length;
   const caption = `${sites.reduce((n, s) => n + s.count, 0)} of ${target} enrolled` + (screening ? `; ${screening} more in screening` : '');
   let status;
@@ -87,11 +88,11 @@ async function renderEnrollment(panel, data, interimPromise) {
   } catch (error) {
     status = h('p', { class: 'error', text: `$interim failed: ${error.message}` });
   }
-  panel.show(h('div', { class: 'split' }, [figure(svg, caption), status]));
-  panel.addDownload(svg, 'enrollment-by-site.svg');
+  panel.show(h('div', { class: 'split' }, [figure(chart.element, caption), status]));
+  panel.addDownload(chart, 'enrollment-by-site.svg');
 }
 
-function renderWaterfall(panel, data) {
+async function renderWaterfall(panel, data) {
   const rows = waterfallRows(data.subjects);
   const enrolled = data.subjects.filter((s) => s.enrolled);
   const missing = enrolled.length - rows.length;
@@ -99,39 +100,40 @@ function renderWaterfall(panel, data) {
     panel.show(h('p', { class: 'muted', text: 'No subject has a measured follow-up scan yet.' }));
     return;
   }
-  const svg = waterfallPlot(rows);
+  const chart = await renderChart(waterfallSpec(rows), 'waterfall-plot');
   const failed = enrolled.filter((s) => s.recistError).length;
   const caption = `${rows.length} subjects with a post-baseline sum of target diameters` +
     (missing ? `; ${missing} without one (no baseline targets or no follow-up scan)` : '') +
     (failed ? `; $recist-response failed for ${failed}` : '') + '. Dashed lines: +20% and −30%.';
-  panel.show(figure(svg, caption));
-  panel.addDownload(svg, 'waterfall.svg');
+  panel.show(figure(chart.element, caption));
+  panel.addDownload(chart, 'waterfall.svg');
 }
 
-function renderSwimmer(panel, data) {
+async function renderSwimmer(panel, data) {
   const rows = swimmerRows(data.subjects);
   if (!rows.length) {
     panel.show(h('p', { class: 'muted', text: 'No subject has received study drug yet.' }));
     return;
   }
-  const svg = swimmerPlot(rows);
-  panel.show(figure(svg, `${rows.length} treated subjects, longest first. Bars are coloured by confirmed best overall response.`));
-  panel.addDownload(svg, 'swimmer.svg');
+  const chart = await renderChart(swimmerSpec(rows), 'swimmer-plot');
+  panel.show(figure(chart.element, `${rows.length} treated subjects, longest first. Bars are coloured by confirmed best overall response.`));
+  panel.addDownload(chart, 'swimmer.svg');
 }
 
-function renderSurvival(panel, efficacy) {
-  const pfs = survivalPlot(efficacy.pfs ?? {}, { key: 'pfs', title: 'Progression-free survival', color: '#0b5cad' });
-  const os = survivalPlot(efficacy.os ?? {}, { key: 'os', title: 'Overall survival', color: '#7b2cbf' });
-  panel.show(h('div', { class: 'pair' }, [figure(pfs.svg, `PFS: ${pfs.summary}`), figure(os.svg, `OS: ${os.summary}`)]));
-  panel.addDownload(pfs.svg, 'km-pfs.svg', 'PFS SVG');
-  panel.addDownload(os.svg, 'km-os.svg', 'OS SVG');
+async function renderSurvival(panel, efficacy) {
+  const pfs = survivalSpec(efficacy.pfs ?? {}, { key: 'pfs', title: 'Progression-free survival', color: '#0b5cad' });
+  const os = survivalSpec(efficacy.os ?? {}, { key: 'os', title: 'Overall survival', color: '#7b2cbf' });
+  const [pfsChart, osChart] = await Promise.all([renderChart(pfs.spec, 'km-pfs'), renderChart(os.spec, 'km-os')]);
+  panel.show(h('div', { class: 'pair' }, [figure(pfsChart.element, `PFS: ${pfs.summary}`), figure(osChart.element, `OS: ${os.summary}`)]));
+  panel.addDownload(pfsChart, 'km-pfs.svg', 'PFS SVG');
+  panel.addDownload(osChart, 'km-os.svg', 'OS SVG');
 }
 
-function renderSafety(panel, safety) {
-  const svg = safetyPlot(safety);
+async function renderSafety(panel, safety) {
   const notes = (safety.note ?? []).map((n) => h('p', { class: 'muted small', text: n }));
-  panel.show(safetySummary(safety), h('div', { class: 'split' }, [safetyTable(safety), figure(svg)]), ...notes);
-  panel.addDownload(svg, 'adverse-events.svg');
+  const chart = safety.term?.length ? await renderChart(safetySpec(safety), 'safety-plot') : null;
+  panel.show(safetySummary(safety), h('div', { class: 'split' }, [safetyTable(safety), chart && figure(chart.element)]), ...notes);
+  if (chart) panel.addDownload(chart, 'adverse-events.svg');
 }
 
 async function renderEligibility(panel, data) {

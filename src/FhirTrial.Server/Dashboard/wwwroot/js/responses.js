@@ -1,4 +1,4 @@
-// RECIST response categories: order, labels and colours shared by every plot.
+// RECIST response categories: order, labels and the one colour scale every plot uses for them.
 
 export const RESPONSES = [
   { code: 'CR', label: 'Complete response', color: '#1a7f37' },
@@ -16,12 +16,19 @@ export function response(code) {
   return BY_CODE.get(code) ?? { ...UNKNOWN, code: code ?? '?' };
 }
 
-export function responseColor(code) {
-  return response(code).color;
-}
-
-/** Legend items for the codes that occur, in the canonical order. */
-export function legendFor(codes) {
+/**
+ * A Vega-Lite colour encoding of `field` by response: the fixed RECIST colours (any other code grey), the legend
+ * listing only the codes that occur, in the canonical order.
+ */
+export function responseColorEncoding(field, codes) {
   const present = new Set(codes);
-  return RESPONSES.filter((r) => present.has(r.code)).map((r) => ({ key: r.code, label: r.code, color: r.color }));
+  const others = [...present].filter((code) => !BY_CODE.has(code)).map(response);
+  const all = [...RESPONSES, ...others];
+  return {
+    field,
+    type: 'nominal',
+    title: 'Best overall response',
+    scale: { domain: all.map((r) => r.code), range: all.map((r) => r.color) },
+    legend: { values: all.filter((r) => present.has(r.code)).map((r) => r.code) },
+  };
 }

@@ -1,10 +1,11 @@
 // Enrollment by site against the Simon design's stage-1 size and total target, and the interim decision.
 
-import { el, plot, text, line, linear, axisBottom, niceDomain, INK, MUTED } from '../svg.js';
+import { describe, DESCRIBED, INK, MUTED } from '../charts.js';
 import { h } from '../dom.js';
 
 const SITE_COLOR = '#3e7cb1';
 const TOTAL_COLOR = '#1f4e79';
+const TARGET_COLOR = '#d1342f';
 
 /** Subjects enrolled per site (ResearchSubject -> Patient.managingOrganization), in the order of the study's sites. */
 export function enrollmentBySite(subjects, siteNames) {
@@ -16,49 +17,68 @@ export function enrollmentBySite(subjects, siteNames) {
   return [...counts].map(([id, count]) => ({ id, name: siteNames.get(id) ?? (id === 'unknown' ? 'No site' : id), count }));
 }
 
-export function enrollmentPlot(sites, { target, stage1 }) {
+/** Vega-Lite spec: a bar per site and one for all sites, against dashed rules at the stage-1 size and the target. */
+export function enrollmentSpec(sites, { target, stage1 }) {
   const total = sites.reduce((sum, s) => sum + s.count, 0);
-  const rows = [...sites, { id: 'total', name: 'All sites', count: total }];
-  const width = 620;
-  const rowHeight = 30;
-  const margin = { top: 30, right: 40, bottom: 48, left: 150 };
-  const height = margin.top + rows.length * rowHeight + margin.bottom;
-  const [, max] = niceDomain(0, Math.max(target, total), 7);
-  const x = linear([0, max], [margin.left, width - margin.right]);
-
-  const svg = plot(width, height, {
-    title: `Enrollment by site: ${total} of ${target} subjects`,
-    description: rows.map((r) => `${r.name}: ${r.count}`).join('; '),
-    testId: 'enrollment-plot',
-  });
-  const plotBottom = margin.top + rows.length * rowHeight;
-  svg.append(axisBottom(x, { y: plotBottom, values: x.ticks(7).filter(Number.isInteger), label: 'Subjects enrolled', gridTop: margin.top }));
-
-  rows.forEach((row, i) => {
-    const y = margin.top + i * rowHeight;
-    const isTotal = row.id === 'total';
-    const g = el('g', { class: 'site', 'data-site': row.id, 'data-count': row.count });
-    g.append(text(margin.left - 10, y + rowHeight / 2 + 4, row.name, { 'text-anchor': 'end', 'font-weight': isTotal ? 700 : 400 }));
-    g.append(
-      el('rect', {
-        x: x(0),
-        y: y + 5,
-        width: Math.max(0, x(row.count) - x(0)),
-        height: rowHeight - 10,
-        rx: 2,
-        fill: isTotal ? TOTAL_COLOR : SITE_COLOR,
-      }, el('title', {}, `${row.name}: ${row.count} enrolled`)),
-    );
-    g.append(text(x(row.count) + 5, y + rowHeight / 2 + 4, row.count, { class: 'count', 'font-weight': 700 }));
-    svg.append(g);
-  });
-
-  for (const [value, label] of [[stage1, `Stage 1 (${stage1})`], [target, `Target (${target})`]]) {
-    const xv = x(value);
-    svg.append(line(xv, margin.top - 6, xv, plotBottom, { stroke: value === target ? '#d1342f' : INK, 'stroke-dasharray': '5 3', 'stroke-width': 1.5 }));
-    svg.append(text(xv, margin.top - 10, label, { 'text-anchor': 'middle', 'font-size': 11, fill: MUTED, 'data-marker': label }));
-  }
-  return svg;
+  const rows = [...sites, { id: 'total', name: 'All sites', count: total }].map((row) => ({
+    ...row,
+    color: row.id === 'total' ? TOTAL_COLOR : SITE_COLOR,
+    description: describe({ site: row.name, 'site id': row.id, enrolled: row.count }),
+  }));
+  const markers = [
+    { value: stage1, label: `Stage 1 (${stage1})`, color: INK, description: describe({ design: 'Simon stage 1', subjects: stage1 }) },
+    { value: target, label: `Target (${target})`, color: TARGET_COLOR, description: describe({ design: 'target', subjects: target }) },
+  ];
+  const x = { type: 'quantitative', scale: { domain: [0, Math.max(target, total)], nice: true } };
+  const y = {
+    field: 'name',
+    type: 'nominal',
+    sort: null,
+    title: null,
+    axis: {
+      labelColor: INK,
+      labelFontSize: 12,
+      labelFontWeight: { condition: { test: "datum.value === 'All sites'", value: 'bold' }, value: 'normal' },
+      labelPadding: 6,
+      ticks: false,
+    },
+  };
+  return {
+    description: `Enrollment by site: ${total} of ${target} subjects`,
+    width: 380,
+    height: { step: 30 },
+    layer: [
+      {
+        name: 'site_bars',
+        data: { values: rows },
+        mark: { type: 'bar', height: { band: 0.65 } },
+        encoding: {
+          y,
+          x: { ...x, field: 'count', title: 'Subjects enrolled', axis: { tickMinStep: 1, tickCount: 7, format: 'd', grid: true } },
+          color: { field: 'color', type: 'nominal', scale: null },
+          ...DESCRIBED,
+        },
+      },
+      {
+        name: 'site_counts',
+        data: { values: rows },
+        mark: { type: 'text', align: 'left', dx: 5, fontWeight: 'bold', fontSize: 12, aria: false },
+        encoding: { y, x: { ...x, field: 'count' }, text: { field: 'count' } },
+      },
+      {
+        name: 'design_rules',
+        data: { values: markers },
+        mark: { type: 'rule', strokeDash: [5, 3], strokeWidth: 1.5 },
+        encoding: { x: { ...x, field: 'value' }, color: { field: 'color', type: 'nominal', scale: null }, ...DESCRIBED },
+      },
+      {
+        name: 'design_labels',
+        data: { values: markers },
+        mark: { type: 'text', baseline: 'bottom', dy: -4, color: MUTED, aria: false },
+        encoding: { x: { ...x, field: 'value' }, y: { value: 0 }, text: { field: 'label' } },
+      },
+    ],
+  };
 }
 
 const DECISIONS = {

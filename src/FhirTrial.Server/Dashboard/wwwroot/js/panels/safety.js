@@ -1,11 +1,14 @@
 // Safety ($safety): subject counts, the adverse-event table by term and grade, and the same terms as a bar chart.
 
-import { el, plot, text, linear, axisBottom, legend, niceDomain, approximateTextWidth } from '../svg.js';
+import { describe, DESCRIBED, INK } from '../charts.js';
 import { h } from '../dom.js';
 import { countOf } from '../format.js';
 
 const ANY_GRADE = '#7fa7d1';
 const GRADE_3 = '#b3261e';
+const GRADES = { domain: ['Any grade', 'Grade ≥3'], range: [ANY_GRADE, GRADE_3] };
+/** Terms drawn at most; the table lists them all. */
+const PLOTTED_TERMS = 25;
 
 const SUMMARY = [
   ['anyAe', 'Any adverse event'],
@@ -55,34 +58,44 @@ export function safetyTable(safety) {
   ]);
 }
 
-export function safetyPlot(safety) {
-  const terms = (safety.term ?? []).slice(0, 25);
-  const names = terms.map(termName);
-  const rowHeight = 22;
-  const margin = { top: 34, right: 40, bottom: 48, left: Math.min(320, 20 + Math.max(60, ...names.map((n) => approximateTextWidth(n, 11)))) };
-  const width = margin.left + 420;
-  const height = margin.top + Math.max(terms.length, 1) * rowHeight + margin.bottom;
-  const [, max] = niceDomain(0, Math.max(1, ...terms.map((t) => t.subjects ?? 0)), 6);
-  const x = linear([0, max], [margin.left, width - margin.right]);
-  const svg = plot(width, height, {
-    title: 'Adverse events by term: subjects with any grade and with grade 3 or higher',
-    description: terms.map((t, i) => `${names[i]}: ${t.subjects} any grade, ${t.grade3Subjects} grade ≥3`).join('; '),
-    testId: 'safety-plot',
-  });
-  svg.append(axisBottom(x, { y: height - margin.bottom, values: x.ticks(6).filter(Number.isInteger), label: 'Subjects', gridTop: margin.top }));
-  terms.forEach((term, i) => {
-    const y = margin.top + i * rowHeight;
-    const g = el('g', { class: 'term', 'data-term': term.code?.code ?? '', 'data-subjects': term.subjects, 'data-grade3': term.grade3Subjects });
-    g.append(text(margin.left - 8, y + rowHeight / 2 + 4, names[i], { 'text-anchor': 'end', 'font-size': 11 }));
-    g.append(el('rect', { x: x(0), y: y + 3, width: x(term.subjects ?? 0) - x(0), height: rowHeight - 6, fill: ANY_GRADE },
-      el('title', {}, `${names[i]}: ${term.subjects} subjects, any grade`)));
-    if (term.grade3Subjects) {
-      g.append(el('rect', { x: x(0), y: y + 7, width: x(term.grade3Subjects) - x(0), height: rowHeight - 14, fill: GRADE_3 },
-        el('title', {}, `${names[i]}: ${term.grade3Subjects} subjects, grade ≥3`)));
-    }
-    g.append(text(x(term.subjects ?? 0) + 4, y + rowHeight / 2 + 4, term.subjects ?? 0, { 'font-size': 11 }));
-    svg.append(g);
-  });
-  svg.append(legend([{ key: 'any', label: 'Any grade', color: ANY_GRADE }, { key: 'g3', label: 'Grade ≥3', color: GRADE_3 }], { x: margin.left, y: 18 }));
-  return svg;
+/** Vega-Lite spec: subjects per term at any grade, with the grade ≥3 subjects as a narrower bar inside. */
+export function safetySpec(safety) {
+  const rows = (safety.term ?? []).slice(0, PLOTTED_TERMS).map((term) => ({
+    name: termName(term),
+    subjects: term.subjects ?? 0,
+    grade3: term.grade3Subjects ?? 0,
+    description: describe({ term: termName(term), code: term.code?.code, 'any grade': term.subjects ?? 0, 'grade ≥3': term.grade3Subjects ?? 0 }),
+  }));
+  const y = { field: 'name', type: 'nominal', sort: null, title: null, axis: { labelColor: INK, labelLimit: 280, labelPadding: 6, ticks: false } };
+  const x = { type: 'quantitative', scale: { domain: [0, Math.max(1, ...rows.map((r) => r.subjects))], nice: true } };
+  return {
+    description: 'Adverse events by term: subjects with any grade and with grade 3 or higher',
+    width: 420,
+    height: { step: 22 },
+    layer: [
+      {
+        name: 'ae_any_grade',
+        data: { values: rows },
+        mark: { type: 'bar', height: { band: 0.75 } },
+        encoding: {
+          y,
+          x: { ...x, field: 'subjects', title: 'Subjects', axis: { tickMinStep: 1, format: 'd', grid: true } },
+          color: { datum: 'Any grade', scale: GRADES, title: null },
+          ...DESCRIBED,
+        },
+      },
+      {
+        name: 'ae_grade3',
+        data: { values: rows.filter((r) => r.grade3 > 0) },
+        mark: { type: 'bar', height: { band: 0.35 } },
+        encoding: { y, x: { ...x, field: 'grade3' }, color: { datum: 'Grade ≥3', scale: GRADES, title: null }, ...DESCRIBED },
+      },
+      {
+        name: 'ae_counts',
+        data: { values: rows },
+        mark: { type: 'text', align: 'left', dx: 4, aria: false },
+        encoding: { y, x: { ...x, field: 'subjects' }, text: { field: 'subjects' } },
+      },
+    ],
+  };
 }

@@ -1,7 +1,9 @@
 // Kaplan-Meier curves ($efficacy `pfs`, `os` parts) with censoring marks and numbers at risk.
 
-import { el, plot, text, line, linear, axisBottom, axisLeft, niceStep, round, MUTED } from '../svg.js';
+import { describe, DESCRIBED, INK, MUTED } from '../charts.js';
 import { DAYS_PER_MONTH, monthsLabel } from '../format.js';
+
+const WIDTH = 480;
 
 /**
  * The curve's steps with the events and censorings at each time, recovered from the operation's points
@@ -25,64 +27,110 @@ export function atRiskAt(steps, day) {
   return next ? next.atRisk : 0;
 }
 
-/** Tick spacing in months: 1, 2, 3, 6 or 12 months, about 6 to 8 ticks over the follow-up. */
+/** Tick spacing in months: 1, 2, 3, 6 or 12 months, or a multiple of 12 past 8 years; about 6 to 8 ticks. */
 function monthStep(maxMonths) {
   for (const step of [1, 2, 3, 6, 12]) if (maxMonths / step <= 8) return step;
-  return niceStep(0, maxMonths, 8);
+  return 12 * Math.ceil(maxMonths / 96);
 }
 
-export function survivalPlot(endpoint, { key, title, color }) {
+const percentOf = (survival) => `${Math.round(survival * 100)}%`;
+
+/**
+ * Vega-Lite spec: the step curve with censoring ticks and the median's dashed guides, over a row of numbers at risk
+ * at each month tick. Returns the spec and a one-line summary.
+ */
+export function survivalSpec(endpoint, { key, title, color }) {
   const steps = kaplanMeierSteps(endpoint.point);
   const lastDay = Math.max(1, ...steps.map((s) => s.time));
   const step = monthStep(lastDay / DAYS_PER_MONTH);
   const maxMonths = Math.max(step, Math.ceil(lastDay / DAYS_PER_MONTH / step) * step);
   const tickMonths = [];
   for (let m = 0; m <= maxMonths + 1e-9; m += step) tickMonths.push(m);
-
-  const width = 520;
-  const margin = { top: 30, right: 24, bottom: 104, left: 70 };
-  const height = 380;
-  const plotBottom = height - margin.bottom;
-  const x = linear([0, maxMonths], [margin.left, width - margin.right]);
-  const xDay = (d) => x(d / DAYS_PER_MONTH);
-  const y = linear([0, 1], [plotBottom, margin.top]);
+  const month = (day) => day / DAYS_PER_MONTH;
 
   const median = endpoint.median;
   const summary = `Median ${monthsLabel(median)} (95% CI ${monthsLabel(endpoint.medianLower)}–${monthsLabel(endpoint.medianUpper)}); ${endpoint.events ?? 0} events, ${endpoint.censored ?? 0} censored`;
-  const svg = plot(width, height, { title: `${title}: Kaplan-Meier estimate`, description: summary, testId: `km-${key}` });
-  svg.append(axisLeft(y, { x: margin.left, values: [0, 0.25, 0.5, 0.75, 1], format: (v) => `${Math.round(v * 100)}%`, label: title, gridRight: width - margin.right }));
-  svg.append(axisBottom(x, { y: plotBottom, values: tickMonths, label: 'Months since first dose' }));
+  const name = key.toUpperCase();
+  const x = { type: 'quantitative', scale: { domain: [0, maxMonths] } };
 
-  // The step function: flat until each time, then down to that time's survival.
-  let d = `M${round(xDay(0))} ${round(y(1))}`;
-  for (const s of steps) d += `H${round(xDay(s.time))}V${round(y(s.survival))}`;
-  svg.append(el('path', { class: 'km-curve', d, fill: 'none', stroke: color, 'stroke-width': 2, 'data-endpoint': key }));
+  // Step-after: flat from each time to the next, where it drops; starting at 100% at day 0.
+  const curveText = steps.map((s) => `day ${s.time} ${percentOf(s.survival)}`).join(', ');
+  const curve = [{ time: 0, survival: 1 }, ...steps].map((s) => ({
+    month: month(s.time),
+    survival: s.survival,
+    description: describe({ curve: name, 'survival by day': curveText }),
+  }));
+  const censored = steps.filter((s) => s.censored > 0 && s.time > 0).map((s) => ({
+    month: month(s.time),
+    survival: s.survival,
+    description: describe({ curve: name, censored: s.censored, day: s.time }),
+  }));
+  const medianGuides = typeof median === 'number'
+    ? [{ x: 0, x2: month(median), y: 0.5, y2: 0.5 }, { x: month(median), x2: month(median), y: 0, y2: 0.5 }]
+    : [];
+  const medianNote = [{
+    text: summary.split(';')[0],
+    description: describe({ curve: name, 'median days': typeof median === 'number' ? median : 'not reached' }),
+  }];
+  const atRisk = tickMonths.map((m) => {
+    const n = atRiskAt(steps, m * DAYS_PER_MONTH);
+    return { month: m, row: name, atRisk: n, description: describe({ curve: name, month: m, 'at risk': n }) };
+  });
 
-  const censorMarks = el('g', { class: 'censored' });
-  for (const s of steps.filter((s) => s.censored > 0 && s.time > 0)) {
-    const cx = xDay(s.time);
-    const cy = y(s.survival);
-    censorMarks.append(el('path', { d: `M${round(cx)} ${round(cy - 5)}V${round(cy + 5)}`, stroke: color, 'stroke-width': 1.5, 'data-day': s.time, 'data-censored': s.censored },
-      el('title', {}, `${s.censored} censored at day ${s.time}`)));
-  }
-  svg.append(censorMarks);
-
-  if (typeof median === 'number') {
-    svg.append(line(margin.left, y(0.5), xDay(median), y(0.5), { stroke: MUTED, 'stroke-dasharray': '4 3' }));
-    svg.append(line(xDay(median), y(0.5), xDay(median), plotBottom, { stroke: MUTED, 'stroke-dasharray': '4 3' }));
-  }
-  svg.append(text(width - margin.right, 14, summary.split(';')[0], { 'text-anchor': 'end', 'font-size': 11, class: 'median', 'data-median': median ?? '' }));
-
-  // Numbers at risk under the axis, one per tick.
-  const tableY = plotBottom + 62;
-  const table = el('g', { class: 'at-risk', 'font-size': 11 });
-  table.append(text(margin.left - 62, tableY - 18, 'Number at risk', { 'font-weight': 700 }));
-  table.append(text(margin.left - 62, tableY, key.toUpperCase(), { fill: color, 'font-weight': 700 }));
-  for (const m of tickMonths) {
-    const day = m * DAYS_PER_MONTH;
-    const n = atRiskAt(steps, day);
-    table.append(text(x(m), tableY, n, { 'text-anchor': 'middle', 'data-month': m, 'data-at-risk': n }));
-  }
-  svg.append(table);
-  return { svg, summary };
+  const survivalAxis = { values: [0, 0.25, 0.5, 0.75, 1], format: '.0%', grid: true };
+  const spec = {
+    description: `${title}: Kaplan-Meier estimate. ${summary}`,
+    spacing: 6,
+    vconcat: [
+      {
+        width: WIDTH,
+        height: 230,
+        layer: [
+          {
+            name: 'km_curve',
+            data: { values: curve },
+            mark: { type: 'line', interpolate: 'step-after', color, strokeWidth: 2 },
+            encoding: {
+              x: { ...x, field: 'month', title: 'Months since first dose', axis: { values: tickMonths, format: 'd' } },
+              y: { field: 'survival', type: 'quantitative', scale: { domain: [0, 1] }, title, axis: survivalAxis },
+              ...DESCRIBED,
+            },
+          },
+          {
+            name: 'km_censored',
+            data: { values: censored },
+            mark: { type: 'point', shape: 'stroke', angle: 90, size: 120, strokeWidth: 1.5, color, opacity: 1 },
+            encoding: { x: { ...x, field: 'month' }, y: { field: 'survival', type: 'quantitative' }, ...DESCRIBED },
+          },
+          {
+            name: 'km_median_guides',
+            data: { values: medianGuides },
+            mark: { type: 'rule', color: MUTED, strokeDash: [4, 3], aria: false },
+            encoding: { x: { ...x, field: 'x' }, x2: { field: 'x2' }, y: { field: 'y', type: 'quantitative' }, y2: { field: 'y2' } },
+          },
+          {
+            name: 'km_median',
+            data: { values: medianNote },
+            mark: { type: 'text', align: 'right', baseline: 'bottom', dy: -6, color: MUTED },
+            encoding: { x: { value: 'width' }, y: { value: 0 }, text: { field: 'text' }, description: { field: 'description' } },
+          },
+        ],
+      },
+      {
+        name: 'km_at_risk',
+        width: WIDTH,
+        height: 18,
+        title: { text: 'Number at risk', anchor: 'start', fontSize: 11, fontWeight: 'bold', color: INK, offset: 4 },
+        data: { values: atRisk },
+        mark: { type: 'text', fontSize: 11 },
+        encoding: {
+          x: { ...x, field: 'month', axis: null },
+          y: { field: 'row', type: 'nominal', title: null, axis: { labelColor: color, labelFontWeight: 'bold', labelFontSize: 11, labelPadding: 14, ticks: false, domain: false } },
+          text: { field: 'atRisk' },
+          description: { field: 'description' },
+        },
+      },
+    ],
+  };
+  return { spec, summary };
 }

@@ -1,15 +1,17 @@
 // Swimmer: time on treatment (first dose to the last dose or assessment) with response, progression and death markers.
 
-import { el, plot, text, line, linear, band, axisBottom, legend, niceDomain, MUTED } from '../svg.js';
+import { describe, DESCRIBED, INK, MUTED } from '../charts.js';
 import { months } from '../format.js';
-import { responseColor, legendFor } from '../responses.js';
+import { responseColorEncoding } from '../responses.js';
 
-const MARKERS = {
-  response: { label: 'First response', color: '#0b5cad' },
-  progression: { label: 'Progression', color: '#d1342f' },
-  death: { label: 'Death', color: '#1f2933' },
-  ongoing: { label: 'On treatment', color: '#323f4b' },
-};
+/** Vega symbol shapes: built-ins, and a filled ✕ as an SVG path in the symbol's unit square. */
+const CROSS = 'M-1,-0.7L-0.7,-1L0,-0.3L0.7,-1L1,-0.7L0.3,0L1,0.7L0.7,1L0,0.3L-0.7,1L-1,0.7L-0.3,0Z';
+const EVENTS = [
+  { kind: 'first response', shape: 'triangle-up', color: '#0b5cad' },
+  { kind: 'progression', shape: 'diamond', color: '#d1342f' },
+  { kind: 'death', shape: CROSS, color: INK },
+  { kind: 'on treatment', shape: 'triangle-right', color: '#323f4b' },
+];
 
 export function swimmerRows(subjects) {
   return subjects
@@ -28,73 +30,73 @@ export function swimmerRows(subjects) {
     .sort((a, b) => b.days - a.days || a.label.localeCompare(b.label));
 }
 
-function symbol(kind, cx, cy, size = 6) {
-  const { color } = MARKERS[kind];
-  switch (kind) {
-    case 'response':
-      return el('path', { d: `M${cx} ${cy - size}L${cx + size} ${cy + size * 0.8}L${cx - size} ${cy + size * 0.8}Z`, fill: color, stroke: '#fff', 'stroke-width': 1 });
-    case 'progression':
-      return el('path', { d: `M${cx} ${cy - size}L${cx + size} ${cy}L${cx} ${cy + size}L${cx - size} ${cy}Z`, fill: color, stroke: '#fff', 'stroke-width': 1 });
-    case 'death':
-      return el('path', { d: `M${cx - size} ${cy - size}L${cx + size} ${cy + size}M${cx + size} ${cy - size}L${cx - size} ${cy + size}`, stroke: color, 'stroke-width': 2.5, fill: 'none' });
-    default:
-      return el('path', { d: `M${cx - size} ${cy}L${cx + size} ${cy}M${cx + size * 0.2} ${cy - size * 0.7}L${cx + size} ${cy}L${cx + size * 0.2} ${cy + size * 0.7}`, stroke: color, 'stroke-width': 2, fill: 'none' });
-  }
+const present = (day) => day !== null && day !== undefined;
+
+/** One marker per event a row has; "on treatment" sits just past the bar's end. */
+function events(row, nudge) {
+  const at = (kind, day, month = months(day)) => ({ label: row.label, kind, month, description: describe({ subject: row.label, event: kind, day }) });
+  return [
+    present(row.responseDay) ? at('first response', row.responseDay) : null,
+    present(row.progressionDay) ? at('progression', row.progressionDay) : null,
+    present(row.deathDay) ? at('death', row.deathDay) : null,
+    row.ongoing ? at('on treatment', null, months(row.days) + nudge) : null,
+  ].filter(Boolean);
 }
 
-export function swimmerPlot(rows) {
-  const rowHeight = 24;
-  const width = 1100;
-  const margin = { top: 40, right: 30, bottom: 50, left: 150 };
-  const height = margin.top + Math.max(rows.length, 1) * rowHeight + margin.bottom;
-  const maxDays = Math.max(42, ...rows.flatMap((r) => [r.days, r.deathDay ?? 0, r.progressionDay ?? 0]));
-  const [, maxMonths] = niceDomain(0, months(maxDays) * 1.04, 8);
-  const x = linear([0, maxMonths], [margin.left, width - margin.right]);
-  const xDay = (d) => x(months(d));
-  const y = band(rows.map((r) => r.id), [margin.top, margin.top + rows.length * rowHeight], 0.3);
-
-  const svg = plot(width, height, {
-    title: 'Time on treatment per subject, with response, progression and death',
-    description: rows.map((r) => `${r.label}: ${r.days} days, ${r.response}`).join('; '),
-    testId: 'swimmer-plot',
-  });
-  svg.append(axisBottom(x, { y: height - margin.bottom, values: x.ticks(8), label: 'Months since first dose', gridTop: margin.top }));
-
-  for (const row of rows) {
-    const y0 = y(row.id);
-    const cy = y0 + y.bandwidth / 2;
-    const g = el('g', {
-      class: 'swim',
-      'data-subject': row.id,
-      'data-label': row.label,
-      'data-days': row.days,
-      'data-response': row.response,
-      'data-response-day': row.responseDay ?? '',
-      'data-progression-day': row.progressionDay ?? '',
-      'data-death-day': row.deathDay ?? '',
-      'data-ongoing': row.ongoing ? 'true' : 'false',
-    });
-    g.append(text(margin.left - 8, cy + 4, row.label, { 'text-anchor': 'end', class: 'subject' }));
-    g.append(el('rect', { x: x(0), y: y0, width: Math.max(1, xDay(row.days) - x(0)), height: y.bandwidth, rx: 2, fill: responseColor(row.response) },
-      el('title', {}, `${row.label} (${row.site}): ${row.days} days on treatment, best overall response ${row.response}`)));
-    if (row.deathDay !== null && row.deathDay > row.days) {
-      g.append(line(xDay(row.days), cy, xDay(row.deathDay), cy, { stroke: MUTED, 'stroke-dasharray': '2 3' }));
-    }
-    const marker = (kind, day) => {
-      const m = el('g', { class: 'marker', 'data-marker': kind, 'data-day': day }, [symbol(kind, xDay(day), cy), el('title', {}, `${MARKERS[kind].label}: day ${day}`)]);
-      g.append(m);
-    };
-    if (row.responseDay !== null && row.responseDay !== undefined) marker('response', row.responseDay);
-    if (row.progressionDay !== null && row.progressionDay !== undefined) marker('progression', row.progressionDay);
-    if (row.deathDay !== null && row.deathDay !== undefined) marker('death', row.deathDay);
-    if (row.ongoing) {
-      const m = el('g', { class: 'marker', 'data-marker': 'ongoing' }, symbol('ongoing', xDay(row.days) + 10, cy));
-      g.append(m);
-    }
-    svg.append(g);
-  }
-
-  const markerLegend = Object.entries(MARKERS).map(([key, m]) => ({ key, label: m.label, symbol: (cx, cy) => symbol(key, cx, cy - 3, 5) }));
-  svg.append(legend([...legendFor(rows.map((r) => r.response)), ...markerLegend], { x: margin.left, y: 20 }));
-  return svg;
+/** Vega-Lite spec: a bar per subject coloured by best overall response, event markers, a dotted line on to death. */
+export function swimmerSpec(rows) {
+  const lastDay = Math.max(42, ...rows.flatMap((r) => [r.days, r.deathDay ?? 0, r.progressionDay ?? 0]));
+  const maxMonths = months(lastDay) * 1.05;
+  const bars = rows.map((row) => ({
+    ...row,
+    month: months(row.days),
+    description: describe({
+      subject: row.label,
+      resource: `ResearchSubject/${row.id}`,
+      site: row.site,
+      'days on treatment': row.days,
+      'best overall response': row.response,
+    }),
+  }));
+  const toDeath = rows.filter((r) => present(r.deathDay) && r.deathDay > r.days).map((r) => ({ label: r.label, from: months(r.days), to: months(r.deathDay) }));
+  const y = { field: 'label', type: 'nominal', sort: null, title: null, axis: { labelColor: INK, ticks: false, domain: false } };
+  const x = { type: 'quantitative', scale: { domain: [0, maxMonths], nice: true } };
+  return {
+    description: 'Time on treatment per subject, with response, progression and death',
+    width: 900,
+    height: { step: 24 },
+    // Response colours and event symbols are separate scales; shape and colour of an event share one legend.
+    resolve: { scale: { color: 'independent', shape: 'independent' } },
+    layer: [
+      {
+        name: 'swimmer_bars',
+        data: { values: bars },
+        mark: { type: 'bar', height: { band: 0.7 } },
+        encoding: {
+          y,
+          x: { ...x, field: 'month', title: 'Months since first dose', axis: { grid: true, tickCount: 8 } },
+          color: responseColorEncoding('response', rows.map((r) => r.response)),
+          ...DESCRIBED,
+        },
+      },
+      {
+        name: 'swimmer_to_death',
+        data: { values: toDeath },
+        mark: { type: 'rule', color: MUTED, strokeDash: [2, 3], aria: false },
+        encoding: { y, x: { ...x, field: 'from' }, x2: { field: 'to' } },
+      },
+      {
+        name: 'swimmer_events',
+        data: { values: rows.flatMap((row) => events(row, maxMonths * 0.012)) },
+        mark: { type: 'point', filled: true, size: 90, stroke: '#ffffff', strokeWidth: 1, opacity: 1 },
+        encoding: {
+          y,
+          x: { ...x, field: 'month' },
+          shape: { field: 'kind', type: 'nominal', title: 'Event', scale: { domain: EVENTS.map((e) => e.kind), range: EVENTS.map((e) => e.shape) } },
+          color: { field: 'kind', type: 'nominal', title: 'Event', scale: { domain: EVENTS.map((e) => e.kind), range: EVENTS.map((e) => e.color) } },
+          ...DESCRIBED,
+        },
+      },
+    ],
+  };
 }
