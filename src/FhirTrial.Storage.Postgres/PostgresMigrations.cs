@@ -16,10 +16,34 @@ public static class PostgresMigrations
     public static IReadOnlyList<PostgresMigration> All { get; } =
     [
         new(1, "shared schema: resources, history, typed index tables", InitialSchema()),
+        new(2, "value indexes carry rkey: index-only lookups", CoveringValueIndexes()),
     ];
 
     /// <summary>The value column's SQL type; text columns use the "C" collation so LIKE 'abc%' can walk a btree index.</summary>
     internal static string ColumnType(string column) => ColumnTypes.GetValueOrDefault(column, "text COLLATE \"C\"");
+
+    /// <summary>
+    /// The value indexes again, with <c>rkey</c> included: a lookup (<c>SELECT rkey ... WHERE param = .. AND code = ..</c>)
+    /// then reads the index alone instead of visiting one heap page per row, which is what intersections of broad
+    /// criteria and a patient's reference rows read.
+    /// </summary>
+    private static string CoveringValueIndexes()
+    {
+        (string Name, string Definition)[] indexes =
+        [
+            ("ix_idx_string_value", "idx_string (param, norm)"),
+            ("ix_idx_token_value", "idx_token (param, code, system)"),
+            ("ix_idx_date_value", "idx_date (param, low, high)"),
+            ("ix_idx_date_high", "idx_date (param, high)"),
+            ("ix_idx_number_value", "idx_number (param, value)"),
+            ("ix_idx_quantity_value", "idx_quantity (param, code, value)"),
+            ("ix_idx_uri_value", "idx_uri (param, uri)"),
+            ("ix_idx_reference_target", "idx_reference (target_id, target_type, param)"),
+        ];
+        var sql = indexes.Select(i => $"DROP INDEX {i.Name};\nCREATE INDEX {i.Name} ON {i.Definition} INCLUDE (rkey)").ToList();
+        sql.Add("DROP INDEX ix_idx_quantity_canon;\nCREATE INDEX ix_idx_quantity_canon ON idx_quantity (param, canon_code, canon_value) INCLUDE (rkey) WHERE canon_code IS NOT NULL");
+        return string.Join(";\n", sql) + ";";
+    }
 
     private static string InitialSchema()
     {

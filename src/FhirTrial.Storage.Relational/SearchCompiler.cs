@@ -13,11 +13,55 @@ public static class SearchCompiler
     {
         sql.Append($"{alias}.deleted = 0");
         if (query.ResourceType is not null) sql.Append($" AND {alias}.type = {sql.Param(query.ResourceType)}");
+        var intersected = Intersectable(query.Criteria);
+        if (intersected.Count > 1)
+        {
+            sql.Append(" AND ");
+            Intersect(sql, intersected, alias, query.ResourceType);
+        }
         foreach (var criterion in query.Criteria)
         {
+            if (intersected.Count > 1 && intersected.Contains(criterion)) continue;
             sql.Append(" AND ");
             Criterion(sql, criterion, alias, query.ResourceType);
         }
+    }
+
+    /// <summary>
+    /// Value criteria that can be answered as one intersection of index lookups, when no criterion names a single
+    /// resource or patient to start from. <c>code=X&amp;value-quantity=ltY</c> matches thousands of rows on each side:
+    /// as separate <c>IN</c> lookups PostgreSQL probed the second index once per row of the first (200 ms at 200,000
+    /// resources); as one <c>INTERSECT</c> both sides are read once from their index (~10 ms). With an anchor
+    /// (<c>subject=Patient/1</c>, <c>_id</c>) the planner already starts from its few rows and probes the rest.
+    /// </summary>
+    private static List<ValueCriterion> Intersectable(IReadOnlyList<SearchCriterion> criteria)
+    {
+        var anchored = criteria.Any(c => c is IdCriterion or CompartmentCriterion
+            || c is ValueCriterion { Type: SearchParamType.Reference } r && r.AnyOf.All(v => v is ReferenceValue { Id: not null } or ReferenceValue { Identifier: not null }));
+        if (anchored) return [];
+        return criteria.OfType<ValueCriterion>()
+            .Where(v => v.Modifier != SearchModifier.Not && v.Type != SearchParamType.Composite && v.AnyOf.Count > 0 && v.AnyOf.All(a => a is not CompositeValue))
+            .ToList();
+    }
+
+    private static void Intersect(SqlBuilder sql, IReadOnlyList<ValueCriterion> criteria, string alias, string? type)
+    {
+        sql.Append($"{alias}.rkey IN (");
+        for (int c = 0; c < criteria.Count; c++)
+        {
+            var v = criteria[c];
+            if (c > 0) sql.Append(" INTERSECT ");
+            sql.Append($"SELECT i.rkey FROM {TableOf(v.Type, v.Param)} i WHERE i.param {ParamIn(sql, type, v.Param)} AND (");
+            for (int k = 0; k < v.AnyOf.Count; k++)
+            {
+                if (k > 0) sql.Append(" OR ");
+                sql.Append("(");
+                Match(sql, "i", v.Modifier, v.AnyOf[k]);
+                sql.Append(")");
+            }
+            sql.Append(")");
+        }
+        sql.Append(")");
     }
 
     public static void OrderBy(SqlBuilder sql, SearchQuery query, string alias = "r")
@@ -315,12 +359,22 @@ public static class SearchCompiler
             Number(sql, $"{i}.value", q.Prefix, q.Value, q.Low, q.High);
             return;
         }
+        var canonical = Fhir.Indexing.UcumUnits.Canonical(q.System ?? "http://unitsofmeasure.org", q.Code);
+        if (canonical is { } only && q.System is not null)
+        {
+            // Every stored UCUM quantity in a convertible unit also carries its canonical value, so with the system given
+            // the canonical comparison alone finds the same rows, from one index range instead of an OR of two.
+            sql.Append($"({i}.canon_code = {sql.Param(only.Code)} AND ");
+            Number(sql, $"{i}.canon_value", q.Prefix, q.Value * only.Factor, q.Low * only.Factor, q.High * only.Factor);
+            sql.Append(")");
+            return;
+        }
         sql.Append("((");
         if (q.System is not null) sql.Append($"{i}.system = {sql.Param(q.System)} AND ");
         sql.Append($"{i}.code = {sql.Param(q.Code)} AND ");
         Number(sql, $"{i}.value", q.Prefix, q.Value, q.Low, q.High);
         sql.Append(")");
-        if (Fhir.Indexing.UcumUnits.Canonical(q.System ?? "http://unitsofmeasure.org", q.Code) is { } unit)
+        if (canonical is { } unit)
         {
             sql.Append($" OR ({i}.canon_code = {sql.Param(unit.Code)} AND ");
             Number(sql, $"{i}.canon_value", q.Prefix, q.Value * unit.Factor, q.Low * unit.Factor, q.High * unit.Factor);

@@ -236,6 +236,11 @@ public abstract partial class StoreContract
     [InlineData("combo-value-quantity=gt146", "c1,c3")]
     [InlineData("combo-value-quantity=90", "c4")]
     [InlineData("code-value-quantity=8480-6$gt140&combo-code=8480-6", "c1")]
+    // Several value criteria and no anchor are answered as one INTERSECT of index lookups.
+    [InlineData("code=8480-6,8462-4&value-quantity=gt146", "c1,c3")]
+    [InlineData("code=8480-6&value-quantity=lt140|http://unitsofmeasure.org|mm[Hg]", "c2")]
+    [InlineData("combo-code=8480-6&combo-value-quantity=145&status=final", "c4")]
+    [InlineData("code:not=8480-6&value-quantity=gt146", "c3")]
     public async Task Composite_search_matches_both_values_in_the_same_element(string query, string expected)
     {
         static Quantity MmHg(decimal value) => new(value, "mm[Hg]", Ucum);
