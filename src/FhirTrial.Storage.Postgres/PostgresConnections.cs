@@ -59,6 +59,13 @@ public sealed class PostgresConnections : IAsyncDisposable
     }
 
     /// <summary>Opens a connection; failure to connect becomes one clear message naming the server.</summary>
+    /// <summary>Drops the idle pooled connections, which all died with the one that just failed.</summary>
+    public void ClearPools()
+    {
+        Write.Clear();
+        if (!ReferenceEquals(Read, Write)) Read.Clear();
+    }
+
     public async Task<NpgsqlConnection> OpenAsync(NpgsqlDataSource source, CancellationToken ct)
     {
         try

@@ -39,10 +39,12 @@ public sealed class PostgresFhirStore : RelationalFhirStore, IAsyncDisposable
         for (int attempt = 1; ; attempt++)
         {
             await using var connection = await _connections.OpenAsync(_connections.Write, ct);
+            var committing = false;
             try
             {
                 await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, ct);
                 var result = await work(new RelationalTransaction(this, connection, transaction));
+                committing = true;
                 await transaction.CommitAsync(ct);
                 return result;
             }
@@ -50,6 +52,14 @@ public sealed class PostgresFhirStore : RelationalFhirStore, IAsyncDisposable
             {
                 if (attempt == MaxAttempts)
                     throw FhirException.Conflict($"The write collided with concurrent writes {MaxAttempts} times ({e.SqlState}); try again.");
+                Interlocked.Increment(ref _retries);
+            }
+            // The database dropped the connection before the commit was sent (a restart, a failover): nothing was written,
+            // so the write runs again on a new connection. A connection lost during the commit is not retried: its outcome
+            // is unknown, and the client hears so.
+            catch (NpgsqlException e) when (!committing && IsConnectionLost(e) && attempt < MaxAttempts)
+            {
+                ConnectionLost();
                 Interlocked.Increment(ref _retries);
             }
             // A resource absent at read-for-update (so nothing was locked) was created by another writer before this one's
@@ -70,6 +80,16 @@ public sealed class PostgresFhirStore : RelationalFhirStore, IAsyncDisposable
         PostgresErrorCodes.UniqueViolation => e.ConstraintName is "resource_type_id_key" or "resource_history_pkey",
         _ => false,
     };
+
+    /// <summary>A broken socket, or the server ending the session (admin shutdown, crash recovery): class 08 and 57P.</summary>
+    protected override bool IsConnectionLost(Exception e) => e switch
+    {
+        PostgresException p => p.SqlState.StartsWith("08", StringComparison.Ordinal) || p.SqlState.StartsWith("57P", StringComparison.Ordinal),
+        NpgsqlException n => n.InnerException is System.IO.IOException or System.Net.Sockets.SocketException || n.Message.Contains("Exception while reading from stream", StringComparison.Ordinal),
+        _ => false,
+    };
+
+    protected override void ConnectionLost() => _connections.ClearPools();
 
     protected override string ForUpdateClause => " FOR UPDATE";
 

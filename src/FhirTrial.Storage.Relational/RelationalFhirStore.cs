@@ -35,112 +35,148 @@ public abstract class RelationalFhirStore : IFhirStore
     protected internal virtual string InsertResourceSql =>
         "INSERT INTO resource (type, id, version, last_updated, deleted, json) VALUES (@t, @i, @v, @u, @d, @j) RETURNING rkey";
 
+    /// <summary>True when <paramref name="e"/> says the database dropped the connection (a restart, a failover): nothing was done.</summary>
+    protected virtual bool IsConnectionLost(Exception e) => false;
+
+    /// <summary>Called after a lost connection, before the retry: pooled connections to the old server are dead too.</summary>
+    protected virtual void ConnectionLost() { }
+
+    /// <summary>Runs a read on a pooled connection; reads change nothing, so one that failed on a lost connection runs
+    /// once more on a new one instead of failing the request.</summary>
+    private async Task<T> ReadingAsync<T>(Func<DbConnection, Task<T>> read, CancellationToken ct)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await using var connection = await OpenReadAsync(ct);
+                return await read(connection);
+            }
+            catch (Exception e) when (attempt == 1 && IsConnectionLost(e) && !ct.IsCancellationRequested)
+            {
+                ConnectionLost();
+            }
+        }
+    }
+
     /// <summary>How the json parameter is bound (PostgreSQL binds jsonb).</summary>
     protected internal virtual void BindJson(DbParameter parameter, string json) => parameter.Value = json;
 
     public async Task<StoredResource?> ReadAsync(string type, string id, CancellationToken ct)
     {
-        await using var connection = await OpenReadAsync(ct);
-        var sql = new SqlBuilder().Append($"SELECT {ResourceColumns} FROM resource r WHERE r.type = ");
-        sql.Append(sql.Param(type)).Append(" AND r.id = ").Append(sql.Param(id));
-        return (await QueryAsync(connection, null, sql, ct)).FirstOrDefault();
+        return await ReadingAsync(async connection =>
+        {
+            var sql = new SqlBuilder().Append($"SELECT {ResourceColumns} FROM resource r WHERE r.type = ");
+            sql.Append(sql.Param(type)).Append(" AND r.id = ").Append(sql.Param(id));
+            return (await QueryAsync(connection, null, sql, ct)).FirstOrDefault();
+        }, ct);
     }
 
     public async Task<StoredResource?> ReadVersionAsync(string type, string id, int version, CancellationToken ct)
     {
-        await using var connection = await OpenReadAsync(ct);
-        var sql = new SqlBuilder().Append("SELECT 0, h.type, h.id, h.version, h.last_updated, h.deleted, h.json, h.method FROM resource_history h WHERE h.type = ");
-        sql.Append(sql.Param(type)).Append(" AND h.id = ").Append(sql.Param(id)).Append(" AND h.version = ").Append(sql.Param(version));
-        return (await QueryAsync(connection, null, sql, ct)).FirstOrDefault();
+        return await ReadingAsync(async connection =>
+        {
+            var sql = new SqlBuilder().Append("SELECT 0, h.type, h.id, h.version, h.last_updated, h.deleted, h.json, h.method FROM resource_history h WHERE h.type = ");
+            sql.Append(sql.Param(type)).Append(" AND h.id = ").Append(sql.Param(id)).Append(" AND h.version = ").Append(sql.Param(version));
+            return (await QueryAsync(connection, null, sql, ct)).FirstOrDefault();
+        }, ct);
     }
 
     public async Task<IReadOnlyList<StoredResource>> ReadManyAsync(IReadOnlyCollection<ResourceKey> keys, CancellationToken ct)
     {
         if (keys.Count == 0) return [];
-        await using var connection = await OpenReadAsync(ct);
-        var results = new List<StoredResource>();
-        foreach (var chunk in keys.Distinct().Chunk(200))
+        return await ReadingAsync(async connection =>
         {
-            var sql = new SqlBuilder().Append($"SELECT {ResourceColumns} FROM resource r WHERE r.deleted = 0 AND (");
-            sql.Append(string.Join(" OR ", chunk.Select(k => $"(r.type = {sql.Param(k.Type)} AND r.id = {sql.Param(k.Id)})")));
-            sql.Append(")");
-            results.AddRange(await QueryAsync(connection, null, sql, ct));
-        }
-        return results;
+            var results = new List<StoredResource>();
+            foreach (var chunk in keys.Distinct().Chunk(200))
+            {
+                var sql = new SqlBuilder().Append($"SELECT {ResourceColumns} FROM resource r WHERE r.deleted = 0 AND (");
+                sql.Append(string.Join(" OR ", chunk.Select(k => $"(r.type = {sql.Param(k.Type)} AND r.id = {sql.Param(k.Id)})")));
+                sql.Append(")");
+                results.AddRange(await QueryAsync(connection, null, sql, ct));
+            }
+            return results;
+        }, ct);
     }
 
     public async Task<SearchPage> SearchAsync(SearchQuery query, CancellationToken ct)
     {
-        await using var connection = await OpenReadAsync(ct);
-        IReadOnlyList<StoredResource> page = [];
-        if (query.Count > 0)
+        return await ReadingAsync(async connection =>
         {
-            var sql = new SqlBuilder().Append($"SELECT {ResourceColumns} FROM resource r WHERE ");
-            SearchCompiler.Where(sql, query);
-            SearchCompiler.OrderBy(sql, query);
-            sql.Append($" LIMIT {sql.Param(query.Count)} OFFSET {sql.Param(query.Offset)}");
-            page = await QueryAsync(connection, null, sql, ct);
-        }
-        int? total = null;
-        if (query.CountTotal)
-        {
-            if (query.Offset == 0 && page.Count < query.Count) total = page.Count;
-            else
+            IReadOnlyList<StoredResource> page = [];
+            if (query.Count > 0)
             {
-                var count = new SqlBuilder().Append("SELECT COUNT(*) FROM resource r WHERE ");
-                SearchCompiler.Where(count, query);
-                await using var command = count.ToCommand(connection, null);
-                total = Convert.ToInt32(await command.ExecuteScalarAsync(ct));
+                var sql = new SqlBuilder().Append($"SELECT {ResourceColumns} FROM resource r WHERE ");
+                SearchCompiler.Where(sql, query);
+                SearchCompiler.OrderBy(sql, query);
+                sql.Append($" LIMIT {sql.Param(query.Count)} OFFSET {sql.Param(query.Offset)}");
+                page = await QueryAsync(connection, null, sql, ct);
             }
-        }
-        return new SearchPage(page, total);
+            int? total = null;
+            if (query.CountTotal)
+            {
+                if (query.Offset == 0 && page.Count < query.Count) total = page.Count;
+                else
+                {
+                    var count = new SqlBuilder().Append("SELECT COUNT(*) FROM resource r WHERE ");
+                    SearchCompiler.Where(count, query);
+                    await using var command = count.ToCommand(connection, null);
+                    total = Convert.ToInt32(await command.ExecuteScalarAsync(ct));
+                }
+            }
+            return new SearchPage(page, total);
+        }, ct);
     }
 
     public async Task<IReadOnlyList<ResourceKey>> ReferencesFromAsync(IReadOnlyCollection<long> keys, string? param, string? targetType, CancellationToken ct)
     {
         if (keys.Count == 0) return [];
-        await using var connection = await OpenReadAsync(ct);
-        var result = new HashSet<ResourceKey>();
-        foreach (var chunk in keys.Chunk(500))
+        return await ReadingAsync(async connection =>
         {
-            var sql = new SqlBuilder().Append("SELECT DISTINCT i.target_type, i.target_id FROM idx_reference i WHERE i.target_id IS NOT NULL AND i.rkey IN (");
-            sql.Append(string.Join(", ", chunk.Select(k => sql.Param(k)))).Append(")");
-            if (param is not null) sql.Append($" AND i.param = {sql.Param(param)}");
-            if (targetType is not null) sql.Append($" AND i.target_type = {sql.Param(targetType)}");
-            await using var command = sql.ToCommand(connection, null);
-            await using var reader = await command.ExecuteReaderAsync(ct);
-            while (await reader.ReadAsync(ct)) result.Add(new ResourceKey(reader.GetString(0), reader.GetString(1)));
-        }
-        return result.ToList();
+            var result = new HashSet<ResourceKey>();
+            foreach (var chunk in keys.Chunk(500))
+            {
+                var sql = new SqlBuilder().Append("SELECT DISTINCT i.target_type, i.target_id FROM idx_reference i WHERE i.target_id IS NOT NULL AND i.rkey IN (");
+                sql.Append(string.Join(", ", chunk.Select(k => sql.Param(k)))).Append(")");
+                if (param is not null) sql.Append($" AND i.param = {sql.Param(param)}");
+                if (targetType is not null) sql.Append($" AND i.target_type = {sql.Param(targetType)}");
+                await using var command = sql.ToCommand(connection, null);
+                await using var reader = await command.ExecuteReaderAsync(ct);
+                while (await reader.ReadAsync(ct)) result.Add(new ResourceKey(reader.GetString(0), reader.GetString(1)));
+            }
+            return result.ToList();
+        }, ct);
     }
 
     public async Task<HistoryPage> HistoryAsync(HistoryQuery query, CancellationToken ct)
     {
-        await using var connection = await OpenReadAsync(ct);
-        var filter = new SqlBuilder();
-        void Where(SqlBuilder sql)
+        return await ReadingAsync(async connection =>
         {
-            sql.Append(" WHERE 1 = 1");
-            if (query.Type is not null) sql.Append($" AND h.type = {sql.Param(query.Type)}");
-            if (query.Id is not null) sql.Append($" AND h.id = {sql.Param(query.Id)}");
-            if (query.Since is { } since) sql.Append($" AND h.last_updated >= {sql.Param(since.UtcTicks)}");
-            if (query.At is { } at) sql.Append($" AND h.last_updated <= {sql.Param(at.UtcTicks)}");
-            if (query.Filter is { } filter)
+            var filter = new SqlBuilder();
+            void Where(SqlBuilder sql)
             {
-                sql.Append(" AND EXISTS (SELECT 1 FROM resource r WHERE r.type = h.type AND r.id = h.id AND ");
-                SearchCompiler.Condition(sql, filter, "r");
-                sql.Append(")");
+                sql.Append(" WHERE 1 = 1");
+                if (query.Type is not null) sql.Append($" AND h.type = {sql.Param(query.Type)}");
+                if (query.Id is not null) sql.Append($" AND h.id = {sql.Param(query.Id)}");
+                if (query.Since is { } since) sql.Append($" AND h.last_updated >= {sql.Param(since.UtcTicks)}");
+                if (query.At is { } at) sql.Append($" AND h.last_updated <= {sql.Param(at.UtcTicks)}");
+                if (query.Filter is { } filter)
+                {
+                    sql.Append(" AND EXISTS (SELECT 1 FROM resource r WHERE r.type = h.type AND r.id = h.id AND ");
+                    SearchCompiler.Condition(sql, filter, "r");
+                    sql.Append(")");
+                }
             }
-        }
-        var select = new SqlBuilder().Append("SELECT 0, h.type, h.id, h.version, h.last_updated, h.deleted, h.json, h.method FROM resource_history h");
-        Where(select);
-        select.Append($" ORDER BY h.last_updated DESC, h.version DESC LIMIT {select.Param(query.Count)} OFFSET {select.Param(query.Offset)}");
-        var versions = await QueryAsync(connection, null, select, ct);
-        var count = new SqlBuilder().Append("SELECT COUNT(*) FROM resource_history h");
-        Where(count);
-        await using var command = count.ToCommand(connection, null);
-        var total = Convert.ToInt32(await command.ExecuteScalarAsync(ct));
-        return new HistoryPage(versions, total);
+            var select = new SqlBuilder().Append("SELECT 0, h.type, h.id, h.version, h.last_updated, h.deleted, h.json, h.method FROM resource_history h");
+            Where(select);
+            select.Append($" ORDER BY h.last_updated DESC, h.version DESC LIMIT {select.Param(query.Count)} OFFSET {select.Param(query.Offset)}");
+            var versions = await QueryAsync(connection, null, select, ct);
+            var count = new SqlBuilder().Append("SELECT COUNT(*) FROM resource_history h");
+            Where(count);
+            await using var command = count.ToCommand(connection, null);
+            var total = Convert.ToInt32(await command.ExecuteScalarAsync(ct));
+            return new HistoryPage(versions, total);
+        }, ct);
     }
 
     internal static async Task<IReadOnlyList<StoredResource>> QueryAsync(DbConnection connection, DbTransaction? transaction, SqlBuilder sql, CancellationToken ct)

@@ -63,6 +63,32 @@ public sealed class PostgresStoreTests(PostgresCluster cluster) : PostgresDataba
     }
 
     [Fact]
+    public async Task Reads_and_writes_survive_the_database_dropping_its_connections()
+    {
+        var first = (await Resources.CreateAsync(new Patient { BirthDate = "1970-01-01" }, null, None)).Stored;
+        Assert.NotNull(await Store.ReadAsync("Patient", first.Id, None)); // the pool now holds live connections
+
+        await DropSessionsAsync();
+        var retries = Store.Retries;
+        var second = (await Resources.CreateAsync(new Patient { BirthDate = "1980-01-01" }, null, None)).Stored;
+        Assert.Equal(retries + 1, Store.Retries); // run again on a new connection, once
+
+        await DropSessionsAsync();
+        Assert.NotNull(await Store.ReadAsync("Patient", second.Id, None));
+        Assert.Equal(1, await CountAsync("Patient", $"_id={second.Id}"));
+    }
+
+    /// <summary>What a restart or failover does to the pool: every session of the database ends (SQLSTATE 57P01 on next use).</summary>
+    private async Task DropSessionsAsync()
+    {
+        await using var admin = new NpgsqlConnection(Cluster.AdminConnectionString);
+        await admin.OpenAsync();
+        await using var terminate = new NpgsqlCommand("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = @d", admin);
+        terminate.Parameters.AddWithValue("d", new NpgsqlConnectionStringBuilder(ConnectionString).Database!);
+        Assert.True((long)(await terminate.ExecuteScalarAsync())! > 0);
+    }
+
+    [Fact]
     public async Task Stored_jsonb_comes_back_as_the_same_resource()
     {
         var patient = new Patient
