@@ -24,6 +24,9 @@ public sealed class PostgresFhirStore : RelationalFhirStore, IAsyncDisposable
     /// <summary>Below this many new resources in one transaction, row-by-row inserts beat setting up the COPY streams.</summary>
     public int BulkThreshold { get; init; } = 8;
 
+    /// <summary>...unless they carry this many index rows (a Provenance of a 100-entry Bundle has one per entry).</summary>
+    public int BulkIndexRowThreshold { get; init; } = 64;
+
     public BulkResourceInsert BulkMode { get; init; } = BulkResourceInsert.Copy;
 
     /// <summary>How many writes were run again after a retryable failure (for tests and diagnostics).</summary>
@@ -109,7 +112,7 @@ public sealed class PostgresFhirStore : RelationalFhirStore, IAsyncDisposable
 
     protected override async Task PutManyAsync(RelationalTransaction tx, IReadOnlyList<ResourceWrite> writes, CancellationToken ct)
     {
-        if (writes.Count < BulkThreshold)
+        if (writes.Count < BulkThreshold && writes.Sum(w => w.Index.Count) < BulkIndexRowThreshold)
         {
             await base.PutManyAsync(tx, writes, ct);
             return;

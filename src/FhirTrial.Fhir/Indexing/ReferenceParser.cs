@@ -7,19 +7,28 @@ public static class ReferenceParser
 {
     public readonly record struct Parsed(string? Type, string? Id, string? Url);
 
+    /// <remarks>Runs for every reference of every resource written (a Provenance has one per Bundle entry): it slices the
+    /// string rather than splitting it.</remarks>
     public static Parsed Parse(string reference)
     {
-        var text = reference.Split('|')[0];
-        var historyAt = text.IndexOf("/_history/", StringComparison.Ordinal);
-        if (historyAt >= 0) text = text[..historyAt];
-        var parts = text.Split('/');
-        if (parts.Length >= 2 && ModelInfo.IsKnownResource(parts[^2]))
+        var text = reference.AsSpan();
+        if (text.IndexOf('|') is var bar and >= 0) text = text[..bar];
+        if (text.IndexOf("/_history/", StringComparison.Ordinal) is var historyAt and >= 0) text = text[..historyAt];
+        var lastSlash = text.LastIndexOf('/');
+        if (lastSlash > 0)
         {
-            var isLocal = parts.Length == 2 || LocalBase.IsLocal(text);
-            // A resource on another server is not ours: it is only ever that URL, never a local id of the same name.
-            return isLocal ? new Parsed(parts[^2], parts[^1], null) : new Parsed(parts[^2], null, text);
+            var typeStart = text[..lastSlash].LastIndexOf('/') + 1;
+            var type = text[typeStart..lastSlash].ToString();
+            if (ModelInfo.IsKnownResource(type))
+            {
+                var whole = text.Length == reference.Length ? reference : text.ToString();
+                var id = text[(lastSlash + 1)..].ToString();
+                var isLocal = typeStart == 0 || LocalBase.IsLocal(whole);
+                // A resource on another server is not ours: it is only ever that URL, never a local id of the same name.
+                return isLocal ? new Parsed(type, id, null) : new Parsed(type, null, whole);
+            }
         }
-        return new Parsed(null, null, text);
+        return new Parsed(null, null, text.Length == reference.Length ? reference : text.ToString());
     }
 }
 

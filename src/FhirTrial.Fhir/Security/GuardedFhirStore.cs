@@ -203,14 +203,14 @@ public sealed class GuardedFhirStore(IFhirStore inner, AccessContext context, In
             var action = access.Interaction.Code is "update" or "patch" or "delete" or "create"
                 ? _written.All(w => w.Write.Deleted) ? "D" : _written.All(w => w.Created) ? "C" : "U"
                 : null;
-            var audit = AuditRecords.Event(access, references, 200, now, action: action);
-            await tx.PutAsync(store.Prepare(audit), ct);
+            var records = new List<ResourceWrite> { store.Prepare(AuditRecords.Event(access, references, 200, now, action: action)) };
             if (access.Interaction.Code == "transaction")
             {
                 var targets = _written.Where(w => !w.Write.Deleted).Select(w => $"{w.Write.Type}/{w.Write.Id}/_history/{w.Write.Version.ToString(CultureInfo.InvariantCulture)}").ToList();
-                if (targets.Count > 0)
-                    await tx.PutAsync(store.Prepare(AuditRecords.Provenance(access, targets, _written.All(w => w.Created), now)), ct);
+                if (targets.Count > 0) records.Add(store.Prepare(AuditRecords.Provenance(access, targets, _written.All(w => w.Created), now)));
             }
+            // One call: for a large Bundle these two carry a reference row per entry, which the store can write in bulk.
+            await tx.PutManyAsync(records, ct);
         }
 
         private void Require(string type, char action)
