@@ -103,29 +103,55 @@ public abstract class RelationalFhirStore : IFhirStore
     {
         return await ReadingAsync(async connection =>
         {
-            IReadOnlyList<StoredResource> page = [];
-            if (query.Count > 0)
+            // A broad search (no patient or id to start from) likely fills its page, so its total is counted on a second
+            // connection while the page is read, rather than after it; it is dropped if the page turns out not full.
+            using var cancelCount = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            var early = query.CountTotal && query.Count > 0 && SearchCompiler.IsBroad(query) ? CountAsync(query, null, cancelCount.Token) : null;
+            try
             {
-                var sql = new SqlBuilder().Append($"SELECT {ResourceColumns} FROM resource r WHERE ");
-                SearchCompiler.Where(sql, query);
-                SearchCompiler.OrderBy(sql, query);
-                sql.Append($" LIMIT {sql.Param(query.Count)} OFFSET {sql.Param(query.Offset)}");
-                page = await QueryAsync(connection, null, sql, ct);
-            }
-            int? total = null;
-            if (query.CountTotal)
-            {
-                if (query.Offset == 0 && page.Count < query.Count) total = page.Count;
-                else
+                IReadOnlyList<StoredResource> page = [];
+                if (query.Count > 0)
                 {
-                    var count = new SqlBuilder().Append("SELECT COUNT(*) FROM resource r WHERE ");
-                    SearchCompiler.Where(count, query);
-                    await using var command = count.ToCommand(connection, null);
-                    total = Convert.ToInt32(await command.ExecuteScalarAsync(ct));
+                    var sql = new SqlBuilder().Append($"SELECT {ResourceColumns} FROM resource r WHERE ");
+                    SearchCompiler.Where(sql, query);
+                    SearchCompiler.OrderBy(sql, query);
+                    sql.Append($" LIMIT {sql.Param(query.Count)} OFFSET {sql.Param(query.Offset)}");
+                    page = await QueryAsync(connection, null, sql, ct);
+                }
+                int? total = null;
+                if (query.CountTotal)
+                {
+                    if (query.Offset == 0 && page.Count < query.Count) total = page.Count;
+                    else total = await (early ?? CountAsync(query, connection, ct));
+                }
+                return new SearchPage(page, total);
+            }
+            finally
+            {
+                if (early is not null)
+                {
+                    if (!early.IsCompleted) await cancelCount.CancelAsync();
+                    try { await early; } catch (Exception) { } // observed; when the page did not need it, its failure is no one's concern
                 }
             }
-            return new SearchPage(page, total);
         }, ct);
+    }
+
+    /// <summary>The search's total, on <paramref name="connection"/> or on a connection of its own.</summary>
+    private async Task<int> CountAsync(SearchQuery query, DbConnection? connection, CancellationToken ct)
+    {
+        var own = connection is null ? await OpenReadAsync(ct) : null;
+        try
+        {
+            var count = new SqlBuilder().Append("SELECT COUNT(*) FROM resource r WHERE ");
+            SearchCompiler.Where(count, query);
+            await using var command = count.ToCommand(connection ?? own!, null);
+            return Convert.ToInt32(await command.ExecuteScalarAsync(ct));
+        }
+        finally
+        {
+            if (own is not null) await own.DisposeAsync();
+        }
     }
 
     public async Task<IReadOnlyList<ResourceKey>> ReferencesFromAsync(IReadOnlyCollection<long> keys, string? param, string? targetType, CancellationToken ct)

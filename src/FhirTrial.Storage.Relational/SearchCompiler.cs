@@ -36,13 +36,18 @@ public static class SearchCompiler
     /// </summary>
     private static List<ValueCriterion> Intersectable(IReadOnlyList<SearchCriterion> criteria)
     {
-        var anchored = criteria.Any(c => c is IdCriterion or CompartmentCriterion
-            || c is ValueCriterion { Type: SearchParamType.Reference } r && r.AnyOf.All(v => v is ReferenceValue { Id: not null } or ReferenceValue { Identifier: not null }));
-        if (anchored) return [];
+        if (IsAnchored(criteria)) return [];
         return criteria.OfType<ValueCriterion>()
             .Where(v => v.Modifier != SearchModifier.Not && v.Type != SearchParamType.Composite && v.AnyOf.Count > 0 && v.AnyOf.All(a => a is not CompositeValue))
             .ToList();
     }
+
+    /// <summary>True when a criterion names a resource, a patient or another referenced resource to start from.</summary>
+    private static bool IsAnchored(IReadOnlyList<SearchCriterion> criteria) => criteria.Any(c => c is IdCriterion or CompartmentCriterion
+        || c is ValueCriterion { Type: SearchParamType.Reference } r && r.AnyOf.All(v => v is ReferenceValue { Id: not null } or ReferenceValue { Identifier: not null }));
+
+    /// <summary>A search with no anchor: its matches may be many, so its page is likely full and its total worth counting early.</summary>
+    public static bool IsBroad(SearchQuery query) => !IsAnchored(query.Criteria);
 
     private static void Intersect(SqlBuilder sql, IReadOnlyList<ValueCriterion> criteria, string alias, string? type)
     {
