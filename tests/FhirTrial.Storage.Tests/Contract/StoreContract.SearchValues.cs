@@ -240,6 +240,10 @@ public abstract partial class StoreContract
     [InlineData("code=8480-6,8462-4&value-quantity=gt146", "c1,c3")]
     [InlineData("code=8480-6&value-quantity=lt140|http://unitsofmeasure.org|mm[Hg]", "c2")]
     [InlineData("combo-code=8480-6&combo-value-quantity=145&status=final", "c4")]
+    [InlineData("code-value-quantity:missing=true", "c4")]
+    [InlineData("code-value-quantity:missing=false", "c1,c2,c3")]
+    [InlineData("combo-code-value-quantity:missing=true", "")]
+    [InlineData("component-code-value-quantity:missing=false", "c4")]
     [InlineData("code:not=8480-6&value-quantity=gt146", "c3")]
     public async Task Composite_search_matches_both_values_in_the_same_element(string query, string expected)
     {
