@@ -17,6 +17,8 @@ public static class PostgresMigrations
     [
         new(1, "shared schema: resources, history, typed index tables", InitialSchema()),
         new(2, "value indexes carry rkey: index-only lookups", CoveringValueIndexes()),
+        // _id and _lastUpdated are searched on the resource row, not on index rows (DerivedParameters.IsResourceColumn).
+        new(3, "_lastUpdated on the resource row", "CREATE INDEX ix_resource_updated ON resource (type, last_updated) WHERE deleted = 0;"),
     ];
 
     /// <summary>The value column's SQL type; text columns use the "C" collation so LIKE 'abc%' can walk a btree index.</summary>

@@ -13,6 +13,9 @@ public static class SearchCompiler
     {
         sql.Append($"{alias}.deleted = 0");
         if (query.ResourceType is not null) sql.Append($" AND {alias}.type = {sql.Param(query.ResourceType)}");
+        else if (query.Criteria.Any(c => c is ValueCriterion { Param: "_id", Modifier: not SearchModifier.Not }))
+            // A system-wide _id search: naming every type lets the (type, id) key answer it with one probe per type.
+            sql.Append($" AND {alias}.type IN ({string.Join(", ", Hl7.Fhir.Model.ModelInfo.SupportedResources.Select(sql.Param))})");
         var intersected = Intersectable(query.Criteria);
         if (intersected.Count > 1)
         {
@@ -38,12 +41,14 @@ public static class SearchCompiler
     {
         if (IsAnchored(criteria)) return [];
         return criteria.OfType<ValueCriterion>()
-            .Where(v => v.Modifier != SearchModifier.Not && v.Type != SearchParamType.Composite && v.AnyOf.Count > 0 && v.AnyOf.All(a => a is not CompositeValue))
+            .Where(v => v.Modifier != SearchModifier.Not && v.Type != SearchParamType.Composite && v.AnyOf.Count > 0 && v.AnyOf.All(a => a is not CompositeValue)
+                && !DerivedParameters.IsResourceColumn(v.Param))
             .ToList();
     }
 
     /// <summary>True when a criterion names a resource, a patient or another referenced resource to start from.</summary>
     private static bool IsAnchored(IReadOnlyList<SearchCriterion> criteria) => criteria.Any(c => c is IdCriterion or CompartmentCriterion
+        || c is ValueCriterion { Param: "_id", Modifier: not SearchModifier.Not }
         || c is ValueCriterion { Type: SearchParamType.Reference } r && r.AnyOf.All(v => v is ReferenceValue { Id: not null } or ReferenceValue { Identifier: not null }));
 
     /// <summary>A search with no anchor: its matches may be many, so its page is likely full and its total worth counting early.</summary>
@@ -74,6 +79,11 @@ public static class SearchCompiler
         sql.Append(" ORDER BY ");
         foreach (var key in query.Sort)
         {
+            if (DerivedParameters.IsResourceColumn(key.Param))
+            {
+                sql.Append(key.Param == "_id" ? $"{alias}.id" : $"{alias}.last_updated").Append(key.Descending ? " DESC, " : " ASC, ");
+                continue;
+            }
             var (table, column) = SortColumn(key);
             var agg = key.Descending ? "MAX" : "MIN";
             var col = key.Descending && key.Type == SearchParamType.Date ? "high" : column;
@@ -100,6 +110,13 @@ public static class SearchCompiler
     {
         switch (criterion)
         {
+            case ValueCriterion v when DerivedParameters.IsResourceColumn(v.Param):
+                if (v.Modifier == SearchModifier.Not) sql.Append("NOT ");
+                ResourceColumn(sql, v, alias);
+                break;
+            case MissingCriterion m when DerivedParameters.IsResourceColumn(m.Param):
+                sql.Append(m.Missing ? "1 = 0" : "1 = 1"); // every resource has an id and a lastUpdated
+                break;
             case ValueCriterion v when v.Modifier == SearchModifier.Not:
                 sql.Append("NOT (");
                 Values(sql, v with { Modifier = SearchModifier.None }, alias, type);
@@ -310,32 +327,63 @@ public static class SearchCompiler
         sql.Append(parts.Count == 0 ? "1 = 1" : string.Join(" AND ", parts));
     }
 
-    private static void Date(SqlBuilder sql, string i, DateValue d)
+    private static void Date(SqlBuilder sql, string i, DateValue d) => Date(sql, $"{i}.low", $"{i}.high", d);
+
+    /// <summary>A date criterion on a value spanning <paramref name="low"/> to <paramref name="high"/> (both inclusive, UTC ticks).</summary>
+    private static void Date(SqlBuilder sql, string low, string high, DateValue d)
     {
         var lo = sql.Param(d.Range.Low);
         var hi = sql.Param(d.Range.High);
-        var contained = $"({i}.low >= {lo} AND {i}.high <= {hi})";
+        var contained = $"({low} >= {lo} AND {high} <= {hi})";
         sql.Append(d.Prefix switch
         {
             SearchPrefix.Eq => contained,
             SearchPrefix.Ne => $"NOT {contained}",
-            SearchPrefix.Gt => $"{i}.high > {hi}",
-            SearchPrefix.Lt => $"{i}.low < {lo}",
-            SearchPrefix.Ge => $"({i}.high > {hi} OR {contained})",
-            SearchPrefix.Le => $"({i}.low < {lo} OR {contained})",
-            SearchPrefix.Sa => $"{i}.low > {hi}",
-            SearchPrefix.Eb => $"{i}.high < {lo}",
-            SearchPrefix.Ap => Approximately(sql, i, d.Range),
+            SearchPrefix.Gt => $"{high} > {hi}",
+            SearchPrefix.Lt => $"{low} < {lo}",
+            SearchPrefix.Ge => $"({high} > {hi} OR {contained})",
+            SearchPrefix.Le => $"({low} < {lo} OR {contained})",
+            SearchPrefix.Sa => $"{low} > {hi}",
+            SearchPrefix.Eb => $"{high} < {lo}",
+            SearchPrefix.Ap => Approximately(sql, low, high, d.Range),
             _ => throw new ArgumentOutOfRangeException(nameof(d)),
         });
     }
 
+    /// <summary><c>_id</c> and <c>_lastUpdated</c> on the resource row's own columns (see DerivedParameters.IsResourceColumn).</summary>
+    private static void ResourceColumn(SqlBuilder sql, ValueCriterion v, string alias)
+    {
+        sql.Append("(");
+        for (int k = 0; k < v.AnyOf.Count; k++)
+        {
+            if (k > 0) sql.Append(" OR ");
+            switch (v.AnyOf[k])
+            {
+                case TokenValue t when v.Modifier == SearchModifier.Text || t.SystemGiven && t.System is not null:
+                    sql.Append("1 = 0"); // an id has no system and no display text
+                    break;
+                case TokenValue { Code: null }:
+                    sql.Append("1 = 1");
+                    break;
+                case TokenValue t:
+                    sql.Append($"{alias}.id = {sql.Param(t.Code)}");
+                    break;
+                case DateValue d:
+                    Date(sql, $"{alias}.last_updated", $"{alias}.last_updated", d);
+                    break;
+                default:
+                    throw FhirException.BadRequest($"'{v.Param}' cannot be searched with that value.");
+            }
+        }
+        sql.Append(")");
+    }
+
     /// <summary>ap on dates: overlap with the search range widened by 10% of its distance from now (at least a day).</summary>
-    private static string Approximately(SqlBuilder sql, string i, DateRange range)
+    private static string Approximately(SqlBuilder sql, string low, string high, DateRange range)
     {
         var now = DateTime.UtcNow.Ticks;
         var gap = Math.Max(TimeSpan.TicksPerDay, Math.Abs(now - range.Low) / 10);
-        return $"({i}.low <= {sql.Param(range.High + gap)} AND {i}.high >= {sql.Param(range.Low - gap)})";
+        return $"({low} <= {sql.Param(range.High + gap)} AND {high} >= {sql.Param(range.Low - gap)})";
     }
 
     private static void Number(SqlBuilder sql, string column, SearchPrefix prefix, decimal value, decimal low, decimal high)

@@ -26,6 +26,8 @@ internal static class SqliteSchema
                 """;
             yield return "CREATE INDEX IF NOT EXISTS ix_history_time ON resource_history (last_updated)";
             yield return "CREATE INDEX IF NOT EXISTS ix_resource_type ON resource (type, deleted, rkey)";
+            // _lastUpdated is searched and sorted on this column (no index rows are written for it).
+            yield return "CREATE INDEX IF NOT EXISTS ix_resource_updated ON resource (type, last_updated)";
             foreach (var (table, columns) in Schema.IndexTables)
             {
                 var cols = string.Join(", ", columns.Select(c => $"{c} {ColumnTypes.GetValueOrDefault(c, "TEXT")}"));

@@ -48,8 +48,12 @@ public static class DerivedParameters
         ["combo-code-value-concept"] = [SearchParamType.Token, SearchParamType.Token],
     };
 
-    /// <summary>True when the parameter's rows are not written (its sources' rows answer it).</summary>
-    public static bool IsDerived(string type, string name) => type == Observation && Sources.ContainsKey(name);
+    /// <summary>True when the parameter's rows are not written (its sources' rows, or the resource row, answer it).</summary>
+    public static bool IsDerived(string type, string name) => IsResourceColumn(name) || type == Observation && Sources.ContainsKey(name);
+
+    /// <summary><c>_id</c> and <c>_lastUpdated</c>, which every resource row already holds (<c>id</c>, <c>last_updated</c>):
+    /// stores search those columns instead of writing two index rows per resource.</summary>
+    public static bool IsResourceColumn(string name) => name is "_id" or "_lastUpdated";
 
     /// <summary>
     /// The stored index parameters that answer <paramref name="indexParam"/> (a parameter name, or a composite

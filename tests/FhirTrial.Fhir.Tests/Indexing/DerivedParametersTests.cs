@@ -67,6 +67,15 @@ public class DerivedParametersTests
     }
 
     [Fact]
+    public void Id_and_lastUpdated_are_left_to_the_resource_row()
+    {
+        var patient = new Patient { Id = "p1", Meta = new Meta { LastUpdated = DateTimeOffset.UtcNow, VersionId = "1" }, Gender = AdministrativeGender.Female };
+        Assert.Contains(Complete.Extract(patient), e => e.Param == "_id");
+        Assert.DoesNotContain(Stored.Extract(patient), e => e.Param is "_id" or "_lastUpdated");
+        Assert.Contains(Stored.Extract(patient), e => e.Param == "gender");
+    }
+
+    [Fact]
     public void Other_types_and_other_parameters_are_stored_as_they_are()
     {
         Assert.Equal(["combo-code"], DerivedParameters.StoredNames("Condition", "combo-code"));

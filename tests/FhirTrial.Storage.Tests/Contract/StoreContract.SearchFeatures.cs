@@ -123,6 +123,7 @@ public abstract partial class StoreContract
     [InlineData("_sort=family,birthdate", "a,c,b,d")]
     [InlineData("_sort=-family,birthdate", "b,a,c,d")]
     [InlineData("_sort=-_id", "d,c,b,a")]
+    [InlineData("_sort=_id", "a,b,c,d")]
     public async Task Sort_orders_by_several_keys_ascending_or_descending_with_missing_values_last(string query, string expected)
     {
         await SeedSortableAsync();
@@ -249,6 +250,10 @@ public abstract partial class StoreContract
         await AssertMatchesAsync("Patient", $"_lastUpdated=le{at}", first.Id);
         await AssertMatchesAsync("Patient", $"_lastUpdated=ge{first.LastUpdated.UtcDateTime:yyyy-MM-dd}", $"{first.Id},{second.Id}");
         await AssertMatchesAsync("Patient", "_lastUpdated=lt2000-01-01", "");
+        await AssertMatchesAsync("Patient", $"_lastUpdated=gt{at}&family=second", second.Id);
+        await AssertMatchesAsync("Patient", $"_lastUpdated:missing=false", $"{first.Id},{second.Id}");
+        Assert.Equal(new[] { second.Id, first.Id }, await MatchIdsAsync("Patient", "_sort=-_lastUpdated"));
+        Assert.Equal(new[] { first.Id, second.Id }, await MatchIdsAsync("Patient", "_sort=_lastUpdated"));
     }
 
     [Theory]

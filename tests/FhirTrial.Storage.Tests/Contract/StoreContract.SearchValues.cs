@@ -112,6 +112,13 @@ public abstract partial class StoreContract
     [InlineData("phone=555-0100", "pa")]
     [InlineData("email=555-0100", "")]
     [InlineData("_id=pa,pc", "pa,pc")]
+    // _id is searched on the resource row (no index rows): the token forms still mean what they mean.
+    [InlineData("_id:not=pa", "pb,pc")]
+    [InlineData("_id=|pb", "pb")]
+    [InlineData("_id=urn:trial:mrn|pa", "")]
+    [InlineData("_id:missing=false", "pa,pb,pc")]
+    [InlineData("_id:missing=true", "")]
+    [InlineData("_id=pa,pb&gender=male", "pb")]
     public async Task Token_search_over_codes_booleans_identifiers_and_contact_points(string query, string expected)
     {
         await PutAllAsync(
