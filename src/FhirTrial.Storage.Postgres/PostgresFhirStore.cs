@@ -88,7 +88,7 @@ public sealed class PostgresFhirStore : RelationalFhirStore, IAsyncDisposable
     protected override bool IsConnectionLost(Exception e) => e switch
     {
         PostgresException p => p.SqlState.StartsWith("08", StringComparison.Ordinal) || p.SqlState.StartsWith("57P", StringComparison.Ordinal),
-        NpgsqlException n => n.InnerException is System.IO.IOException or System.Net.Sockets.SocketException || n.Message.Contains("Exception while reading from stream", StringComparison.Ordinal),
+        NpgsqlException n => n.InnerException is System.IO.IOException or System.Net.Sockets.SocketException,
         _ => false,
     };
 
