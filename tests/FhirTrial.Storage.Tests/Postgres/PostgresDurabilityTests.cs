@@ -24,6 +24,7 @@ public sealed class PostgresDurabilityTests(PostgresCluster cluster) : IAsyncLif
     {
         var acknowledged = new ConcurrentBag<string>();
         var sent = new ConcurrentBag<string>();
+        var outstanding = 0;
         await using (var server = await ServerProcess.StartAsync("--Storage:Provider=postgres", "--Storage:ConnectionString", _connectionString))
         {
             using var stop = new CancellationTokenSource();
@@ -35,7 +36,9 @@ public sealed class PostgresDurabilityTests(PostgresCluster cluster) : IAsyncLif
                     sent.Add(batch);
                     try
                     {
+                        Interlocked.Increment(ref outstanding);
                         var response = await server.Client.PostAsync("/fhir", new StringContent(Bundle(batch), Encoding.UTF8, "application/fhir+json"));
+                        Interlocked.Decrement(ref outstanding);
                         if (response.StatusCode == HttpStatusCode.OK) acknowledged.Add(batch);
                         else Assert.Fail($"batch {batch}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
                     }
@@ -46,9 +49,11 @@ public sealed class PostgresDurabilityTests(PostgresCluster cluster) : IAsyncLif
                 }
             })).ToArray();
 
-            // Let a steady stream build up, then pull the plug while requests are in flight.
+            // Let a steady stream build up, then pull the plug while requests are in flight (at least two, so one finishing
+            // in the instant before the kill still leaves another cut off).
             var deadline = DateTime.UtcNow.AddSeconds(60);
             while (acknowledged.Count < 40 && DateTime.UtcNow < deadline) await Task.Delay(50);
+            while (Volatile.Read(ref outstanding) < 2 && DateTime.UtcNow < deadline) await Task.Yield();
             server.Kill();
             stop.Cancel();
             await Task.WhenAll(streams);
