@@ -42,6 +42,18 @@ public sealed class IndexExtractor(SearchParameterRegistry registry, bool elemen
             foreach (var value in values)
                 ValueConverter.Append(param.Name, 0, param.Type, value, param.TargetTypes, entries);
         }
+        return WithoutRepeats(entries);
+    }
+
+    /// <summary>
+    /// A search matches a resource when any of its rows match, so a row equal to another of the same resource adds
+    /// nothing. They are common: an AuditEvent of a 116-entry Bundle has 116 <c>entity-type</c> codings, all "2".
+    /// </summary>
+    private static List<IndexEntry> WithoutRepeats(List<IndexEntry> entries)
+    {
+        if (entries.Count < 2) return entries;
+        var seen = new HashSet<IndexEntry>(entries.Count);
+        entries.RemoveAll(e => !seen.Add(e));
         return entries;
     }
 
