@@ -147,24 +147,32 @@ public sealed class GuardedFhirStore(IFhirStore inner, AccessContext context, In
     }
 
     /// <summary>A write transaction that checks each write against the principal and records it for the AuditEvent.</summary>
+    /// <remarks>Bulk creates are held until the transaction's next read or its end, so that a Bundle's entries and its
+    /// AuditEvent and Provenance reach the store as one bulk write (one set of COPY statements instead of two).</remarks>
     private sealed class GuardedTransaction(IStoreTransaction tx, RequestAccess access, GuardedFhirStore store) : IStoreTransaction
     {
         private readonly List<(ResourceWrite Write, bool Created)> _written = [];
+        private readonly List<ResourceWrite> _held = [];
         private AccessPrincipal Principal => access.Principal;
         private bool InOperation => access.Interaction.Code == "operation";
 
         public async Task<StoredResource?> ReadForUpdateAsync(string type, string id, CancellationToken ct)
         {
+            await FlushAsync(ct);
             var stored = await tx.ReadForUpdateAsync(type, id, ct);
             if (stored is { Deleted: false }) access.Touch(stored);
             return stored;
         }
 
-        public Task<IReadOnlyList<string>> FindIdsAsync(SearchQuery query, int limit, CancellationToken ct)
-            => tx.FindIdsAsync(Restrict(query, Principal), limit, ct);
+        public async Task<IReadOnlyList<string>> FindIdsAsync(SearchQuery query, int limit, CancellationToken ct)
+        {
+            await FlushAsync(ct);
+            return await tx.FindIdsAsync(Restrict(query, Principal), limit, ct);
+        }
 
         public async Task<StoredResource> PutAsync(ResourceWrite write, CancellationToken ct)
         {
+            await FlushAsync(ct);
             var current = write.Version > 1 ? await tx.ReadForUpdateAsync(write.Type, write.Id, ct) : null;
             var created = current is null || current.Deleted;
             var action = write.Deleted ? 'd' : created ? 'c' : 'u';
@@ -184,8 +192,16 @@ public sealed class GuardedFhirStore(IFhirStore inner, AccessContext context, In
         public async Task PutManyAsync(IReadOnlyList<ResourceWrite> writes, CancellationToken ct)
         {
             foreach (var write in writes) Require(write.Type, 'c');
-            await tx.PutManyAsync(writes, ct);
+            _held.AddRange(writes);
             _written.AddRange(writes.Select(w => (w, true)));
+        }
+
+        private async Task FlushAsync(CancellationToken ct)
+        {
+            if (_held.Count == 0) return;
+            var writes = _held.ToList();
+            _held.Clear();
+            await tx.PutManyAsync(writes, ct);
         }
 
         /// <summary>Before commit: every row a site wrote must be its own; then the AuditEvent and, for a Bundle, the Provenance.</summary>
@@ -193,10 +209,13 @@ public sealed class GuardedFhirStore(IFhirStore inner, AccessContext context, In
         {
             if (_written.Count == 0) return;
             if (Principal.IsSite)
+            {
+                await FlushAsync(ct); // the site check reads the rows back
                 foreach (var byType in _written.Where(w => !w.Write.Deleted).GroupBy(w => w.Write.Type))
                     foreach (var chunk in byType.Select(w => w.Write.Id).Distinct().Chunk(200))
                         if (!await store.VisibleAsync(Principal, byType.Key, chunk, ct, tx))
                             throw Forbidden($"A {byType.Key} written belongs to no patient of site {Principal.Site} (check Patient.managingOrganization and the patient references).");
+            }
             var now = DateTimeOffset.UtcNow;
             var references = _written.Select(w => $"{w.Write.Type}/{w.Write.Id}/_history/{w.Write.Version.ToString(CultureInfo.InvariantCulture)}").ToList();
             // An update that created the resource, or a conditional delete, is audited as what it did.
@@ -209,8 +228,10 @@ public sealed class GuardedFhirStore(IFhirStore inner, AccessContext context, In
                 var targets = _written.Where(w => !w.Write.Deleted).Select(w => $"{w.Write.Type}/{w.Write.Id}/_history/{w.Write.Version.ToString(CultureInfo.InvariantCulture)}").ToList();
                 if (targets.Count > 0) records.Add(store.Prepare(AuditRecords.Provenance(access, targets, _written.All(w => w.Created), now)));
             }
-            // One call: for a large Bundle these two carry a reference row per entry, which the store can write in bulk.
-            await tx.PutManyAsync(records, ct);
+            // One call with the held entries: for a large Bundle these two carry a reference row per entry, and the store
+            // writes all of it in bulk.
+            _held.AddRange(records);
+            await FlushAsync(ct);
         }
 
         private void Require(string type, char action)
