@@ -19,7 +19,20 @@ public static class PostgresMigrations
         new(2, "value indexes carry rkey: index-only lookups", CoveringValueIndexes()),
         // _id and _lastUpdated are searched on the resource row, not on index rows (DerivedParameters.IsResourceColumn).
         new(3, "_lastUpdated on the resource row", "CREATE INDEX ix_resource_updated ON resource (type, last_updated) WHERE deleted = 0;"),
+        new(4, "large resources compressed with lz4", Lz4Json()),
     ];
+
+    /// <summary>
+    /// A Bundle's AuditEvent and Provenance (a reference per entry) are the large documents, and pglz compressing them
+    /// twice (resource and history) cost about 1% of ingest. lz4 is several times faster; builds without it keep pglz.
+    /// </summary>
+    private static string Lz4Json() => """
+        DO $$ BEGIN
+          ALTER TABLE resource ALTER COLUMN json SET COMPRESSION lz4;
+          ALTER TABLE resource_history ALTER COLUMN json SET COMPRESSION lz4;
+        EXCEPTION WHEN feature_not_supported THEN RAISE NOTICE 'lz4 is not built in: resources stay pglz-compressed';
+        END $$;
+        """;
 
     /// <summary>The value column's SQL type; text columns use the "C" collation so LIKE 'abc%' can walk a btree index.</summary>
     internal static string ColumnType(string column) => ColumnTypes.GetValueOrDefault(column, "text COLLATE \"C\"");
