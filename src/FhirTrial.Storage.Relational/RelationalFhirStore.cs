@@ -143,8 +143,8 @@ public abstract class RelationalFhirStore : IFhirStore
         var own = connection is null ? await OpenReadAsync(ct) : null;
         try
         {
-            var count = new SqlBuilder().Append("SELECT COUNT(*) FROM resource r WHERE ");
-            SearchCompiler.Where(count, query);
+            var count = new SqlBuilder();
+            SearchCompiler.Count(count, query);
             await using var command = count.ToCommand(connection ?? own!, null);
             return Convert.ToInt32(await command.ExecuteScalarAsync(ct));
         }

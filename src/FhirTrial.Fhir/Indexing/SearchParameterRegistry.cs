@@ -12,6 +12,7 @@ public sealed class SearchParameterRegistry
     private readonly ConcurrentDictionary<string, Dictionary<string, SearchParamInfo>> _byType = new();
     private readonly Dictionary<string, SearchParamInfo> _byUrl = new();
     private readonly List<SearchParameter> _custom = [];
+    private readonly ConcurrentDictionary<(string Type, string Name), bool> _onlyOn = new();
 
     public SearchParameterRegistry(IEnumerable<SearchParameter>? custom = null)
     {
@@ -37,8 +38,17 @@ public sealed class SearchParameterRegistry
 
     public IReadOnlyCollection<string> ResourceTypes => (IReadOnlyCollection<string>)_byType.Keys;
 
+    /// <summary>
+    /// True when <paramref name="type"/> stores rows for <paramref name="name"/> and no other type has a parameter of that
+    /// name, so every index row under the name belongs to a resource of <paramref name="type"/>.
+    /// </summary>
+    public bool IsOnlyOn(string type, string name) => _onlyOn.GetOrAdd((type, name), key =>
+        Find(key.Type, key.Name) is not null && !DerivedParameters.IsDerived(key.Type, key.Name)
+        && _byType.All(t => t.Key == key.Type || !t.Value.ContainsKey(key.Name)));
+
     public void Add(SearchParameter sp)
     {
+        _onlyOn.Clear();
         _custom.Add(sp);
         foreach (var baseType in sp.Base.Select(b => b?.ToString()).OfType<string>())
         {

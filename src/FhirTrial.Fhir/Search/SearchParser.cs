@@ -112,7 +112,7 @@ public sealed class SearchParser(SearchParameterRegistry registry)
         var parsed = values.Select(v => param.IsComposite
             ? ParseComposite(param, v)
             : WithType(SearchValueParser.Parse(param.Name, param.Type, modifier, v), typeModifier)).ToList();
-        return new ValueCriterion(param.Name, param.Type, modifier, parsed);
+        return new ValueCriterion(param.Name, param.Type, modifier, parsed) { RowsOnlyOfItsType = type != "Resource" && registry.IsOnlyOn(type, param.Name) };
     }
 
     private static SearchValue WithType(SearchValue value, string? typeModifier)

@@ -26,7 +26,12 @@ public abstract record SearchCriterion;
 
 /// <summary><c>param[:modifier]=v1,v2</c>: any of the values matches (OR).</summary>
 public sealed record ValueCriterion(string Param, SearchParamType Type, SearchModifier Modifier, IReadOnlyList<SearchValue> AnyOf)
-    : SearchCriterion;
+    : SearchCriterion
+{
+    /// <summary>True when no other resource type stores index rows under this parameter's name (R4's <c>value-quantity</c>
+    /// is Observation's alone), so a row that matches is a match of the searched type and needs no type check.</summary>
+    public bool RowsOnlyOfItsType { get; init; }
+}
 
 /// <summary><c>param:missing=true|false</c>.</summary>
 public sealed record MissingCriterion(string Param, SearchParamType Type, bool Missing) : SearchCriterion;

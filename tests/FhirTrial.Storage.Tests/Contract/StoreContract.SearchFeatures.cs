@@ -184,6 +184,30 @@ public abstract partial class StoreContract
     }
 
     [Fact]
+    public async Task A_total_counted_from_the_index_leaves_out_deleted_replaced_and_other_types_rows()
+    {
+        Observation Measured(string id, decimal value)
+        {
+            var o = NewObservation(id: id, code: "8480-6");
+            o.Value = new Quantity(value, "mm[Hg]", "http://unitsofmeasure.org");
+            return o;
+        }
+        await PutAllAsync(Measured("t1", 150), Measured("t2", 160), Measured("t3", 170), Measured("t4", 180));
+        await PutAsync(Measured("t1", 151)); // a second version, still matching
+        await PutAsync(Measured("t3", 100)); // no longer matching
+        await Resources.DeleteAsync("Observation", "t4", None);
+        // Another type with rows under "code": only value-quantity, which is Observation's alone, lets the count skip types.
+        await PutAsync(new Condition { Id = "t5", Subject = new ResourceReference("Patient/x"), Code = new CodeableConcept("http://loinc.org", "8480-6") });
+
+        var page = await SearchAsync("Observation", "code=http://loinc.org|8480-6&value-quantity=gt140&_count=1");
+
+        Assert.Equal(2, page.Total);
+        Assert.Single(Matches(page));
+        Assert.Equal(2, await CountAsync("Observation", "code=http://loinc.org|8480-6&value-quantity=gt140"));
+        Assert.Equal(3, await CountAsync("Observation", "code=http://loinc.org|8480-6&status=final")); // counted through the resource rows
+    }
+
+    [Fact]
     public async Task Total_is_the_count_of_all_matches_unless_none_is_asked()
     {
         for (int i = 0; i < 7; i++) await CreateAsync(NewPatient(family: "Counted"));
