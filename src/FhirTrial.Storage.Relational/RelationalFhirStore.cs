@@ -164,7 +164,7 @@ public abstract class RelationalFhirStore : IFhirStore
             {
                 var sql = new SqlBuilder().Append("SELECT DISTINCT i.target_type, i.target_id FROM idx_reference i WHERE i.target_id IS NOT NULL AND i.rkey IN (");
                 sql.Append(string.Join(", ", chunk.Select(k => sql.Param(k)))).Append(")");
-                if (param is not null) sql.Append($" AND i.param = {sql.Param(param)}");
+                if (param is not null) sql.Append($" AND {SearchCompiler.ParamIs(sql, "i", null, param)}");
                 if (targetType is not null) sql.Append($" AND i.target_type = {sql.Param(targetType)}");
                 await using var command = sql.ToCommand(connection, null);
                 await using var reader = await command.ExecuteReaderAsync(ct);

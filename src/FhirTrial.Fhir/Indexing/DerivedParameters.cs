@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using Hl7.Fhir.Model;
 
 namespace FhirTrial.Fhir.Indexing;
@@ -49,7 +50,55 @@ public static class DerivedParameters
     };
 
     /// <summary>True when the parameter's rows are not written (its sources' rows, or the resource row, answer it).</summary>
-    public static bool IsDerived(string type, string name) => IsResourceColumn(name) || type == Observation && Sources.ContainsKey(name);
+    public static bool IsDerived(string type, string name)
+        => IsResourceColumn(name) || type == Observation && Sources.ContainsKey(name) || Narrowed.ContainsKey((type, name));
+
+    /// <summary>A reference parameter that is another of the same type narrowed to one target type.</summary>
+    public sealed record Narrowing(string Source, string TargetType);
+
+    /// <summary>
+    /// R4's <c>patient</c> is <c>subject.where(resolve() is Patient)</c> on some thirty types: its rows are the
+    /// <c>subject</c> rows whose target is a Patient or has no type (a logical identifier, an untyped URL), exactly
+    /// what the extractor writes for both. Not writing them saves one index row per Observation.
+    /// </summary>
+    public static Narrowing? NarrowedFrom(string type, string name) => Narrowed.GetValueOrDefault((type, name));
+
+    /// <summary>The types on which <paramref name="name"/> is narrowed from another parameter (for searches across types).</summary>
+    public static IReadOnlyList<(string Type, Narrowing Narrowing)> NarrowedOn(string name)
+        => NarrowedByName.TryGetValue(name, out var list) ? list : [];
+
+    // Declared before Narrowed: static fields initialise in order.
+    private static readonly Regex WhereResolveIs = new(@"^(?<path>[A-Za-z]+(\.[A-Za-z]+)+)\.where\(resolve\(\) is (?<type>[A-Za-z]+)\)$");
+
+    private static readonly Dictionary<(string Type, string Name), Narrowing> Narrowed = FindNarrowed();
+
+    private static readonly Dictionary<string, List<(string Type, Narrowing Narrowing)>> NarrowedByName = Narrowed
+        .GroupBy(n => n.Key.Name, StringComparer.Ordinal)
+        .ToDictionary(g => g.Key, g => g.Select(n => (n.Key.Type, n.Value)).OrderBy(n => n.Type, StringComparer.Ordinal).ToList(), StringComparer.Ordinal);
+
+    /// <summary>Pairs of the spec's reference parameters where one's expression is the other's followed by
+    /// <c>.where(resolve() is T)</c>, and the other may point at a T.</summary>
+    private static Dictionary<(string Type, string Name), Narrowing> FindNarrowed()
+    {
+        var own = new Dictionary<(string Type, string Name), (string Expression, IReadOnlyList<string> Targets)>();
+        foreach (var def in ModelInfo.SearchParameters)
+        {
+            if (def is not { Type: SearchParamType.Reference, Resource: { } type, Name: { } name, Expression: { } expression }) continue;
+            var parts = SearchExpressions.SplitUnion(expression).Where(p => p.StartsWith(type + ".", StringComparison.Ordinal)).ToList();
+            if (parts.Count == 1) own[(type, name)] = (parts[0], def.Target?.Select(t => t.ToString()).ToList() ?? []);
+        }
+        var narrowed = new Dictionary<(string Type, string Name), Narrowing>();
+        foreach (var ((type, name), (expression, _)) in own)
+        {
+            if (WhereResolveIs.Match(expression) is not { Success: true } m) continue;
+            var target = m.Groups["type"].Value;
+            var source = own
+                .Where(o => o.Key.Type == type && o.Value.Expression == m.Groups["path"].Value && (o.Value.Targets.Contains(target) || o.Value.Targets.Contains("Resource")))
+                .Select(o => o.Key.Name).Order(StringComparer.Ordinal).FirstOrDefault();
+            if (source is not null) narrowed[(type, name)] = new Narrowing(source, target);
+        }
+        return narrowed;
+    }
 
     /// <summary><c>_id</c> and <c>_lastUpdated</c>, which every resource row already holds (<c>id</c>, <c>last_updated</c>):
     /// stores search those columns instead of writing two index rows per resource.</summary>

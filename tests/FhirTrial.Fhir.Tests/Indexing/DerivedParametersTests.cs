@@ -66,6 +66,40 @@ public class DerivedParametersTests
         Assert.Empty(stored.Intersect(Derived));
     }
 
+    [Theory]
+    [MemberData(nameof(ElementPathTests.DataFiles), MemberType = typeof(ElementPathTests))]
+    public void Narrowed_references_are_their_sources_rows_of_that_target_or_untyped(string file)
+    {
+        var parsed = FhirSerializer.ParseJson(File.ReadAllText(Path.Combine(ElementPathTests.RepositoryRoot, file)));
+        foreach (var resource in parsed is Bundle b ? b.Entry.Select(e => e.Resource).OfType<Resource>() : [parsed])
+        {
+            var rows = Complete.Extract(resource);
+            var stored = Stored.Extract(resource);
+            foreach (var (type, narrowing) in DerivedParameters.NarrowedOn("patient").Where(n => n.Type == resource.TypeName))
+            {
+                var own = Values(rows, ["patient"]);
+                var fromSource = new SortedSet<string>(rows.OfType<ReferenceIndex>()
+                    .Where(r => r.Param == narrowing.Source && (r.TargetType is null || r.TargetType == narrowing.TargetType)).Select(Value), StringComparer.Ordinal);
+                Assert.Equal(own, fromSource);
+                Assert.DoesNotContain(stored, r => r.Param == "patient");
+                _ = type;
+            }
+        }
+    }
+
+    [Fact]
+    public void Patient_is_subject_narrowed_where_the_spec_says_so()
+    {
+        Assert.Equal(new DerivedParameters.Narrowing("subject", "Patient"), DerivedParameters.NarrowedFrom("Observation", "patient"));
+        Assert.Equal(new DerivedParameters.Narrowing("subject", "Patient"), DerivedParameters.NarrowedFrom("MedicationAdministration", "patient"));
+        Assert.Equal(new DerivedParameters.Narrowing("target", "Patient"), DerivedParameters.NarrowedFrom("Provenance", "patient"));
+        Assert.Null(DerivedParameters.NarrowedFrom("AllergyIntolerance", "patient")); // AllergyIntolerance.patient is its own element
+        Assert.Null(DerivedParameters.NarrowedFrom("AuditEvent", "patient")); // a union of two paths
+        Assert.Null(DerivedParameters.NarrowedFrom("Observation", "subject"));
+        Assert.True(DerivedParameters.NarrowedOn("patient").Count > 20);
+        Assert.True(DerivedParameters.IsDerived("Observation", "patient"));
+    }
+
     [Fact]
     public void Id_and_lastUpdated_are_left_to_the_resource_row()
     {

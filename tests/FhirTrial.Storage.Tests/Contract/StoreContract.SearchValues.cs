@@ -207,6 +207,13 @@ public abstract partial class StoreContract
     [InlineData("subject:identifier=42", "o5")]
     [InlineData("subject:missing=true", "o6")]
     [InlineData("subject:missing=false", "o1,o2,o3,o4,o5,o7")]
+    // patient is subject.where(resolve() is Patient): answered from the subject rows of a Patient or of no type.
+    [InlineData("patient=Patient/p1,Patient/p2", "o1,o2,o7")]
+    [InlineData("patient=http://elsewhere.org/fhir/Patient/p1", "o4")]
+    [InlineData("patient:identifier=urn:trial:mrn|42", "o5")]
+    [InlineData("patient:missing=true", "o3,o6")]
+    [InlineData("patient:missing=false", "o1,o2,o4,o5,o7")]
+    [InlineData("patient:missing=false&subject:Group=p1", "")]
     public async Task Reference_search_by_id_type_url_and_identifier(string query, string expected)
     {
         Observation About(string id, ResourceReference? subject) { var o = NewObservation(id: id); o.Subject = subject; return o; }
