@@ -99,10 +99,16 @@ public abstract class RelationalFhirStore : IFhirStore
         }, ct);
     }
 
+    /// <summary>How many keys a search answered from the index alone reads at most to give its page and total.</summary>
+    private const int KeysFirstLimit = 20_000;
+
     public async Task<SearchPage> SearchAsync(SearchQuery query, CancellationToken ct)
     {
         return await ReadingAsync(async connection =>
         {
+            if (query.Count > 0 && query.Sort.Count == 0 && SearchCompiler.MatchedByIndexAlone(query)
+                && await KeysFirstAsync(connection, query, ct) is { } answered)
+                return answered;
             // A broad search (no patient or id to start from) likely fills its page, so its total is counted on a second
             // connection while the page is read, rather than after it; it is dropped if the page turns out not full.
             using var cancelCount = CancellationTokenSource.CreateLinkedTokenSource(ct);
@@ -135,6 +141,35 @@ public abstract class RelationalFhirStore : IFhirStore
                 }
             }
         }, ct);
+    }
+
+    /// <summary>
+    /// A search whose matches are one intersection of index lookups: its keys are read once, in order, and give both the
+    /// page and the total; then the page's rows are read by key. Computing the intersection twice, for the page and for
+    /// the count, cost twice the CPU, and on two cores the two queries slowed each other. Null when the page lies beyond
+    /// the keys read (more than <see cref="KeysFirstLimit"/> matches): the general path answers it.
+    /// </summary>
+    private async Task<SearchPage?> KeysFirstAsync(DbConnection connection, SearchQuery query, CancellationToken ct)
+    {
+        var sql = new SqlBuilder();
+        SearchCompiler.MatchingKeys(sql, query, KeysFirstLimit + 1);
+        var keys = new List<long>();
+        await using (var command = sql.ToCommand(connection, null))
+        await using (var reader = await command.ExecuteReaderAsync(ct))
+            while (await reader.ReadAsync(ct)) keys.Add(reader.GetInt64(0));
+        var complete = keys.Count <= KeysFirstLimit;
+        if (!complete && (long)query.Offset + query.Count > KeysFirstLimit) return null;
+
+        var pageKeys = keys.Skip(query.Offset).Take(query.Count).ToList();
+        IReadOnlyList<StoredResource> page = [];
+        if (pageKeys.Count > 0)
+        {
+            var read = new SqlBuilder().Append($"SELECT {ResourceColumns} FROM resource r WHERE r.deleted = 0 AND r.rkey IN (");
+            read.Append(string.Join(", ", pageKeys.Select(k => read.Param(k)))).Append(") ORDER BY r.rkey");
+            page = await QueryAsync(connection, null, read, ct);
+        }
+        int? total = !query.CountTotal ? null : complete ? keys.Count : await CountAsync(query, connection, ct);
+        return new SearchPage(page, total);
     }
 
     /// <summary>The search's total, on <paramref name="connection"/> or on a connection of its own.</summary>

@@ -62,16 +62,32 @@ public static class SearchCompiler
     /// </summary>
     public static void Count(SqlBuilder sql, SearchQuery query)
     {
-        var intersected = Intersectable(query.Criteria);
-        if (query.ResourceType is not null && intersected.Count > 1 && intersected.Count == query.Criteria.Count && intersected.Any(v => v.RowsOnlyOfItsType))
+        if (MatchedByIndexAlone(query))
         {
             sql.Append("SELECT COUNT(*) FROM (");
-            IntersectedKeys(sql, intersected, query.ResourceType);
+            IntersectedKeys(sql, Intersectable(query.Criteria), query.ResourceType);
             sql.Append(") m");
             return;
         }
         sql.Append("SELECT COUNT(*) FROM resource r WHERE ");
         Where(sql, query);
+    }
+
+    /// <summary>True when the search's matches are exactly the keys of one intersection of index lookups (see <see cref="Count"/>).</summary>
+    public static bool MatchedByIndexAlone(SearchQuery query)
+    {
+        if (query.ResourceType is null) return false;
+        var intersected = Intersectable(query.Criteria);
+        return intersected.Count > 1 && intersected.Count == query.Criteria.Count && intersected.Any(v => v.RowsOnlyOfItsType);
+    }
+
+    /// <summary>The keys of the matches in key order (the default sort), at most <paramref name="limit"/>; only when
+    /// <see cref="MatchedByIndexAlone"/>.</summary>
+    public static void MatchingKeys(SqlBuilder sql, SearchQuery query, int limit)
+    {
+        sql.Append("SELECT m.rkey FROM (");
+        IntersectedKeys(sql, Intersectable(query.Criteria), query.ResourceType);
+        sql.Append($") m ORDER BY m.rkey LIMIT {sql.Param(limit)}");
     }
 
     private static void Intersect(SqlBuilder sql, IReadOnlyList<ValueCriterion> criteria, string alias, string? type)

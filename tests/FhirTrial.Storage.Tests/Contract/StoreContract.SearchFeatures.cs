@@ -200,9 +200,14 @@ public abstract partial class StoreContract
         await PutAsync(new Condition { Id = "t5", Subject = new ResourceReference("Patient/x"), Code = new CodeableConcept("http://loinc.org", "8480-6") });
 
         var page = await SearchAsync("Observation", "code=http://loinc.org|8480-6&value-quantity=gt140&_count=1");
+        var second = await SearchAsync("Observation", "code=http://loinc.org|8480-6&value-quantity=gt140&_count=1&_offset=1");
+        var beyond = await SearchAsync("Observation", "code=http://loinc.org|8480-6&value-quantity=gt140&_count=5&_offset=2");
 
-        Assert.Equal(2, page.Total);
-        Assert.Single(Matches(page));
+        Assert.Equal((2, 2, 2), (page.Total, second.Total, beyond.Total));
+        Assert.Equal(["t1"], Matches(page)); // key order: t1 was created first and updated in place
+        Assert.Equal(["t2"], Matches(second));
+        Assert.Empty(Matches(beyond));
+        Assert.Equal(151m, Assert.IsType<Quantity>(((Observation)page.Entry.Single(e => e.Search?.Mode == Bundle.SearchEntryMode.Match).Resource!).Value).Value); // the current version
         Assert.Equal(2, await CountAsync("Observation", "code=http://loinc.org|8480-6&value-quantity=gt140"));
         Assert.Equal(3, await CountAsync("Observation", "code=http://loinc.org|8480-6&status=final")); // counted through the resource rows
     }
