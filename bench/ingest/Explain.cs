@@ -26,10 +26,17 @@ internal static class Explain
         foreach (var (type, query) in queries)
         {
             var parsed = parser.Parse(type, QueryString.Parse(query), strict: true).Query;
-            var sql = new SqlBuilder().Append("EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) SELECT r.rkey, r.type, r.id, r.version, r.last_updated, r.deleted, r.json FROM resource r WHERE ");
-            SearchCompiler.Where(sql, parsed);
-            SearchCompiler.OrderBy(sql, parsed);
-            sql.Append($" LIMIT {sql.Param(parsed.Count)} OFFSET {sql.Param(parsed.Offset)}");
+            var sql = new SqlBuilder().Append("EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) ");
+            if (parsed.Sort.Count == 0 && SearchCompiler.MatchedByIndexAlone(parsed))
+                // as the store answers it: the matching keys once, for page and total (the page's rows are then read by key)
+                SearchCompiler.MatchingKeys(sql, parsed, RelationalFhirStore.KeysFirstLimit + 1);
+            else
+            {
+                sql.Append("SELECT r.rkey, r.type, r.id, r.version, r.last_updated, r.deleted, r.json FROM resource r WHERE ");
+                SearchCompiler.Where(sql, parsed);
+                SearchCompiler.OrderBy(sql, parsed);
+                sql.Append($" LIMIT {sql.Param(parsed.Count)} OFFSET {sql.Param(parsed.Offset)}");
+            }
             await using var command = (NpgsqlCommand)sql.ToCommand(connection, null);
             Console.WriteLine($"\n### {type}?{query}\n```");
             await using var reader = await command.ExecuteReaderAsync();

@@ -100,7 +100,7 @@ public abstract class RelationalFhirStore : IFhirStore
     }
 
     /// <summary>How many keys a search answered from the index alone reads at most to give its page and total.</summary>
-    private const int KeysFirstLimit = 20_000;
+    public const int KeysFirstLimit = 50_000;
 
     public async Task<SearchPage> SearchAsync(SearchQuery query, CancellationToken ct)
     {
