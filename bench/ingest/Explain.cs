@@ -29,7 +29,7 @@ internal static class Explain
             var sql = new SqlBuilder().Append("EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) ");
             if (parsed.Sort.Count == 0 && SearchCompiler.MatchedByIndexAlone(parsed))
                 // as the store answers it: the matching keys once, for page and total (the page's rows are then read by key)
-                SearchCompiler.MatchingKeys(sql, parsed, RelationalFhirStore.KeysFirstLimit + 1);
+                SearchCompiler.MatchingKeys(sql, parsed, RelationalFhirStore.DefaultKeysFirstLimit + 1);
             else
             {
                 sql.Append("SELECT r.rkey, r.type, r.id, r.version, r.last_updated, r.deleted, r.json FROM resource r WHERE ");

@@ -99,8 +99,12 @@ public abstract class RelationalFhirStore : IFhirStore
         }, ct);
     }
 
-    /// <summary>How many keys a search answered from the index alone reads at most to give its page and total.</summary>
-    public const int KeysFirstLimit = 50_000;
+    /// <summary>How many keys a search answered from the index alone reads at most to give its page and total: reading
+    /// 50,000 keys costs a few milliseconds, less than computing the intersection a second time to count it.</summary>
+    public const int DefaultKeysFirstLimit = 50_000;
+
+    /// <summary><see cref="DefaultKeysFirstLimit"/>, lowered by tests to reach the paths beyond it.</summary>
+    public int KeysFirstLimit { get; set; } = DefaultKeysFirstLimit;
 
     public async Task<SearchPage> SearchAsync(SearchQuery query, CancellationToken ct)
     {

@@ -213,6 +213,30 @@ public abstract partial class StoreContract
     }
 
     [Fact]
+    public async Task Pages_and_totals_hold_when_the_matches_outnumber_the_keys_read()
+    {
+        var relational = Assert.IsAssignableFrom<FhirTrial.Storage.Relational.RelationalFhirStore>(Store);
+        relational.KeysFirstLimit = 2;
+        for (int n = 1; n <= 4; n++)
+        {
+            var o = NewObservation(id: $"k{n}", code: "8480-6");
+            o.Value = new Quantity(140 + n, "mm[Hg]", "http://unitsofmeasure.org");
+            await PutAsync(o);
+        }
+        const string matching = "code=http://loinc.org|8480-6&value-quantity=gt140";
+
+        var first = await SearchAsync("Observation", matching + "&_count=1"); // within the keys read, total counted apart
+        var last = await SearchAsync("Observation", matching + "&_count=2&_offset=2"); // beyond them: the general path
+        var all = await SearchAsync("Observation", matching + "&_count=10&_total=none");
+
+        Assert.Equal((4, 4), (first.Total, last.Total));
+        Assert.Equal(["k1"], Matches(first));
+        Assert.Equal(["k3", "k4"], Matches(last));
+        Assert.Null(all.Total);
+        Assert.Equal(["k1", "k2", "k3", "k4"], Matches(all));
+    }
+
+    [Fact]
     public async Task Total_is_the_count_of_all_matches_unless_none_is_asked()
     {
         for (int i = 0; i < 7; i++) await CreateAsync(NewPatient(family: "Counted"));
