@@ -168,7 +168,9 @@ public abstract class RelationalFhirStore : IFhirStore
         IReadOnlyList<StoredResource> page = [];
         if (pageKeys.Count > 0)
         {
-            var read = new SqlBuilder().Append($"SELECT {ResourceColumns} FROM resource r WHERE r.deleted = 0 AND r.rkey IN (");
+            // The type is checked again for rows an older registry may have stored under a name now another type's too.
+            var read = new SqlBuilder().Append($"SELECT {ResourceColumns} FROM resource r WHERE r.deleted = 0 AND r.type = ");
+            read.Append(read.Param(query.ResourceType!)).Append(" AND r.rkey IN (");
             read.Append(string.Join(", ", pageKeys.Select(k => read.Param(k)))).Append(") ORDER BY r.rkey");
             page = await QueryAsync(connection, null, read, ct);
         }
@@ -203,7 +205,7 @@ public abstract class RelationalFhirStore : IFhirStore
             {
                 var sql = new SqlBuilder().Append("SELECT DISTINCT i.target_type, i.target_id FROM idx_reference i WHERE i.target_id IS NOT NULL AND i.rkey IN (");
                 sql.Append(string.Join(", ", chunk.Select(k => sql.Param(k)))).Append(")");
-                if (param is not null) sql.Append($" AND {SearchCompiler.ParamIs(sql, "i", null, param)}");
+                if (param is not null) sql.Append($" AND {SearchCompiler.ParamIs(sql, "i", null, param, Hl7.Fhir.Model.SearchParamType.Reference)}");
                 if (targetType is not null) sql.Append($" AND i.target_type = {sql.Param(targetType)}");
                 await using var command = sql.ToCommand(connection, null);
                 await using var reader = await command.ExecuteReaderAsync(ct);

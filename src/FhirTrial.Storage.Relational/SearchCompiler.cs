@@ -103,7 +103,7 @@ public static class SearchCompiler
         {
             var v = criteria[c];
             if (c > 0) sql.Append(" INTERSECT ");
-            sql.Append($"SELECT i.rkey FROM {TableOf(v.Type, v.Param)} i WHERE {ParamIs(sql, "i", type, v.Param)} AND (");
+            sql.Append($"SELECT i.rkey FROM {TableOf(v.Type, v.Param)} i WHERE {ParamIs(sql, "i", type, v.Param, v.Type)} AND (");
             for (int k = 0; k < v.AnyOf.Count; k++)
             {
                 if (k > 0) sql.Append(" OR ");
@@ -128,7 +128,7 @@ public static class SearchCompiler
             var (table, column) = SortColumn(key);
             var agg = key.Descending ? "MAX" : "MIN";
             var col = key.Descending && key.Type == SearchParamType.Date ? "high" : column;
-            sql.Append($"(SELECT {agg}(s.{col}) FROM {table} s WHERE s.rkey = {alias}.rkey AND {ParamIs(sql, "s", query.ResourceType, key.Param)})");
+            sql.Append($"(SELECT {agg}(s.{col}) FROM {table} s WHERE s.rkey = {alias}.rkey AND {ParamIs(sql, "s", query.ResourceType, key.Param, key.Type)})");
             sql.Append(key.Descending ? " DESC NULLS LAST, " : " ASC NULLS LAST, ");
         }
         sql.Append($"{alias}.rkey");
@@ -175,7 +175,7 @@ public static class SearchCompiler
                     for (int i = 0; i < components.Count; i++)
                         sql.Append(i == 0 ? $"{TableOf(components[i], m.Param)} c0" : $" JOIN {TableOf(components[i], m.Param)} c{i} ON c{i}.rkey = c0.rkey AND c{i}.grp = c0.grp");
                     sql.Append($" WHERE c0.rkey = {alias}.rkey");
-                    for (int i = 0; i < components.Count; i++) sql.Append($" AND {ParamIs(sql, $"c{i}", type, $"{m.Param}${i}")}");
+                    for (int i = 0; i < components.Count; i++) sql.Append($" AND {ParamIs(sql, $"c{i}", type, $"{m.Param}${i}", components[i])}");
                     sql.Append(")");
                 }
                 else sql.Append($" (SELECT 1 FROM {TableOf(m.Type, m.Param)} i WHERE i.rkey = {alias}.rkey AND {ParamMatch(sql, type, m.Type, m.Param)})");
@@ -184,7 +184,7 @@ public static class SearchCompiler
             {
                 var t = alias + "c";
                 sql.Append($"{alias}.rkey IN (SELECT i.rkey FROM idx_reference i JOIN resource {t} ON {t}.type = i.target_type AND {t}.id = i.target_id");
-                sql.Append($" WHERE {ParamIs(sql, "i", type, c.Param)} AND {t}.deleted = 0 AND {t}.type IN (");
+                sql.Append($" WHERE {ParamIs(sql, "i", type, c.Param, SearchParamType.Reference)} AND {t}.deleted = 0 AND {t}.type IN (");
                 sql.Append(string.Join(", ", c.TargetTypes.Select(sql.Param)));
                 sql.Append(") AND ");
                 Criterion(sql, c.Inner, t, c.TargetTypes.Count == 1 ? c.TargetTypes[0] : null);
@@ -195,7 +195,7 @@ public static class SearchCompiler
             {
                 var s = alias + "h";
                 sql.Append($"EXISTS (SELECT 1 FROM idx_reference i JOIN resource {s} ON {s}.rkey = i.rkey");
-                sql.Append($" WHERE {s}.type = {sql.Param(h.SourceType)} AND {s}.deleted = 0 AND {ParamIs(sql, "i", h.SourceType, h.Param)}");
+                sql.Append($" WHERE {s}.type = {sql.Param(h.SourceType)} AND {s}.deleted = 0 AND {ParamIs(sql, "i", h.SourceType, h.Param, SearchParamType.Reference)}");
                 sql.Append($" AND i.target_type = {alias}.type AND i.target_id = {alias}.id AND ");
                 Criterion(sql, h.Inner, s, h.SourceType);
                 sql.Append(")");
@@ -259,19 +259,24 @@ public static class SearchCompiler
     }
 
     private static string ParamMatch(SqlBuilder sql, string? resourceType, SearchParamType type, string param)
-        => type == SearchParamType.Composite ? $"i.param LIKE {sql.Param(param + "$%")}" : ParamIs(sql, "i", resourceType, param);
+        => type == SearchParamType.Composite ? $"i.param LIKE {sql.Param(param + "$%")}" : ParamIs(sql, "i", resourceType, param, type);
 
     /// <summary>
     /// The rows of <paramref name="alias"/> that answer <paramref name="param"/> on <paramref name="resourceType"/>: its own,
     /// a derived parameter's sources', or a narrowed reference's source rows of its target type (DerivedParameters). With
     /// the type unknown, a narrowed name is answered from either, checking the row's resource type.
     /// </summary>
-    internal static string ParamIs(SqlBuilder sql, string alias, string? resourceType, string param)
+    internal static string ParamIs(SqlBuilder sql, string alias, string? resourceType, string param, SearchParamType paramType)
     {
+        // The source's rows that point at a target of that type or of none; the parameter's own rows are its identifiers.
         string Narrowed(DerivedParameters.Narrowing n) =>
-            $"{alias}.param = {sql.Param(n.Source)} AND ({alias}.target_type IS NULL OR {alias}.target_type = {sql.Param(n.TargetType)})";
+            $"{alias}.param = {sql.Param(n.Source)} AND {alias}.ident_system IS NULL AND {alias}.ident_value IS NULL"
+            + $" AND ({alias}.target_type IS NULL OR {alias}.target_type = {sql.Param(n.TargetType)})";
+        if (paramType != SearchParamType.Reference) return $"{alias}.param {ParamIn(sql, resourceType, param)}";
         if (resourceType is not null)
-            return DerivedParameters.NarrowedFrom(resourceType, param) is { } narrowing ? $"({Narrowed(narrowing)})" : $"{alias}.param {ParamIn(sql, resourceType, param)}";
+            return DerivedParameters.NarrowedFrom(resourceType, param) is { } narrowing
+                ? $"({alias}.param = {sql.Param(param)} OR ({Narrowed(narrowing)}))"
+                : $"{alias}.param {ParamIn(sql, resourceType, param)}";
         var across = DerivedParameters.NarrowedOn(param);
         if (across.Count == 0) return $"{alias}.param {ParamIn(sql, null, param)}";
         var branches = across.GroupBy(n => n.Narrowing).Select(g =>
@@ -312,7 +317,7 @@ public static class SearchCompiler
                 Composite(sql, composite, alias, type);
                 continue;
             }
-            sql.Append($"{alias}.rkey IN (SELECT i.rkey FROM {TableOf(v.Type, v.Param)} i WHERE {ParamIs(sql, "i", type, v.Param)} AND ");
+            sql.Append($"{alias}.rkey IN (SELECT i.rkey FROM {TableOf(v.Type, v.Param)} i WHERE {ParamIs(sql, "i", type, v.Param, v.Type)} AND ");
             Match(sql, "i", v.Modifier, v.AnyOf[k]);
             sql.Append(")");
         }
@@ -332,7 +337,7 @@ public static class SearchCompiler
         sql.Append(" WHERE 1 = 1");
         for (int i = 0; i < value.Parts.Count; i++)
         {
-            sql.Append($" AND {ParamIs(sql, $"c{i}", type, value.Parts[i].IndexParam)} AND ");
+            sql.Append($" AND {ParamIs(sql, $"c{i}", type, value.Parts[i].IndexParam, value.Parts[i].Type)} AND ");
             Match(sql, $"c{i}", SearchModifier.None, value.Parts[i].Value);
         }
         sql.Append(")");

@@ -50,18 +50,22 @@ public static class DerivedParameters
     };
 
     /// <summary>True when the parameter's rows are not written (its sources' rows, or the resource row, answer it).</summary>
-    public static bool IsDerived(string type, string name)
-        => IsResourceColumn(name) || type == Observation && Sources.ContainsKey(name) || Narrowed.ContainsKey((type, name));
+    public static bool IsDerived(string type, string name) => IsResourceColumn(name) || type == Observation && Sources.ContainsKey(name);
 
     /// <summary>A reference parameter that is another of the same type narrowed to one target type.</summary>
     public sealed record Narrowing(string Source, string TargetType);
 
     /// <summary>
-    /// R4's <c>patient</c> is <c>subject.where(resolve() is Patient)</c> on some thirty types: its rows are the
-    /// <c>subject</c> rows whose target is a Patient or has no type (a logical identifier, an untyped URL), exactly
-    /// what the extractor writes for both. Not writing them saves one index row per Observation.
+    /// R4's <c>patient</c> is <c>subject.where(resolve() is Patient)</c> on some thirty types (on Provenance,
+    /// <c>target.where(...)</c>). Its rows that point at something (a type and id, a URL) are the source's such rows whose
+    /// target is a Patient or has no type, so only its identifier rows are written: an identifier row cannot tell the
+    /// type of the reference it came from (<c>{reference: Group/1, identifier: x}</c> gives <c>subject</c> an identifier
+    /// row and <c>patient</c> none). This saves one index row per Observation.
     /// </summary>
     public static Narrowing? NarrowedFrom(string type, string name) => Narrowed.GetValueOrDefault((type, name));
+
+    /// <summary>True for an index row a narrowed parameter still writes (see <see cref="NarrowedFrom"/>).</summary>
+    public static bool IsIdentifierRow(IndexEntry row) => row is ReferenceIndex { IdentifierSystem: not null } or ReferenceIndex { IdentifierValue: not null };
 
     /// <summary>The types on which <paramref name="name"/> is narrowed from another parameter (for searches across types).</summary>
     public static IReadOnlyList<(string Type, Narrowing Narrowing)> NarrowedOn(string name)
@@ -76,8 +80,8 @@ public static class DerivedParameters
         .GroupBy(n => n.Key.Name, StringComparer.Ordinal)
         .ToDictionary(g => g.Key, g => g.Select(n => (n.Key.Type, n.Value)).OrderBy(n => n.Type, StringComparer.Ordinal).ToList(), StringComparer.Ordinal);
 
-    /// <summary>Pairs of the spec's reference parameters where one's expression is the other's followed by
-    /// <c>.where(resolve() is T)</c>, and the other may point at a T.</summary>
+    /// <summary>The spec's <c>patient</c> parameters whose expression is another reference parameter's followed by
+    /// <c>.where(resolve() is Patient)</c>, where the other may point at a Patient.</summary>
     private static Dictionary<(string Type, string Name), Narrowing> FindNarrowed()
     {
         var own = new Dictionary<(string Type, string Name), (string Expression, IReadOnlyList<string> Targets)>();
@@ -90,7 +94,7 @@ public static class DerivedParameters
         var narrowed = new Dictionary<(string Type, string Name), Narrowing>();
         foreach (var ((type, name), (expression, _)) in own)
         {
-            if (WhereResolveIs.Match(expression) is not { Success: true } m) continue;
+            if (name != "patient" || WhereResolveIs.Match(expression) is not { Success: true } m) continue;
             var target = m.Groups["type"].Value;
             var source = own
                 .Where(o => o.Key.Type == type && o.Value.Expression == m.Groups["path"].Value && (o.Value.Targets.Contains(target) || o.Value.Targets.Contains("Resource")))

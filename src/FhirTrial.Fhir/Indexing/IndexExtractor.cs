@@ -39,8 +39,13 @@ public sealed class IndexExtractor(SearchParameterRegistry registry, bool elemen
                     if (ExtractComposite(type, param, element, ++group, entries) == false) group--;
                 continue;
             }
+            var first = entries.Count;
             foreach (var value in values)
                 ValueConverter.Append(param.Name, 0, param.Type, value, param.TargetTypes, entries);
+            // A narrowed reference (patient = subject.where(resolve() is Patient)) keeps only what its source cannot answer.
+            if (!derivedRows && DerivedParameters.NarrowedFrom(type, param.Name) is not null)
+                for (int n = entries.Count - 1; n >= first; n--)
+                    if (!DerivedParameters.IsIdentifierRow(entries[n])) entries.RemoveAt(n);
         }
         return WithoutRepeats(entries);
     }

@@ -75,16 +75,35 @@ public class DerivedParametersTests
         {
             var rows = Complete.Extract(resource);
             var stored = Stored.Extract(resource);
-            foreach (var (type, narrowing) in DerivedParameters.NarrowedOn("patient").Where(n => n.Type == resource.TypeName))
-            {
-                var own = Values(rows, ["patient"]);
-                var fromSource = new SortedSet<string>(rows.OfType<ReferenceIndex>()
-                    .Where(r => r.Param == narrowing.Source && (r.TargetType is null || r.TargetType == narrowing.TargetType)).Select(Value), StringComparer.Ordinal);
-                Assert.Equal(own, fromSource);
-                Assert.DoesNotContain(stored, r => r.Param == "patient");
-                _ = type;
-            }
+            foreach (var (_, narrowing) in DerivedParameters.NarrowedOn("patient").Where(n => n.Type == resource.TypeName))
+                Assert.Equal(Values(rows, ["patient"]), Answered(rows, stored, narrowing));
         }
+    }
+
+    [Fact]
+    public void A_typed_reference_of_another_type_gives_patient_no_identifier()
+    {
+        var observation = new Observation
+        {
+            Status = ObservationStatus.Final, Code = new CodeableConcept("http://loinc.org", "718-7"),
+            Subject = new ResourceReference("Group/g1") { Identifier = new Identifier("urn:trial:mrn", "43") },
+        };
+        var rows = Complete.Extract(observation);
+        var stored = Stored.Extract(observation);
+
+        Assert.Empty(Values(rows, ["patient"]));
+        Assert.Contains(stored, r => r is ReferenceIndex { Param: "subject", IdentifierValue: "43" });
+        Assert.Empty(Answered(rows, stored, DerivedParameters.NarrowedFrom("Observation", "patient")!));
+    }
+
+    /// <summary>What the compiler reads for a narrowed patient: the source's rows that point at a Patient or an untyped
+    /// target, and the identifier rows stored under patient itself.</summary>
+    private static SortedSet<string> Answered(IReadOnlyList<IndexEntry> complete, IReadOnlyList<IndexEntry> stored, DerivedParameters.Narrowing narrowing)
+    {
+        Assert.All(stored.Where(r => r.Param == "patient"), r => Assert.True(DerivedParameters.IsIdentifierRow(r)));
+        return new SortedSet<string>(complete.OfType<ReferenceIndex>()
+            .Where(r => r.Param == narrowing.Source && !DerivedParameters.IsIdentifierRow(r) && (r.TargetType is null || r.TargetType == narrowing.TargetType))
+            .Concat(stored.OfType<ReferenceIndex>().Where(r => r.Param == "patient")).Select(Value), StringComparer.Ordinal);
     }
 
     [Fact]
@@ -97,7 +116,7 @@ public class DerivedParametersTests
         Assert.Null(DerivedParameters.NarrowedFrom("AuditEvent", "patient")); // a union of two paths
         Assert.Null(DerivedParameters.NarrowedFrom("Observation", "subject"));
         Assert.True(DerivedParameters.NarrowedOn("patient").Count > 20);
-        Assert.True(DerivedParameters.IsDerived("Observation", "patient"));
+        Assert.Null(DerivedParameters.NarrowedFrom("Encounter", "practitioner")); // only patient is narrowed
     }
 
     [Fact]

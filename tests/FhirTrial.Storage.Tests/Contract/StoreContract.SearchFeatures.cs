@@ -46,6 +46,10 @@ public abstract partial class StoreContract
     [InlineData("Patient", "_has:Observation:subject:_id=o1", "p1")]
     [InlineData("Organization", "_has:Patient:organization:gender=male", "org2")]
     [InlineData("Patient", "_has:DiagnosticReport:subject:code=24323-8", "p1")]
+    // A chain to several types whose parameter is a uri on the first of them: no reference-only columns in its SQL.
+    [InlineData("DiagnosticReport", "result.patient.family=beta", "")]
+    [InlineData("Procedure", "reason-reference.location=http://example.org/x", "")]
+    [InlineData("Procedure", "reason-reference.location:missing=true", "")]
     public async Task Chains_and_reverse_chains_search_through_references(string type, string query, string expected)
     {
         await SeedCareAsync();

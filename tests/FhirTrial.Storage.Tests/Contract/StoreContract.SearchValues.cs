@@ -206,12 +206,14 @@ public abstract partial class StoreContract
     [InlineData("subject:identifier=urn:trial:mrn|42", "o5")]
     [InlineData("subject:identifier=42", "o5")]
     [InlineData("subject:missing=true", "o6")]
-    [InlineData("subject:missing=false", "o1,o2,o3,o4,o5,o7")]
+    [InlineData("subject:missing=false", "o1,o2,o3,o4,o5,o7,o8")]
+    [InlineData("subject:identifier=urn:trial:mrn|43", "o8")]
     // patient is subject.where(resolve() is Patient): answered from the subject rows of a Patient or of no type.
     [InlineData("patient=Patient/p1,Patient/p2", "o1,o2,o7")]
     [InlineData("patient=http://elsewhere.org/fhir/Patient/p1", "o4")]
     [InlineData("patient:identifier=urn:trial:mrn|42", "o5")]
-    [InlineData("patient:missing=true", "o3,o6")]
+    [InlineData("patient:missing=true", "o3,o6,o8")]
+    [InlineData("patient:identifier=urn:trial:mrn|43", "")] // its reference is a Group's
     [InlineData("patient:missing=false", "o1,o2,o4,o5,o7")]
     [InlineData("patient:missing=false&subject:Group=p1", "")]
     public async Task Reference_search_by_id_type_url_and_identifier(string query, string expected)
@@ -224,7 +226,8 @@ public abstract partial class StoreContract
             About("o4", new ResourceReference("http://elsewhere.org/fhir/Patient/p1")),
             About("o5", new ResourceReference { Identifier = new Identifier("urn:trial:mrn", "42") }),
             About("o6", null),
-            About("o7", new ResourceReference($"{BaseUrl}/Patient/p2")));
+            About("o7", new ResourceReference($"{BaseUrl}/Patient/p2")),
+            About("o8", new ResourceReference("Group/g1") { Identifier = new Identifier("urn:trial:mrn", "43") }));
 
         await AssertMatchesAsync("Observation", query, expected);
     }
