@@ -66,7 +66,8 @@ public sealed class ResourceService(IFhirStore store, IndexExtractor extractor, 
     {
         ValidateId(id);
         var current = await tx.ReadForUpdateAsync(resource.TypeName, id, ct);
-        if (ifMatch is int expected && (current is null || current.Deleted || current.Version != expected))
+        if (ifMatch is not null && current is null) throw FhirException.NotFound($"{resource.TypeName}/{id} is not known.");
+        if (ifMatch is int expected && (current!.Deleted || current.Version != expected))
             throw FhirException.PreconditionFailed($"If-Match W/\"{expected}\" does not match the current version of {resource.TypeName}/{id} ({current?.Version.ToString() ?? "none"}).");
         var version = (current?.Version ?? 0) + 1;
         var created = current is null || current.Deleted;
@@ -115,11 +116,12 @@ public sealed class ResourceService(IFhirStore store, IndexExtractor extractor, 
         return await store.WriteAsync(tx => DeleteInAsync(tx, type, id, ct), ct);
     }
 
-    /// <summary>Soft delete: a new version marked deleted; history keeps every earlier version. Null when nothing was there.</summary>
+    /// <summary>Soft delete: a new version marked deleted; history keeps every earlier version. Null when it was already
+    /// deleted (the spec's no-op); 404 when it never existed (to a site, another site's resource is one of those).</summary>
     public async Task<WriteResult?> DeleteInAsync(IStoreTransaction tx, string type, string id, CancellationToken ct)
     {
-        var current = await tx.ReadForUpdateAsync(type, id, ct);
-        if (current is null || current.Deleted) return null;
+        var current = await tx.ReadForUpdateAsync(type, id, ct) ?? throw FhirException.NotFound($"{type}/{id} is not known.");
+        if (current.Deleted) return null;
         var write = new ResourceWrite(type, id, current.Version + 1, DateTimeOffset.UtcNow, true, current.Json, [], "DELETE");
         return new WriteResult(await tx.PutAsync(write, ct), Created: false);
     }
