@@ -177,9 +177,15 @@ public sealed class ResourceService(IFhirStore store, IndexExtractor extractor, 
 
     public static void RequireType(string type)
     {
-        if (!ModelInfo.IsKnownResource(type) || type is "Resource" or "DomainResource")
-            throw FhirException.NotFound($"'{type}' is not a FHIR R4 resource type.");
+        if (!IsResourceType(type)) throw FhirException.NotFound($"'{type}' is not a FHIR R4 resource type.");
     }
+
+    private static readonly HashSet<string> ResourceTypes = new(
+        ModelInfo.SupportedResources.Where(t => t is not ("Resource" or "DomainResource")), StringComparer.Ordinal);
+
+    /// <summary>True for a concrete R4 resource type spelled as the spec spells it: Firely's own lookup also takes
+    /// <c>patient</c>, which every other rule (access, audit, storage) would then see as another type.</summary>
+    public static bool IsResourceType(string type) => ResourceTypes.Contains(type);
 
     private static void ValidateId(string id)
     {
