@@ -34,6 +34,7 @@ app.MapDashboard(); // static files only, no data: served before authorization
 app.UseFhirSecurity();
 app.UseMiddleware<StartupGate>();
 app.MapFhirHealthChecks();
+app.MapFrontDoor();
 app.MapFhir();
 app.MapBulkExport();
 app.MapFhirDocs();

@@ -18,6 +18,7 @@ public sealed partial class EndpointWalkTests(SecuredServerFactory factory)
     /// <summary>The endpoints that answer without a token: discovery, the token exchange, and the API's description.</summary>
     private static readonly HashSet<string> Public =
     [
+        "GET /",
         "GET /fhir/metadata",
         "* /health/live",
         "* /health/ready",
