@@ -10,8 +10,8 @@ public sealed record RecistObservations(
     IReadOnlyList<NonTargetAssessment> NonTargetAssessments,
     IReadOnlyList<NewLesionFinding> NewLesions)
 {
-    public RecistInput ToInput(DateOnly firstDose, DateOnly? deathDate, DateOnly? evaluationDate) =>
-        new(Lesions, Measurements, NonTargetAssessments, NewLesions, firstDose, deathDate, evaluationDate);
+    public RecistInput ToInput(DateOnly firstDose, DateOnly? deathDate) =>
+        new(Lesions, Measurements, NonTargetAssessments, NewLesions, firstDose, deathDate);
 }
 
 /// <summary>

@@ -9,13 +9,17 @@ namespace FhirTrial.Trial.Fhir.Protocol;
 /// <summary>Maps a subject's FHIR record to <see cref="ProtocolFacts"/> (FHIR -> domain).</summary>
 public static class ProtocolFactsMapper
 {
-    /// <summary>The facts, or null when the subject has had no study drug yet (no firstDose, nothing to deviate from).</summary>
-    public static ProtocolFacts? Map(SubjectRecord record, StudySettings settings, DateOnly evaluationDate)
+    /// <summary>
+    /// The facts at the data cut-off (records dated after it are left out here, before any rule runs), or null when the
+    /// subject has had no study drug by then (no firstDose, nothing to deviate from).
+    /// </summary>
+    public static ProtocolFacts? Map(SubjectRecord record, StudySettings settings, DateOnly cutoff)
     {
+        bool Counts(DateOnly? date) => date <= cutoff;
         var given = record.Administrations.Where(IsCompleted).ToArray();
         var studyDoses = given
             .Select(a => (Administration: a, Drug: StudyDrugs.Recognise(a.Medication), Date: FhirDates.ToDateOnly(a.Effective)))
-            .Where(x => x.Drug is not null && x.Date is not null)
+            .Where(x => x.Drug is not null && Counts(x.Date))
             .ToArray();
         if (studyDoses.Length == 0) return null;
         var firstDose = studyDoses.Min(x => x.Date!.Value);
@@ -24,15 +28,16 @@ public static class ProtocolFactsMapper
             .Select(x => Dose(x.Date!.Value, x.Administration.Dosage?.Dose, x.Administration.Reference()))
             .Concat(record.Requests.Where(IsLenvatinibPrescription).Select(ToPrescribedDose))
             .OfType<DoseFact>()
+            .Where(d => Counts(d.Date))
             .ToArray();
         var cadonilimab = studyDoses.Where(x => x.Drug == StudyDrug.Cadonilimab)
             .Select(x => Dose(x.Date!.Value, x.Administration.Dosage?.Dose, x.Administration.Reference()))
             .OfType<DoseFact>()
             .ToArray();
 
-        var death = FhirDates.ToDateOnly(record.Patient.Deceased as FhirDateTime);
-        var recist = RecistObservationMapper.Map(record.RecistObservations, record.Lesions);
-        var input = recist.ToInput(firstDose, death, evaluationDate);
+        var death = FhirDates.ToDateOnly(record.Patient.Deceased as FhirDateTime) is { } died && Counts(died) ? died : (DateOnly?)null;
+        var recist = RecistObservationMapper.Map(record.RecistObservations.Where(o => Counts(o.Date())), record.Lesions);
+        var input = recist.ToInput(firstDose, death);
         var assessments = TimePointGrouping.Group(input)
             .Select(tp => new AssessmentFact(tp.Date, tp.EvidenceIds))
             .ToArray();
@@ -41,13 +46,13 @@ public static class ProtocolFactsMapper
 
         return new ProtocolFacts(
             firstDose,
-            record.Weights.Select(ToWeight).OfType<WeightFact>().ToArray(),
+            record.Weights.Select(ToWeight).OfType<WeightFact>().Where(w => Counts(w.Date)).ToArray(),
             lenvatinib,
             cadonilimab,
             assessments,
             progression,
             death,
-            OffStudyDate(record.Subject, studyDoses.Select(x => x.Date!.Value).Concat(assessments.Select(a => a.Date))));
+            OffStudyDate(record.Subject, studyDoses.Select(x => x.Date!.Value).Concat(assessments.Select(a => a.Date))) is { } off && Counts(off) ? off : null);
     }
 
     private static bool IsCompleted(MedicationAdministration administration) =>

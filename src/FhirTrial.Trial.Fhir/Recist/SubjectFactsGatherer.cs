@@ -22,15 +22,15 @@ public sealed class SubjectFactsGatherer(IFhirStore store, SearchParser parser)
 
     public RecordReader Records { get; } = new(store, parser);
 
-    /// <summary>One subject's facts and the settings of their study; 404 for an unknown ResearchSubject.</summary>
-    public async Task<(SubjectFacts Facts, StudySettings Settings)> GatherSubjectAsync(string researchSubjectId, CancellationToken ct)
+    /// <summary>One subject's facts at the data cut-off and the settings of their study; 404 for an unknown ResearchSubject.</summary>
+    public async Task<(SubjectFacts Facts, StudySettings Settings)> GatherSubjectAsync(string researchSubjectId, DateOnly cutoff, CancellationToken ct)
     {
         var stored = await store.ReadAsync("ResearchSubject", researchSubjectId, ct);
         if (stored is null || stored.Deleted) throw FhirException.NotFound($"ResearchSubject/{researchSubjectId} is not known.");
         var subject = SubjectFactsMapper.ReadResearchSubject(stored.Json);
         var settings = await StudySettingsReader.ReadAsync(Records, subject.StudyId, ct);
         if (subject.PatientId is not { } patientId)
-            return (SubjectFactsMapper.Assemble([subject], [], [], [], [], [])[0], settings);
+            return (SubjectFactsMapper.Assemble([subject], [], [], [], [], [], cutoff)[0], settings);
 
         var patient = $"Patient/{patientId}";
         var patientTask = store.ReadAsync("Patient", patientId, ct);
@@ -42,12 +42,12 @@ public sealed class SubjectFactsGatherer(IFhirStore store, SearchParser parser)
         var patientRecord = await patientTask;
         var patients = patientRecord is { Deleted: false } ? [SubjectFactsMapper.ReadPatient(patientRecord.Json)] : Array.Empty<(string, DateOnly?)>();
         var facts = SubjectFactsMapper.Assemble([subject], patients, await lesions, (await observations).OfType<ObservationFact>(),
-            (await administrations).OfType<DatedFact>(), []);
+            (await administrations).OfType<DatedFact>(), [], cutoff);
         return (facts[0], settings);
     }
 
-    /// <summary>Every ResearchSubject of the study with their facts, and the study's settings; 404 for an unknown ResearchStudy.</summary>
-    public async Task<(IReadOnlyList<SubjectFacts> Subjects, StudySettings Settings)> GatherStudyAsync(string studyId, CancellationToken ct)
+    /// <summary>Every ResearchSubject of the study with their facts at the cut-off, and the study's settings; 404 for an unknown ResearchStudy.</summary>
+    public async Task<(IReadOnlyList<SubjectFacts> Subjects, StudySettings Settings)> GatherStudyAsync(string studyId, DateOnly cutoff, CancellationToken ct)
     {
         var study = await Records.ReadAsync<Hl7.Fhir.Model.ResearchStudy>(studyId, ct)
             ?? throw FhirException.NotFound($"ResearchStudy/{studyId} is not known.");
@@ -72,7 +72,8 @@ public sealed class SubjectFactsGatherer(IFhirStore store, SearchParser parser)
             await lesions,
             (await observations).OfType<ObservationFact>(),
             (await administrations).OfType<DatedFact>(),
-            (await encounters).Concat(await adverseEvents).OfType<DatedFact>());
+            (await encounters).Concat(await adverseEvents).OfType<DatedFact>(),
+            cutoff);
         return (facts, await settingsTask);
     }
 

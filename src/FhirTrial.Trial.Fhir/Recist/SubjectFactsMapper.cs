@@ -4,8 +4,21 @@ using FhirTrial.Trial.Recist;
 
 namespace FhirTrial.Trial.Fhir.Recist;
 
-/// <summary>A ResearchSubject as read: who, in which state, enrolled when.</summary>
-public sealed record ResearchSubjectFact(string Id, string? PatientId, string? StudyId, string? Status, DateOnly? EnrollmentDate);
+/// <summary>A ResearchSubject as read: who, in which state, enrolled when, and when their participation ended.</summary>
+public sealed record ResearchSubjectFact(string Id, string? PatientId, string? StudyId, string? Status, DateOnly? EnrollmentDate, DateOnly? EndDate = null)
+{
+    /// <summary>off-study or withdrawn: the subject has left the study (R4 ResearchSubject.status).</summary>
+    public bool HasLeft => Status is "off-study" or "withdrawn";
+
+    /// <summary>
+    /// The last day whose scans and doses count for this subject: the cut-off, or the day they left the study when
+    /// earlier (issue 15: nothing after an off-study subject's period.end counts).
+    /// </summary>
+    public DateOnly LastCountedDay(DateOnly cutoff) => HasLeft && EndDate is { } end && end < cutoff ? end : cutoff;
+
+    /// <summary>Left by the cut-off: a recorded end after it means they were still on study then.</summary>
+    public bool HasLeftBy(DateOnly cutoff) => HasLeft && (EndDate is not { } end || end <= cutoff);
+}
 
 /// <summary>A lesion BodyStructure: its role and node flag when the extensions give them, and its label (T1, NT1...).</summary>
 public sealed record LesionFact(string Id, string? PatientId, LesionRole? Role, bool IsLymphNode, string? Label);
@@ -44,7 +57,8 @@ public static class SubjectFactsMapper
             r.ReferenceId("individual", "Patient"),
             r.ReferenceId("study", "ResearchStudy"),
             r.String("status"),
-            r.Object("period") is { } period ? FhirDates.ToDateOnly(period.String("start")) : null);
+            r.Object("period") is { } period ? FhirDates.ToDateOnly(period.String("start")) : null,
+            r.Object("period") is { } ended ? FhirDates.ToDateOnly(ended.String("end")) : null);
     }
 
     /// <summary>The patient's id and date of death (<c>deceasedDateTime</c>; a bare <c>deceasedBoolean</c> gives no date).</summary>
@@ -172,9 +186,11 @@ public static class SubjectFactsMapper
     }
 
     /// <summary>
-    /// Puts the facts together per ResearchSubject. A lesion's role comes from its BodyStructure; a lesion known only
-    /// from an Observation's focus (or a BodyStructure without a role) takes the role its Observation code implies.
-    /// Observations without a lesion in <c>focus</c> cannot be followed from scan to scan and are left out of RECIST.
+    /// Puts the facts together per ResearchSubject, as they stood at the end of <paramref name="cutoff"/>: every record
+    /// dated after it is dropped here, once, before any rule runs, so every operation sees the same data (issue 15,
+    /// "Data cut-off"); so are scans and doses after the day an off-study subject left. A lesion's role comes from its BodyStructure; a
+    /// lesion known only from an Observation's focus (or a BodyStructure without a role) takes the role its Observation
+    /// code implies. Observations without a lesion in <c>focus</c> cannot be followed from scan to scan and are left out of RECIST.
     /// </summary>
     public static IReadOnlyList<SubjectFacts> Assemble(
         IEnumerable<ResearchSubjectFact> subjects,
@@ -182,51 +198,55 @@ public static class SubjectFactsMapper
         IEnumerable<LesionFact> lesions,
         IEnumerable<ObservationFact> observations,
         IEnumerable<DatedFact> administrations,
-        IEnumerable<DatedFact> otherDated)
+        IEnumerable<DatedFact> otherDated,
+        DateOnly cutoff)
     {
         var deaths = new Dictionary<string, DateOnly?>(StringComparer.Ordinal);
         foreach (var (id, death) in patients) deaths[id] = death;
         var lesionsByPatient = lesions.Where(l => l.PatientId is not null).ToLookup(l => l.PatientId!, StringComparer.Ordinal);
-        var observationsByPatient = observations.Where(o => o.PatientId is not null).ToLookup(o => o.PatientId!, StringComparer.Ordinal);
-        var firstDose = new Dictionary<string, DateOnly>(StringComparer.Ordinal);
-        var lastSeen = new Dictionary<string, DateOnly>(StringComparer.Ordinal);
-
-        void Seen(string? patientId, DateOnly? date)
-        {
-            if (patientId is null || date is not { } d) return;
-            if (!lastSeen.TryGetValue(patientId, out var seen) || d > seen) lastSeen[patientId] = d;
-        }
-
-        foreach (var administration in administrations)
-        {
-            Seen(administration.PatientId, administration.Date);
-            if (administration is { StudyDose: true, PatientId: { } pid, Date: { } date }
-                && (!firstDose.TryGetValue(pid, out var first) || date < first))
-                firstDose[pid] = date;
-        }
-
-        foreach (var dated in otherDated) Seen(dated.PatientId, dated.Date);
-        foreach (var observation in observationsByPatient.SelectMany(g => g)) Seen(observation.PatientId, observation.Date);
+        var observationsByPatient = observations.Where(o => o.PatientId is not null && o.Date is not null).ToLookup(o => o.PatientId!, StringComparer.Ordinal);
+        var administrationsByPatient = administrations.Where(a => a.PatientId is not null && a.Date is not null).ToLookup(a => a.PatientId!, StringComparer.Ordinal);
+        var datedByPatient = otherDated.Where(d => d.PatientId is not null && d.Date is not null).ToLookup(d => d.PatientId!, StringComparer.Ordinal);
 
         var result = new List<SubjectFacts>();
         foreach (var subject in subjects)
         {
             var pid = subject.PatientId;
-            var patientLesions = pid is null ? [] : lesionsByPatient[pid].ToList();
-            var patientObservations = pid is null ? [] : observationsByPatient[pid].Where(o => o.Kind != RecistKind.None && o.Date is not null && o.LesionId is not null).ToList();
-            var (lesionList, measurements, nonTargets, newLesions) = RecistRecords(patientLesions, patientObservations);
+            // Scans and doses count up to the day the subject left; vital status (death, last known alive) is followed
+            // up to the cut-off, as overall survival needs (ADR 0006).
+            var onStudyUntil = subject.LastCountedDay(cutoff);
+            bool Known(DateOnly? date) => date <= cutoff;
+            bool OnStudy(DateOnly? date) => date <= onStudyUntil;
+
+            var patientObservations = pid is null ? [] : observationsByPatient[pid].Where(o => Known(o.Date)).ToList();
+            var patientAdministrations = pid is null ? [] : administrationsByPatient[pid].Where(a => Known(a.Date)).ToList();
+            var patientDated = pid is null ? [] : datedByPatient[pid].Where(d => Known(d.Date)).ToList();
+            var firstDose = patientAdministrations.Where(a => a.StudyDose && OnStudy(a.Date)).Select(a => a.Date).Min();
+            var lastSeen = patientAdministrations.Select(a => a.Date)
+                .Concat(patientDated.Select(d => d.Date))
+                .Concat(patientObservations.Select(o => o.Date))
+                .Max();
+            var death = pid is not null && deaths.GetValueOrDefault(pid) is { } died && Known(died) ? died : (DateOnly?)null;
+
+            var recistObservations = patientObservations.Where(o => o.Kind != RecistKind.None && o.LesionId is not null && OnStudy(o.Date)).ToList();
+            var (lesionList, measurements, nonTargets, newLesions) = RecistRecords(pid is null ? [] : lesionsByPatient[pid].ToList(), recistObservations);
             result.Add(new SubjectFacts(
                 subject.Id,
                 pid,
                 subject.Status,
                 subject.EnrollmentDate,
-                pid is not null && firstDose.TryGetValue(pid, out var dose) ? dose : null,
-                pid is not null ? deaths.GetValueOrDefault(pid) : null,
-                pid is not null && lastSeen.TryGetValue(pid, out var seen) ? seen : null,
+                firstDose,
+                death,
+                lastSeen,
                 lesionList,
                 measurements,
                 nonTargets,
-                newLesions));
+                newLesions)
+            {
+                Cutoff = cutoff,
+                LeftStudy = subject.HasLeftBy(cutoff),
+                LeftStudyDate = subject.HasLeftBy(cutoff) ? subject.EndDate : null,
+            });
         }
 
         return result;

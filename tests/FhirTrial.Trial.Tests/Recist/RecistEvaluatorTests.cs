@@ -204,15 +204,6 @@ public class RecistEvaluatorTests
     }
 
     [Fact]
-    public void Scans_after_the_evaluation_date_are_ignored()
-    {
-        var scenario = new RecistScenario().Target("T1").Scan(-4, 30).Scan(42, 20).Scan(84, 20);
-
-        Assert.Equal(Response.PR, scenario.Evaluate().BestOverallResponse);
-        Assert.Equal(Response.SD, scenario.Evaluate(evaluationDate: Day(60)).BestOverallResponse);
-    }
-
-    [Fact]
     public void Complete_response_of_nodes_below_10_mm()
     {
         var result = new RecistScenario().Target("T1").Target("LN1", node: true)
