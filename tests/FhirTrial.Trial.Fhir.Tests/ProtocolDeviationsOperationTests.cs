@@ -27,7 +27,7 @@ public sealed class ProtocolDeviationsOperationTests : IAsyncLifetime
         await _trial.PutAsync(Subject("rs", P, "2025-01-02"));
         await _trial.PutAllAsync(record);
         var op = new ProtocolDeviationsOperation(_trial.Records);
-        var request = asOf is null ? TrialStore.Get("ResearchSubject", "rs") : TrialStore.Get("ResearchSubject", "rs", ("date", asOf));
+        var request = asOf is null ? TrialStore.Get("ResearchSubject", "rs") : TrialStore.Get("ResearchSubject", "rs", ("cutoff", asOf));
         var result = (Parameters)(await op.ExecuteAsync(request, default)).Resource!;
         return result.All("deviation").ToArray();
     }
@@ -123,6 +123,24 @@ public sealed class ProtocolDeviationsOperationTests : IAsyncLifetime
         Assert.DoesNotContain("assessment-missed", Kinds(await DeviationsAsync(Day(91), record)));
         var missed = (await DeviationsAsync(Day(92), record)).Single(d => d.Part("kind").Text() == "assessment-missed");
         Assert.Equal(Day(84), missed.Part("date").Text());
+    }
+
+    [Fact]
+    public async Task Data_after_the_cutoff_count_for_nothing_and_the_cutoff_is_echoed()
+    {
+        var t1 = Lesion(P, "pd-t1", "target");
+        await _trial.PutAsync(Patient(P));
+        await _trial.PutAsync(Subject("rs", P, "2025-01-02"));
+        // A cadonilimab dose on day 10 (a cadonilimab-interval deviation) is after the day-5 cut-off.
+        await _trial.PutAllAsync([Given(P, "cadonilimab", Day0, 580), Given(P, "cadonilimab", Day(10), 580), t1, Size(P, t1, "2025-01-02", 40)]);
+        var op = new ProtocolDeviationsOperation(_trial.Records);
+
+        var early = (Parameters)(await op.ExecuteAsync(TrialStore.Post("ResearchSubject", "rs", new Parameters { { "cutoff", new Date(Day(5)) } }), default)).Resource!;
+        var late = (Parameters)(await op.ExecuteAsync(TrialStore.Get("ResearchSubject", "rs", ("cutoff", Day(20))), default)).Resource!;
+
+        Assert.Equal(Day(5), early.Out("cutoff").Text());
+        Assert.Empty(early.All("deviation"));
+        Assert.Contains("cadonilimab-interval", Kinds(late.All("deviation")));
     }
 
     [Fact]

@@ -12,6 +12,7 @@ public sealed record TermSummary(
 
 /// <summary>Subject counts of the safety table (CONTRACT.md section 5 <c>$safety</c>).</summary>
 /// <param name="EventsGradedFromSeverity">Events whose grade was mapped from severity, so readers can weigh the table.</param>
+/// <param name="UnknownCausalityCountedRelated">Events without a causality assessment that were counted as related.</param>
 public sealed record SafetySummary(
     int Subjects,
     int AnyAe,
@@ -20,7 +21,8 @@ public sealed record SafetySummary(
     int SeriousAe,
     int Grade5Ae,
     IReadOnlyList<TermSummary> Terms,
-    int EventsGradedFromSeverity)
+    int EventsGradedFromSeverity,
+    int UnknownCausalityCountedRelated = 0)
 {
     public const int SevereGrade = 3;
     public const int FatalGrade = 5;
@@ -60,7 +62,8 @@ public sealed record SafetySummary(
             SeriousAe: SubjectsWith(e => e.Serious),
             Grade5Ae: SubjectsWith(e => e.EffectiveGrade == FatalGrade),
             Terms: terms,
-            EventsGradedFromSeverity: onStudy.Count(e => e.GradeFromSeverity));
+            EventsGradedFromSeverity: onStudy.Count(e => e.GradeFromSeverity),
+            UnknownCausalityCountedRelated: unknownCausalityIsRelated ? onStudy.Count(e => e.Causality == Causality.Unknown) : 0);
     }
 
     private static TermSummary SummarizeTerm(IGrouping<string, AdverseEventRecord> term)

@@ -118,6 +118,22 @@ public sealed class EfficacyOperationTests : IAsyncLifetime
         Assert.Equal("pending", p.Out("decision").Text());
     }
 
+    [Fact]
+    public async Task Efficacy_at_an_earlier_cutoff_forgets_later_scans_doses_and_deaths()
+    {
+        await AddCohortAsync();
+
+        // Day 90: A's day-126 PD and D's day-100 death are not yet known; A and B are confirmed on day 84.
+        var p = await new RecistOperations(_trial).EfficacyAsync(cutoff: Day(90));
+
+        Assert.Equal(Day(90), p.Out("cutoff").Text());
+        Assert.Equal(2, p.Out("responders").Int());
+        var os = p.All("os").Single();
+        Assert.Equal(0, os.Part("events").Int());
+        var pfs = p.All("pfs").Single();
+        Assert.Equal(1, pfs.Part("events").Int());   // D's day-42 PD only
+    }
+
     [Theory]
     [InlineData(42 + 50, InterimResponseStatus.Pending)]    // overdue but inside the 168-day horizon: a later scan may confirm
     [InlineData(168, InterimResponseStatus.NonResponder)]   // horizon reached, confirmation long overdue
