@@ -30,10 +30,13 @@ public sealed record SubjectFacts(
 
     public DateOnly? LeftStudyDate { get; init; }
 
+    /// <summary>Start of the first new anticancer therapy after first dose, on or before the cut-off.</summary>
+    public DateOnly? NewTherapyDate { get; init; }
+
     /// <summary>The RECIST input, or null when the subject never had study drug (no firstDose to count from).</summary>
     public RecistInput? ToRecistInput() =>
         FirstDose is { } firstDose
-            ? new RecistInput(Lesions, Measurements, NonTargetAssessments, NewLesions, firstDose, DeathDate)
+            ? new RecistInput(Lesions, Measurements, NonTargetAssessments, NewLesions, firstDose, DeathDate) { NewTherapyDate = NewTherapyDate }
             : null;
 
     public RecistResult? EvaluateRecist(StudySettings settings) =>
@@ -44,5 +47,5 @@ public sealed record SubjectFacts(
         (FirstDose is { } firstDose && recist is not null
             ? SubjectOutcome.Treatment(SubjectId, firstDose, recist, DeathDate, LastKnownAliveDate)
             : SubjectOutcome.NotTreated(SubjectId, DeathDate, LastKnownAliveDate))
-        with { LeftStudy = LeftStudy, LeftStudyDate = LeftStudyDate };
+        with { LeftStudy = LeftStudy, LeftStudyDate = LeftStudyDate, NewTherapyDate = NewTherapyDate };
 }

@@ -37,8 +37,12 @@ public enum RecistKind
     NewLesion,
 }
 
-/// <summary>A dated record of the patient (MedicationAdministration, Encounter, AdverseEvent); StudyDose marks a completed study-drug administration.</summary>
-public sealed record DatedFact(string? PatientId, DateOnly? Date, bool StudyDose = false);
+/// <summary>
+/// A dated record of the patient (MedicationAdministration, Encounter, AdverseEvent); StudyDose marks a completed
+/// study-drug administration, NewTherapy a new anticancer therapy (<see cref="NewAnticancerTherapy"/>), and MedicationId a
+/// stored Medication the caller must look at to know whether it is one.
+/// </summary>
+public sealed record DatedFact(string? PatientId, DateOnly? Date, bool StudyDose = false, bool NewTherapy = false, string? MedicationId = null);
 
 /// <summary>
 /// FHIR JSON -> trial facts, one resource at a time, then assembled per ResearchSubject. Data is recognised by its
@@ -160,7 +164,41 @@ public static class SubjectFactsMapper
         var status = r.String("status");
         if (status is "entered-in-error" or "not-done") return null;
         var date = r.ChoiceDate("effective");
-        return new DatedFact(r.ReferenceId("subject", "Patient"), date, status == "completed" && IsStudyDrug(r));
+        var studyDose = status == "completed" && IsStudyDrug(r);
+        var therapy = NewAnticancerTherapy.IsAnticancerMedication(r, out var medicationId);
+        return new DatedFact(r.ReferenceId("subject", "Patient"), date, studyDose, therapy, medicationId);
+    }
+
+    /// <summary>
+    /// A MedicationRequest (<c>authoredOn</c>), MedicationStatement (<c>effective[x]</c>) or Procedure (<c>performed[x]</c>)
+    /// as a possible new anticancer therapy; null when it is not one or did not happen.
+    /// </summary>
+    public static DatedFact? ReadTherapy(string json)
+    {
+        using var document = JsonDocument.Parse(json, Options);
+        var r = document.RootElement;
+        var patientId = r.ReferenceId("subject", "Patient");
+        switch (r.String("resourceType"))
+        {
+            case "MedicationRequest" when r.String("status") is not ("entered-in-error" or "cancelled" or "draft")
+                                           && r.String("intent") is not ("proposal" or "plan"):
+            case "MedicationStatement" when r.String("status") is not ("entered-in-error" or "not-taken" or "intended"):
+                var date = r.String("resourceType") == "MedicationRequest" ? FhirDates.ToDateOnly(r.String("authoredOn")) : r.ChoiceDate("effective");
+                var therapy = NewAnticancerTherapy.IsAnticancerMedication(r, out var medicationId);
+                return therapy || medicationId is not null ? new DatedFact(patientId, date, false, therapy, medicationId) : null;
+            case "Procedure" when r.String("status") is "completed" or "in-progress" or "stopped":
+                return NewAnticancerTherapy.IsAnticancerProcedure(r) ? new DatedFact(patientId, r.ChoiceDate("performed"), false, true) : null;
+            default:
+                return null;
+        }
+    }
+
+    /// <summary>The id of a Medication coded as anticancer therapy other than a study drug; null for any other.</summary>
+    public static string? ReadAnticancerMedication(string json)
+    {
+        using var document = JsonDocument.Parse(json, Options);
+        var r = document.RootElement;
+        return NewAnticancerTherapy.IsAnticancerConcept(r.Object("code")) ? r.String("id") : null;
     }
 
     /// <summary>An Encounter (latest of its period) or AdverseEvent (latest of date, detected, recordedDate) as a day the patient was seen alive.</summary>
@@ -178,9 +216,12 @@ public static class SubjectFactsMapper
         return new DatedFact(r.ReferenceId("subject", "Patient"), date);
     }
 
+    // As StudyDrugs.Recognise reads Firely POCOs: a reference, the study-drug code, or lenvatinib's ATC code.
     private static bool IsStudyDrug(JsonElement administration)
     {
         if (administration.ReferenceId("medicationReference", "Medication") is StudyDrugs.LenvatinibId or StudyDrugs.CadonilimabId)
+            return true;
+        if (administration.CodeOf("medicationCodeableConcept", TrialCodes.Atc) == TrialCodes.LenvatinibAtc)
             return true;
         return administration.CodeOf("medicationCodeableConcept", TrialCodes.StudyDrugSystem) is StudyDrugs.LenvatinibId or StudyDrugs.CadonilimabId;
     }
@@ -199,7 +240,8 @@ public static class SubjectFactsMapper
         IEnumerable<ObservationFact> observations,
         IEnumerable<DatedFact> administrations,
         IEnumerable<DatedFact> otherDated,
-        DateOnly cutoff)
+        DateOnly cutoff,
+        IEnumerable<DatedFact>? newTherapies = null)
     {
         var deaths = new Dictionary<string, DateOnly?>(StringComparer.Ordinal);
         foreach (var (id, death) in patients) deaths[id] = death;
@@ -207,6 +249,9 @@ public static class SubjectFactsMapper
         var observationsByPatient = observations.Where(o => o.PatientId is not null && o.Date is not null).ToLookup(o => o.PatientId!, StringComparer.Ordinal);
         var administrationsByPatient = administrations.Where(a => a.PatientId is not null && a.Date is not null).ToLookup(a => a.PatientId!, StringComparer.Ordinal);
         var datedByPatient = otherDated.Where(d => d.PatientId is not null && d.Date is not null).ToLookup(d => d.PatientId!, StringComparer.Ordinal);
+        var therapiesByPatient = administrations.Concat(newTherapies ?? [])
+            .Where(t => t.NewTherapy && t.PatientId is not null && t.Date is not null)
+            .ToLookup(t => t.PatientId!, StringComparer.Ordinal);
 
         var result = new List<SubjectFacts>();
         foreach (var subject in subjects)
@@ -227,6 +272,8 @@ public static class SubjectFactsMapper
                 .Concat(patientObservations.Select(o => o.Date))
                 .Max();
             var death = pid is not null && deaths.GetValueOrDefault(pid) is { } died && Known(died) ? died : (DateOnly?)null;
+            var newTherapy = pid is null || firstDose is not { } dosed ? null
+                : therapiesByPatient[pid].Where(t => t.Date > dosed && OnStudy(t.Date)).Select(t => t.Date).Min();
 
             var recistObservations = patientObservations.Where(o => o.Kind != RecistKind.None && o.LesionId is not null && OnStudy(o.Date)).ToList();
             var (lesionList, measurements, nonTargets, newLesions) = RecistRecords(pid is null ? [] : lesionsByPatient[pid].ToList(), recistObservations);
@@ -246,6 +293,7 @@ public static class SubjectFactsMapper
                 Cutoff = cutoff,
                 LeftStudy = subject.HasLeftBy(cutoff),
                 LeftStudyDate = subject.HasLeftBy(cutoff) ? subject.EndDate : null,
+                NewTherapyDate = newTherapy,
             });
         }
 

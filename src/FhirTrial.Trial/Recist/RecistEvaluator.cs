@@ -8,12 +8,18 @@ public static class RecistEvaluator
     public static RecistResult Evaluate(RecistInput input, StudySettings settings)
     {
         var timePoints = TimePointGrouping.Group(input);
+        var afterNewTherapy = input.NewTherapyDate is { } therapy ? timePoints.Where(tp => tp.Date >= therapy).ToList() : [];
+        if (afterNewTherapy.Count > 0)
+            timePoints = timePoints.Where(tp => !afterNewTherapy.Contains(tp)).ToList();
         var (baseline, reasons) = Baseline.Select(timePoints, input.Lesions, input.FirstDose, settings);
         if (baseline is null)
         {
             // Without a reference no later scan can be judged, so the subject is not evaluable.
             return new RecistResult(null, null, [], [], Response.NE, null, null, [.. reasons, "best overall response NE: no baseline"]);
         }
+
+        if (afterNewTherapy.Count > 0)
+            reasons = [.. reasons, $"{afterNewTherapy.Count} assessment(s) from {input.NewTherapyDate:yyyy-MM-dd} not counted: new anticancer therapy"];
 
         var responses = new List<TimePointResponse>();
         var baselineSum = baseline.Sum;

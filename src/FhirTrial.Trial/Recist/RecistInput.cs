@@ -9,4 +9,11 @@ public sealed record RecistInput(
     IReadOnlyList<NonTargetAssessment> NonTargetAssessments,
     IReadOnlyList<NewLesionFinding> NewLesions,
     DateOnly FirstDose,
-    DateOnly? DeathDate = null);
+    DateOnly? DeathDate = null)
+{
+    /// <summary>
+    /// Start of new anticancer therapy after first dose: assessments on or after it do not count for the response
+    /// (RECIST 1.1 section 4.4 and FDA endpoint guidance: responses must be attributable to the study treatment).
+    /// </summary>
+    public DateOnly? NewTherapyDate { get; init; }
+}

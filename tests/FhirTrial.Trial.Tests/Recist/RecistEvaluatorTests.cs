@@ -1,4 +1,5 @@
 using FhirTrial.Trial.Recist;
+using FhirTrial.Trial.Settings;
 using static FhirTrial.Trial.Tests.Recist.RecistScenario;
 
 namespace FhirTrial.Trial.Tests.Recist;
@@ -221,5 +222,20 @@ public class RecistEvaluatorTests
         var reasons = result.TimePoints.Single().Reasons;
         Assert.Contains(reasons, r => r.StartsWith("sum 20 mm <= 0.7 x baseline 30 mm"));
         Assert.Contains(reasons, r => r.StartsWith("overall PR"));
+    }
+
+    [Fact]
+    public void Assessments_from_the_start_of_new_anticancer_therapy_on_do_not_count()
+    {
+        // PR on day 42; new therapy from day 60; the day-84 PR would have confirmed it, the day-126 PD would be progression.
+        var scenario = new RecistScenario().Target("T1").Scan(-4, 50).Scan(42, 30).Scan(84, 30).Scan(126, 45);
+        var input = scenario.Input() with { NewTherapyDate = Day(60) };
+
+        var result = RecistEvaluator.Evaluate(input, StudySettings.Default);
+
+        Assert.Equal([Day(42)], result.TimePoints.Select(tp => tp.Date));
+        Assert.Equal(Response.SD, result.BestOverallResponse);   // unconfirmed PR, >= 35 days
+        Assert.Null(result.ProgressionDate);
+        Assert.Contains(result.Reasons, r => r.Contains("new anticancer therapy"));
     }
 }
