@@ -40,6 +40,8 @@ public sealed class RecistResponseOperationTests : IAsyncLifetime
         Assert.Equal("PR", p.Out("bestOverallResponse").Text());
         Assert.Equal("2025-02-17", p.Out("firstResponseDate").Text());
         Assert.Null(p.Out("progressionDate"));
+        Assert.Contains(timepoints[0].Parts("reason"), r => r.Text() == "overall PR: target PR");
+        Assert.Contains(p.All("reason"), r => r.Value.Text().StartsWith("CR/PR 2025-02-17 confirmed by CR/PR 2025-03-31"));
         ApprovedFile.Verify("recist-response-probe-example-1", p);
     }
 
