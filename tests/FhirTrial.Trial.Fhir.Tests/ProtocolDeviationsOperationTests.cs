@@ -57,6 +57,26 @@ public sealed class ProtocolDeviationsOperationTests : IAsyncLifetime
         }
     }
 
+    [Theory]
+    // prescribed (day -3)  given (day 0)  weight on day 0  deviation
+    [InlineData(12,         8,             58,              false)] // the prescription is wrong, the first administration right
+    [InlineData(8,          12,            58,              true)]  // the prescription is right, the first administration wrong
+    [InlineData(8,          12,            61,              false)] // weighed 61 kg on the first dose day: 12 mg is right
+    public async Task Lenvatinib_start_dose_is_checked_on_the_first_administration_against_that_days_weight(
+        decimal prescribedMg, decimal givenMg, decimal kgOnDay0, bool deviation)
+    {
+        var found = await DeviationsAsync(Day(60),
+            Weight(Day(-10), 58), Weight(Day0, kgOnDay0), Prescribed(P, Day(-3), prescribedMg), Given(P, "lenvatinib", Day0, givenMg));
+
+        var lenvatinib = found.Where(d => d.Part("kind").Text() == "lenvatinib-dose").ToArray();
+        Assert.Equal(deviation, lenvatinib.Length > 0);
+        Assert.All(lenvatinib, d =>
+        {
+            Assert.Equal(Day0, d.Part("date").Text());
+            Assert.Contains(d.Parts("evidence").Cast<ResourceReference>(), r => r.Reference!.StartsWith("MedicationAdministration/"));
+        });
+    }
+
     [Fact]
     public async Task Weight_in_pounds_is_converted_through_UCUM()
     {

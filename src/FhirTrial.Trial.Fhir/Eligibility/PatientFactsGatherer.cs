@@ -9,7 +9,7 @@ public sealed class PatientFactsGatherer(RecordReader records)
 {
     /// <summary>The LOINC and RECIST codes of every Observation the criteria may read.</summary>
     private static readonly string ObservationCodes = string.Join(',',
-        Observations.LoincCodes([.. MeasurementCodes.All.Select(m => m.Loinc), TrialCodes.BloodPressurePanel, TrialCodes.DiseaseProgression]),
+        Observations.LoincCodes([.. MeasurementCodes.All.Select(m => m.Loinc), TrialCodes.BloodPressurePanel, TrialCodes.BloodPressureSystolicDiastolic, TrialCodes.DiseaseProgression]),
         RecistObservationMapper.SearchCodes);
 
     public async Task<PatientRecord> GatherAsync(string patientId, CancellationToken ct)

@@ -138,7 +138,9 @@ public static class PatientFactsMapper
             yield break;
         var evidence = observation.Reference();
 
-        if (observation.HasLoinc(TrialCodes.BloodPressurePanel))
+        // Blood pressure as a panel (85354-9 or 55284-4) with systolic/diastolic components; separate 8480-6 and
+        // 8462-4 Observations are read below like any other measurement.
+        if (observation.HasLoinc(TrialCodes.BloodPressurePanel) || observation.HasLoinc(TrialCodes.BloodPressureSystolicDiastolic))
         {
             foreach (var part in new[] { MeasurementCodes.ByKey(MeasurementKeys.Systolic)!, MeasurementCodes.ByKey(MeasurementKeys.Diastolic)! })
                 if (UcumConversion.TryConvert(observation.ComponentQuantity(part.Loinc), units[part.Key]) is { } value)

@@ -24,11 +24,10 @@ public static class ProtocolFactsMapper
         if (studyDoses.Length == 0) return null;
         var firstDose = studyDoses.Min(x => x.Date!.Value);
 
+        // The start dose is what was given at the first administration, not what was prescribed (issue 15).
         var lenvatinib = studyDoses.Where(x => x.Drug == StudyDrug.Lenvatinib)
             .Select(x => Dose(x.Date!.Value, x.Administration.Dosage?.Dose, x.Administration.Reference()))
-            .Concat(record.Requests.Where(IsLenvatinibPrescription).Select(ToPrescribedDose))
             .OfType<DoseFact>()
-            .Where(d => Counts(d.Date))
             .ToArray();
         var cadonilimab = studyDoses.Where(x => x.Drug == StudyDrug.Cadonilimab)
             .Select(x => Dose(x.Date!.Value, x.Administration.Dosage?.Dose, x.Administration.Reference()))
@@ -57,18 +56,6 @@ public static class ProtocolFactsMapper
 
     private static bool IsCompleted(MedicationAdministration administration) =>
         administration.Status == MedicationAdministration.MedicationAdministrationStatusCodes.Completed;
-
-    private static bool IsLenvatinibPrescription(MedicationRequest request) =>
-        request.Status is not (MedicationRequest.MedicationrequestStatus.EnteredInError
-            or MedicationRequest.MedicationrequestStatus.Cancelled or MedicationRequest.MedicationrequestStatus.Draft)
-        && request.Intent is not MedicationRequest.MedicationRequestIntent.Proposal
-        && StudyDrugs.Recognise(request.Medication) == StudyDrug.Lenvatinib;
-
-    private static DoseFact? ToPrescribedDose(MedicationRequest request)
-    {
-        var dose = request.DosageInstruction.SelectMany(d => d.DoseAndRate).Select(d => d.Dose).OfType<Hl7.Fhir.Model.Quantity>().FirstOrDefault();
-        return FhirDates.ToDateOnly(request.AuthoredOn) is { } date ? Dose(date, dose, request.Reference()) : null;
-    }
 
     private static DoseFact? Dose(DateOnly date, Hl7.Fhir.Model.Quantity? dose, string evidence) =>
         StudyDrugs.DoseMg(dose) is { } mg ? new DoseFact(date, mg, evidence) : null;

@@ -37,7 +37,7 @@ public static class ProtocolDeviationDetector
             yield break;
 
         var expected = DosingRules.LenvatinibStartDoseMg(weight.Kg, settings);
-        // A prescription and an administration on the start day are both the start dose.
+        // Checked on the first administration(s), against the weight of that day (the latest on or before it).
         foreach (var dose in ordered.Where(d => d.Date == startDay && d.Mg != expected))
             yield return new Deviation(
                 DeviationKinds.LenvatinibDose, dose.Date,
