@@ -67,6 +67,21 @@ public sealed class EligibilityOperationTests : IAsyncLifetime
         ["node 12 mm"] = (p, r) => { r["lesion"] = Lesion(p, $"{p}-t1", "target", node: true); r["size"] = Size(p, (BodyStructure)r["lesion"], Recent, 12); },
         ["node 15 mm"] = (p, r) => { r["lesion"] = Lesion(p, $"{p}-t1", "target", node: true); r["size"] = Size(p, (BodyStructure)r["lesion"], Recent, 15); },
         ["only non-target lesion"] = (p, r) => { r["lesion"] = Lesion(p, $"{p}-t1", "non-target"); },
+        // The one RECIST reader: a lesion in a lymph node structure is a node even without the node extension.
+        ["node 12 mm by location only"] = (p, r) =>
+        {
+            var node = Lesion(p, $"{p}-t1", "target");
+            node.Extension.RemoveAll(e => e.Url == TrialCodes.LymphNodeExtension);
+            node.Location = new CodeableConcept(TrialCodes.Snomed, TrialCodes.LymphNodeStructure);
+            r["lesion"] = node;
+            r["size"] = Size(p, node, Recent, 12);
+        },
+        ["size without a lesion, 20 mm"] = (p, r) =>
+        {
+            var size = Size(p, (BodyStructure)r["lesion"], Recent, 20);
+            size.Focus.Clear();
+            r["size"] = size;
+        },
         ["ECOG 2"] = (p, r) => r["ecog"] = Observation(p, TrialCodes.Loinc, TrialCodes.Ecog, Recent, new Integer(2)),
         ["ECOG 1 as code"] = (p, r) => r["ecog"] = Observation(p, TrialCodes.Loinc, TrialCodes.Ecog, Recent, new CodeableConcept("http://loinc.org", "1")),
         ["ECOG 35 days ago"] = (p, r) => r["ecog"] = Observation(p, TrialCodes.Loinc, TrialCodes.Ecog, "2025-01-25", new Integer(0)),
@@ -142,6 +157,8 @@ public sealed class EligibilityOperationTests : IAsyncLifetime
     [InlineData("node 12 mm", "measurable-disease", "not-met")]
     [InlineData("node 15 mm", "measurable-disease", "met")]
     [InlineData("only non-target lesion", "measurable-disease", "unknown")]
+    [InlineData("node 12 mm by location only", "measurable-disease", "not-met")]
+    [InlineData("size without a lesion, 20 mm", "measurable-disease", "met")]
     [InlineData("none", "ecog-0-1", "met")]
     [InlineData("ECOG 2", "ecog-0-1", "not-met")]
     [InlineData("ECOG 1 as code", "ecog-0-1", "met")]

@@ -35,9 +35,10 @@ public static class ProtocolFactsMapper
             .ToArray();
 
         var death = FhirDates.ToDateOnly(record.Patient.Deceased as FhirDateTime) is { } died && Counts(died) ? died : (DateOnly?)null;
-        var recist = RecistObservationMapper.Map(record.RecistObservations.Where(o => Counts(o.Date())), record.Lesions);
+        var recist = RecistResources.Read(record.RecistObservations, record.Lesions.Values, cutoff);
         var input = recist.ToInput(firstDose, death);
-        var assessments = TimePointGrouping.Group(input)
+        // A scan whose sizes name no lesion is still a visit the schedule asked for, though RECIST cannot use it.
+        var assessments = TimePointGrouping.Group(input with { Measurements = [.. input.Measurements, .. recist.Unlinked] })
             .Select(tp => new AssessmentFact(tp.Date, tp.EvidenceIds))
             .ToArray();
         // The RECIST engine's progression date (first PD time point) ends the assessment schedule.

@@ -17,9 +17,6 @@ public sealed class SubjectFactsGatherer(IFhirStore store, SearchParser parser)
     private const int PageSize = 1_000_000;
     private const int ParallelMappingThreshold = 2_000;
 
-    private static readonly string RecistCodes =
-        $"{TrialCodes.Loinc}|{TrialCodes.TumourSize},{TrialCodes.RecistSystem}|{TrialCodes.NonTargetStatus},{TrialCodes.RecistSystem}|{TrialCodes.NewLesion}";
-
     // The records that may start new anticancer therapy besides MedicationAdministration.
     private static readonly string[] TherapyTypes = ["MedicationRequest", "MedicationStatement", "Procedure"];
 
@@ -38,7 +35,7 @@ public sealed class SubjectFactsGatherer(IFhirStore store, SearchParser parser)
         var patient = $"Patient/{patientId}";
         var patientTask = store.ReadAsync("Patient", patientId, ct);
         var lesions = SearchAsync("BodyStructure", SubjectFactsMapper.ReadBodyStructure, ct, ("patient", patient));
-        var observations = SearchAsync("Observation", SubjectFactsMapper.ReadObservation, ct, ("subject", patient), ("code", RecistCodes));
+        var observations = SearchAsync("Observation", SubjectFactsMapper.ReadObservation, ct, ("subject", patient), ("code", RecistResources.SearchCodes));
         var administrations = SearchAsync("MedicationAdministration", SubjectFactsMapper.ReadAdministration, ct, ("subject", patient));
         var therapies = TherapyTypes.Select(type => SearchAsync(type, SubjectFactsMapper.ReadTherapy, ct, ("subject", patient))).ToList();
         await Task.WhenAll([patientTask, lesions, observations, administrations, .. therapies]);

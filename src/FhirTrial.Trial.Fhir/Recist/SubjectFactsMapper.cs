@@ -28,6 +28,18 @@ public sealed record ObservationFact(
     string Id, string? PatientId, DateOnly? Date, RecistKind Kind, string? LesionId, string? GroupKey,
     decimal? Millimetres, NonTargetStatus? NonTargetStatus, NewLesionCertainty? Certainty);
 
+/// <summary>One patient's RECIST records; <paramref name="Unlinked"/> are tumour sizes without a lesion in <c>focus</c>.</summary>
+public sealed record PatientRecist(
+    IReadOnlyList<Lesion> Lesions,
+    IReadOnlyList<TargetMeasurement> Measurements,
+    IReadOnlyList<NonTargetAssessment> NonTargetAssessments,
+    IReadOnlyList<NewLesionFinding> NewLesions,
+    IReadOnlyList<TargetMeasurement> Unlinked)
+{
+    public RecistInput ToInput(DateOnly firstDose, DateOnly? deathDate) =>
+        new(Lesions, Measurements, NonTargetAssessments, NewLesions, firstDose, deathDate);
+}
+
 /// <summary>The RECIST Observation kinds of CONTRACT.md section 3.</summary>
 public enum RecistKind
 {
@@ -275,8 +287,7 @@ public static class SubjectFactsMapper
             var newTherapy = pid is null || firstDose is not { } dosed ? null
                 : therapiesByPatient[pid].Where(t => t.Date > dosed && OnStudy(t.Date)).Select(t => t.Date).Min();
 
-            var recistObservations = patientObservations.Where(o => o.Kind != RecistKind.None && o.LesionId is not null && OnStudy(o.Date)).ToList();
-            var (lesionList, measurements, nonTargets, newLesions) = RecistRecords(pid is null ? [] : lesionsByPatient[pid].ToList(), recistObservations);
+            var recist = Recist(pid is null ? [] : lesionsByPatient[pid], patientObservations.Where(o => OnStudy(o.Date)));
             result.Add(new SubjectFacts(
                 subject.Id,
                 pid,
@@ -285,10 +296,10 @@ public static class SubjectFactsMapper
                 firstDose,
                 death,
                 lastSeen,
-                lesionList,
-                measurements,
-                nonTargets,
-                newLesions)
+                recist.Lesions,
+                recist.Measurements,
+                recist.NonTargetAssessments,
+                recist.NewLesions)
             {
                 Cutoff = cutoff,
                 LeftStudy = subject.HasLeftBy(cutoff),
@@ -300,24 +311,40 @@ public static class SubjectFactsMapper
         return result;
     }
 
-    private static (List<Lesion>, List<TargetMeasurement>, List<NonTargetAssessment>, List<NewLesionFinding>) RecistRecords(
-        List<LesionFact> lesionFacts, List<ObservationFact> observations)
+    /// <summary>
+    /// The RECIST records of one patient from their lesion BodyStructures and Observations: the one reading of RECIST data
+    /// every operation uses (<c>$recist-response</c>, <c>$efficacy</c>, <c>$interim</c> through <see cref="Assemble"/>;
+    /// <c>$protocol-deviations</c> and <c>$eligibility</c> through <see cref="Common.RecistResources"/>). Lesions are
+    /// identified by their BodyStructure id; a lesion's role and node flag come from its BodyStructure, else from the
+    /// Observation code (and a lymph-node location). Sizes without a lesion in <c>focus</c> cannot be followed from scan
+    /// to scan: they are kept apart as <see cref="PatientRecist.Unlinked"/> (measurable disease may use them; RECIST does not).
+    /// </summary>
+    public static PatientRecist Recist(IEnumerable<LesionFact> lesionFacts, IEnumerable<ObservationFact> observations)
     {
         var lesions = new Dictionary<string, Lesion>(StringComparer.Ordinal);
-        foreach (var fact in lesionFacts)
+        var facts = lesionFacts.ToList();
+        foreach (var fact in facts)
             if (fact.Role is { } role)
                 lesions[fact.Id] = new Lesion(fact.Id, role, fact.IsLymphNode);
-        var nodes = lesionFacts.Where(l => l.IsLymphNode).Select(l => l.Id).ToHashSet(StringComparer.Ordinal);
+        var nodes = facts.Where(l => l.IsLymphNode).Select(l => l.Id).ToHashSet(StringComparer.Ordinal);
 
         var measurements = new List<TargetMeasurement>();
         var nonTargets = new List<NonTargetAssessment>();
         var newLesions = new List<NewLesionFinding>();
+        var unlinked = new List<TargetMeasurement>();
         // Stable input order (date, then id) keeps "the latest assessed one wins" deterministic for repeats.
-        foreach (var o in observations.OrderBy(o => o.Date).ThenBy(o => o.Id, StringComparer.Ordinal))
+        foreach (var o in observations.Where(o => o.Kind != RecistKind.None && o.Date is not null)
+                     .OrderBy(o => o.Date).ThenBy(o => o.Id, StringComparer.Ordinal))
         {
-            var lesionId = o.LesionId!;
             var date = o.Date!.Value;
             var evidence = "Observation/" + o.Id;
+            if (o.LesionId is not { } lesionId)
+            {
+                if (o.Kind == RecistKind.TargetSize)
+                    unlinked.Add(new TargetMeasurement(evidence, date, o.Millimetres, evidence, o.GroupKey));
+                continue;
+            }
+
             switch (o.Kind)
             {
                 case RecistKind.TargetSize:
@@ -335,6 +362,6 @@ public static class SubjectFactsMapper
             }
         }
 
-        return (lesions.Values.OrderBy(l => l.Id, StringComparer.Ordinal).ToList(), measurements, nonTargets, newLesions);
+        return new PatientRecist(lesions.Values.OrderBy(l => l.Id, StringComparer.Ordinal).ToList(), measurements, nonTargets, newLesions, unlinked);
     }
 }
