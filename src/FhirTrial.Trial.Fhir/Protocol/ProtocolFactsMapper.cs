@@ -42,7 +42,8 @@ public static class ProtocolFactsMapper
             .Select(tp => new AssessmentFact(tp.Date, tp.EvidenceIds))
             .ToArray();
         // The RECIST engine's progression date (first PD time point) ends the assessment schedule.
-        var progression = RecistEvaluator.Evaluate(input, settings).ProgressionDate;
+        var evaluated = RecistEvaluator.Evaluate(input, settings);
+        var progression = evaluated.ProgressionDate;
 
         return new ProtocolFacts(
             firstDose,
@@ -52,7 +53,10 @@ public static class ProtocolFactsMapper
             assessments,
             progression,
             death,
-            OffStudyDate(record.Subject, studyDoses.Select(x => x.Date!.Value).Concat(assessments.Select(a => a.Date))) is { } off && Counts(off) ? off : null);
+            OffStudyDate(record.Subject, studyDoses.Select(x => x.Date!.Value).Concat(assessments.Select(a => a.Date))) is { } off && Counts(off) ? off : null)
+        {
+            RecistSelection = evaluated.BaselineDate is { } baseline ? (baseline, evaluated.SelectionWarnings) : null,
+        };
     }
 
     private static bool IsCompleted(MedicationAdministration administration) =>

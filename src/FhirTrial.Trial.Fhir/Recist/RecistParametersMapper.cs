@@ -39,6 +39,9 @@ public static class RecistParametersMapper
         // The baseline and best-response reasons (repeated), after the contract's parts.
         foreach (var reason in result.Reasons)
             parameters.Add("reason", new FhirString(reason));
+        // Baseline target selections RECIST 1.1 does not allow (also a recist-selection protocol deviation).
+        foreach (var warning in result.SelectionWarnings)
+            parameters.Add("warning", new FhirString(warning.Detail));
         return parameters;
     }
 }

@@ -20,8 +20,11 @@ public sealed record ResearchSubjectFact(string Id, string? PatientId, string? S
     public bool HasLeftBy(DateOnly cutoff) => HasLeft && (EndDate is not { } end || end <= cutoff);
 }
 
-/// <summary>A lesion BodyStructure: its role and node flag when the extensions give them, and its label (T1, NT1...).</summary>
-public sealed record LesionFact(string Id, string? PatientId, LesionRole? Role, bool IsLymphNode, string? Label);
+/// <summary>
+/// A lesion BodyStructure: its role and node flag when the extensions give them, its label (T1, NT1...), and its organ
+/// (the first <c>location</c> coding as system|code, or its text).
+/// </summary>
+public sealed record LesionFact(string Id, string? PatientId, LesionRole? Role, bool IsLymphNode, string? Label, string? Organ = null);
 
 /// <summary>What an Observation contributes: a RECIST finding (when it is one) and its date for the last day known alive.</summary>
 public sealed record ObservationFact(
@@ -113,7 +116,11 @@ public static class SubjectFactsMapper
         // Without the extension a lesion located in a lymph node structure is still a node (measured by short axis).
         node ??= r.Object("location") is { } location && location.HasCoding(TrialCodes.Snomed, TrialCodes.LymphNodeStructure);
         var label = r.Array("identifier").Select(i => i.String("value")).FirstOrDefault(v => v is not null);
-        return new LesionFact(r.String("id") ?? "", r.ReferenceId("patient", "Patient"), role, node.Value, label);
+        var organ = r.Object("location") is { } site
+            ? site.Array("coding").Select(c => c.String("code") is { } code ? $"{c.String("system")}|{code}" : null).FirstOrDefault(o => o is not null)
+              ?? site.String("text")
+            : null;
+        return new LesionFact(r.String("id") ?? "", r.ReferenceId("patient", "Patient"), role, node.Value, label, organ);
     }
 
     public static ObservationFact? ReadObservation(string json)
@@ -325,7 +332,7 @@ public static class SubjectFactsMapper
         var facts = lesionFacts.ToList();
         foreach (var fact in facts)
             if (fact.Role is { } role)
-                lesions[fact.Id] = new Lesion(fact.Id, role, fact.IsLymphNode);
+                lesions[fact.Id] = new Lesion(fact.Id, role, fact.IsLymphNode) { Organ = fact.Organ };
         var nodes = facts.Where(l => l.IsLymphNode).Select(l => l.Id).ToHashSet(StringComparer.Ordinal);
 
         var measurements = new List<TargetMeasurement>();

@@ -18,6 +18,8 @@ public static class ProtocolDeviationDetector
         deviations.AddRange(CadonilimabDoses(cadonilimab, weights, settings));
         deviations.AddRange(CadonilimabIntervals(cadonilimab, settings));
         deviations.AddRange(Assessments(facts, settings, evaluationDate));
+        if (facts.RecistSelection is { } selection)
+            deviations.AddRange(selection.Warnings.Select(w => new Deviation(DeviationKinds.RecistSelection, selection.Baseline, w.Detail, w.Evidence)));
         return deviations
             .OrderBy(d => d.Date)
             .ThenBy(d => d.Kind, StringComparer.Ordinal)

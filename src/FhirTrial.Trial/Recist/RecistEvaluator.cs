@@ -37,7 +37,10 @@ public static class RecistEvaluator
             reasons = [.. reasons, $"died {death:yyyy-MM-dd} before any assessment after baseline"];
 
         return new RecistResult(baseline.Date, baselineSum, baseline.TimePoint.EvidenceIds, responses,
-            best.Response, best.FirstResponseDate, best.ProgressionDate, [.. reasons, .. best.Reasons]);
+            best.Response, best.FirstResponseDate, best.ProgressionDate, [.. reasons, .. best.Reasons])
+        {
+            SelectionWarnings = TargetSelection.Check(baseline, input.Lesions),
+        };
     }
 
     /// <summary>

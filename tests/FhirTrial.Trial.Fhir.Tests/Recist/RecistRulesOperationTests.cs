@@ -82,4 +82,26 @@ public sealed class RecistRulesOperationTests : IAsyncLifetime
         Assert.Equal("PD", p.Out("bestOverallResponse").Text());
         Assert.Contains(p.All("timepoint").First().Parts("reason"), r => r.Text().Contains("4.3.2"));
     }
+
+    [Fact]
+    public async Task Three_targets_in_one_organ_and_a_small_one_are_warnings_and_recist_selection_deviations()
+    {
+        // The Fhir.Lesion helper puts every lesion in the kidney (SNOMED 64033007).
+        var t = Enumerable.Range(1, 3).Select(i => Lesion(P, $"rr-t{i}", "target")).ToArray();
+        var operations = await SubjectAsync([.. t, Size(P, t[0], Day(-4), 30m), Size(P, t[1], Day(-4), 20m), Size(P, t[2], Day(-4), 8m),
+            Size(P, t[0], Day(42), 30m), Size(P, t[1], Day(42), 20m), Size(P, t[2], Day(42), 8m)]);
+
+        var p = await operations.GetRecistAsync("rs-rr");
+        var deviations = (Parameters)(await new FhirTrial.Trial.Fhir.Protocol.ProtocolDeviationsOperation(_trial.Records)
+            .ExecuteAsync(TrialStore.Get("ResearchSubject", "rs-rr", ("cutoff", Day(50))), default)).Resource!;
+
+        var warnings = p.All("warning").Select(w => w.Value.Text()).ToList();
+        Assert.Equal(2, warnings.Count);
+        Assert.Contains(warnings, w => w.StartsWith("3 target lesions in http://snomed.info/sct|64033007"));
+        Assert.Contains(warnings, w => w.StartsWith("target rr-t3 is 8 mm at baseline"));
+        var selection = deviations.All("deviation").Where(d => d.Part("kind").Text() == "recist-selection").ToList();
+        Assert.Equal(2, selection.Count);
+        Assert.All(selection, d => Assert.Equal(Day(-4), d.Part("date").Text()));
+        Assert.All(selection, d => Assert.All(d.Parts("evidence"), e => Assert.StartsWith("Observation/", e.Ref())));
+    }
 }
