@@ -83,6 +83,11 @@ public sealed class SafetyOperationTests : IAsyncLifetime
         Assert.Equal((1, 1, 5), Row(terms["10040047"]));
         Assert.Equal((1, 0, 1), Row(terms["10012735"]));
         Assert.Equal("Nausea", terms["10028813"].Part("display").Text());
+        // Nausea by worst grade: s1 3 (related), s2 1 (not related).
+        var nausea = terms["10028813"];
+        Assert.Equal((1, 1, 0), (nausea.Part("grade1to2Subjects").Int(), nausea.Part("grade3to4Subjects").Int(), nausea.Part("grade5Subjects").Int()));
+        Assert.Equal((1, 0, 1, 0), (nausea.Part("relatedSubjects").Int(), nausea.Part("relatedGrade1to2Subjects").Int(),
+            nausea.Part("relatedGrade3to4Subjects").Int(), nausea.Part("relatedGrade5Subjects").Int()));
         Assert.Equal(Meddra, ((Coding)terms["10028813"].Part("code")!).System);
         Assert.Contains("severity", result.Out("note").Text());
     }

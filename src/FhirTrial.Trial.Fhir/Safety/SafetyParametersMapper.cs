@@ -30,6 +30,14 @@ public static class SafetyParametersMapper
             };
             if (term.MaxGrade is { } max)
                 parts.Add(Tuple.Create<string, Base>("maxGrade", new Integer(max)));
+            // Grade bands as safety tables report them: all events and treatment-related ones, subjects at their worst grade.
+            parts.Add(Tuple.Create<string, Base>("grade1to2Subjects", new Integer(term.All.Grade1To2)));
+            parts.Add(Tuple.Create<string, Base>("grade3to4Subjects", new Integer(term.All.Grade3To4)));
+            parts.Add(Tuple.Create<string, Base>("grade5Subjects", new Integer(term.All.Grade5)));
+            parts.Add(Tuple.Create<string, Base>("relatedSubjects", new Integer(term.Related.Any)));
+            parts.Add(Tuple.Create<string, Base>("relatedGrade1to2Subjects", new Integer(term.Related.Grade1To2)));
+            parts.Add(Tuple.Create<string, Base>("relatedGrade3to4Subjects", new Integer(term.Related.Grade3To4)));
+            parts.Add(Tuple.Create<string, Base>("relatedGrade5Subjects", new Integer(term.Related.Grade5)));
             parameters.Add("term", parts);
         }
         if (summary.EventsGradedFromSeverity > 0)
