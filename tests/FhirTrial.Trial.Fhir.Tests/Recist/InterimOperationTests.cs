@@ -82,4 +82,24 @@ public sealed class InterimOperationTests : IAsyncLifetime
         Assert.Equal("continue", p.Out("decision").Text());
         Assert.Equal(2, p.Out("stage1Responders").Int());
     }
+
+    [Theory]
+    [InlineData("response-horizon-days")]
+    [InlineData("responseHorizonDays")]
+    public async Task The_horizon_is_a_study_setting(string code)
+    {
+        await AddElevenStableAndOneProgressedAsync();
+        var study = await _trial.Records.RequireAsync<ResearchStudy>(TrialStore.StudyId, default);
+        study.Extension.Add(new Extension
+        {
+            Url = FhirTrial.Trial.Fhir.Common.TrialCodes.StudySettingExtension,
+            Extension = [new Extension("code", new Code(code)), new Extension("value", new Integer(49))],
+        });
+        await _trial.PutAsync(study);
+
+        // With a 49-day horizon, day 50 makes every stage-1 subject final.
+        var p = await new RecistOperations(_trial).InterimAsync(Day(50));
+
+        Assert.Equal("stop", p.Out("decision").Text());
+    }
 }
