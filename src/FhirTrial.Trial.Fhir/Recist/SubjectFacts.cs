@@ -5,9 +5,9 @@ using FhirTrial.Trial.Settings;
 namespace FhirTrial.Trial.Fhir.Recist;
 
 /// <summary>
-/// One research subject's facts as the RECIST and efficacy rules need them, read from the store (ResearchSubject,
-/// Patient, study-drug MedicationAdministrations, lesion BodyStructures, RECIST Observations, and every dated record
-/// for the last day known alive).
+/// One research subject's facts as the RECIST and efficacy rules need them at the data cut-off, read from the store
+/// (ResearchSubject, Patient, study-drug MedicationAdministrations, new anticancer therapy, lesion BodyStructures,
+/// RECIST Observations, and every dated record for the last day known alive). Nothing dated after the cut-off is in them.
 /// </summary>
 public sealed record SubjectFacts(
     string SubjectId,
@@ -22,9 +22,6 @@ public sealed record SubjectFacts(
     IReadOnlyList<NonTargetAssessment> NonTargetAssessments,
     IReadOnlyList<NewLesionFinding> NewLesions)
 {
-    /// <summary>The data cut-off these facts were read at: nothing dated after it is in them.</summary>
-    public DateOnly Cutoff { get; init; } = DateOnly.MaxValue;
-
     /// <summary>The subject left the study (off-study or withdrawn) by the cut-off; the date when recorded.</summary>
     public bool LeftStudy { get; init; }
 

@@ -308,7 +308,6 @@ public static class SubjectFactsMapper
                 recist.NonTargetAssessments,
                 recist.NewLesions)
             {
-                Cutoff = cutoff,
                 LeftStudy = subject.HasLeftBy(cutoff),
                 LeftStudyDate = subject.HasLeftBy(cutoff) ? subject.EndDate : null,
                 NewTherapyDate = newTherapy,
