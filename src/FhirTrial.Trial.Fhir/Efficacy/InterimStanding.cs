@@ -25,7 +25,8 @@ public static class InterimStanding
     /// <summary>The subject's standing, or null when they are not part of the response-evaluable population.</summary>
     public static InterimSubject? Of(StudySubject subject, StudySettings settings, DateOnly cutoff)
     {
-        var awaiting = subject.Facts.Status is { } status && AwaitingFirstDose.Contains(status);
+        // Someone who left only after the cut-off was still on study, waiting for a first dose, at the cut-off.
+        var awaiting = subject.Facts.Status is { } status && (AwaitingFirstDose.Contains(status) || status is "off-study" or "withdrawn" && !subject.Facts.LeftStudy);
         var firstResponse = subject.Recist?.TimePoints.FirstOrDefault(tp => tp.OverallResponse.IsObjectiveResponse())?.Date;
         return InterimSubject.Assess(subject.Outcome, awaiting, firstResponse, cutoff, settings);
     }

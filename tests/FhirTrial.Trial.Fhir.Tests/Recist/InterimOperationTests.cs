@@ -102,4 +102,20 @@ public sealed class InterimOperationTests : IAsyncLifetime
 
         Assert.Equal("stop", p.Out("decision").Text());
     }
+
+    [Fact]
+    public async Task A_subject_who_left_only_after_the_cutoff_was_still_waiting_for_a_first_dose()
+    {
+        await AddAsync(_trial, "late", Sizes((-4, Mm(50))), enrolled: "2025-01-01", treated: false,
+            status: ResearchSubject.ResearchSubjectStatus.OffStudy);
+        var subject = await _trial.Records.RequireAsync<ResearchSubject>("rs-late", default);
+        subject.Period = new Period { Start = "2025-01-01", End = Day(100) };
+        await _trial.PutAsync(subject);
+
+        var atDay50 = await new RecistOperations(_trial).InterimAsync(Day(50));
+        var atDay120 = await new RecistOperations(_trial).InterimAsync(Day(120));
+
+        Assert.Contains(atDay50.All("pending"), x => x.Part("subject").Ref() == "ResearchSubject/rs-late");
+        Assert.DoesNotContain(atDay120.All("pending"), x => x.Part("subject").Ref() == "ResearchSubject/rs-late");
+    }
 }
