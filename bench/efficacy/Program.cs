@@ -43,7 +43,7 @@ try
     for (var i = 0; i < 7; i++)
     {
         var gather = Stopwatch.StartNew();
-        var (facts, settings) = await gatherer.GatherStudyAsync(CohortGenerator.StudyId, default);
+        var (facts, settings) = await gatherer.GatherStudyAsync(CohortGenerator.StudyId, DateOnly.MaxValue, default);
         gathers.Add(gather.Elapsed.TotalMilliseconds);
         _ = EfficacyAnalysis.Evaluate(facts.Select(f => f.ToOutcome(f.EvaluateRecist(settings))).ToList(), settings);
 
@@ -72,7 +72,7 @@ try
     var administrations = raw["MedicationAdministration"].Select(r => SubjectFactsMapper.ReadAdministration(r.Json)).ToList();
     var lesions = raw["BodyStructure"].Select(r => SubjectFactsMapper.ReadBodyStructure(r.Json)).ToList();
     var mapMs = mapping.Elapsed.TotalMilliseconds;
-    var (allFacts, studySettings) = await gatherer.GatherStudyAsync(CohortGenerator.StudyId, default);
+    var (allFacts, studySettings) = await gatherer.GatherStudyAsync(CohortGenerator.StudyId, DateOnly.MaxValue, default);
     var evaluate = Stopwatch.StartNew();
     var outcomes = allFacts.Select(f => f.ToOutcome(f.EvaluateRecist(studySettings))).ToList();
     var recistMs = evaluate.Elapsed.TotalMilliseconds;

@@ -20,8 +20,9 @@ public static class App
               Validate resources, Bundles and .ndjson files offline against the base spec and the trial profiles.
           fhirtrial export --server URL --out DIR [--group ID] [--type T1,T2] [--since INSTANT] [--keep-job]
               Bulk Data export (system level, or a Group: --group ak104-rcc-2l-eligibility is the study) into DIR.
-          fhirtrial recist <bundle.json> [--subject ID|N] [--json] [--profiles DIR]
-              A subject's RECIST 1.1 responses ($recist-response) computed locally, without a server.
+          fhirtrial recist <bundle.json> [--subject ID|N] [--cutoff YYYY-MM-DD] [--json] [--profiles DIR]
+              A subject's RECIST 1.1 responses ($recist-response) computed locally, without a server;
+              data dated after the cut-off (default today) are ignored.
           fhirtrial migrate --connection "Host=...;Database=...;Username=..."
               Bring a PostgreSQL database to the newest schema.
 
@@ -118,6 +119,7 @@ public static class App
                 var recist = new RecistCommand(console)
                 {
                     Subject = args.Option("subject"), Json = args.Flag("json"), ProfilesFolder = args.Option("profiles"),
+                    Cutoff = ParseDate(args.Option("cutoff"), "cutoff"),
                 };
                 args.RejectUnknown();
                 return await recist.RunAsync(Single(args, "a Bundle file"), ct);
@@ -140,4 +142,10 @@ public static class App
         [] => throw new UsageException($"Name {what}."),
         _ => throw new UsageException($"Name one {what}, not {args.Positional.Count}."),
     };
+
+    private static DateOnly? ParseDate(string? text, string option) =>
+        text is null ? null
+        : DateOnly.TryParseExact(text, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out var date)
+            ? date
+            : throw new UsageException($"--{option} must be a date YYYY-MM-DD, not '{text}'.");
 }

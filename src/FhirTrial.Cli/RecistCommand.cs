@@ -1,5 +1,6 @@
 using FhirTrial.Fhir.Errors;
 using FhirTrial.Fhir.Serialization;
+using FhirTrial.Trial.Fhir.Common;
 using FhirTrial.Trial.Fhir.Recist;
 using Hl7.Fhir.Model;
 using Microsoft.Extensions.DependencyInjection;
@@ -8,12 +9,15 @@ using Spectre.Console;
 namespace FhirTrial.Cli;
 
 /// <summary>
-/// <c>fhirtrial recist &lt;bundle.json&gt; [--subject ID|N] [--json]</c>: the <c>$recist-response</c> of one research subject,
-/// computed locally by the server's own engine and RECIST operation over a temporary store; no server needed.
+/// <c>fhirtrial recist &lt;bundle.json&gt; [--subject ID|N] [--cutoff YYYY-MM-DD] [--json]</c>: the <c>$recist-response</c> of
+/// one research subject at the data cut-off (default today), computed locally by the server's own engine and RECIST
+/// operation over a temporary store; no server needed.
 /// </summary>
 public sealed class RecistCommand(IAnsiConsole console)
 {
     public string? Subject { get; init; }
+    /// <summary>The data cut-off; null = today, as on the server.</summary>
+    public DateOnly? Cutoff { get; init; }
     public bool Json { get; init; }
     public string? ProfilesFolder { get; init; }
     public string? FixtureFolder { get; init; }
@@ -39,13 +43,14 @@ public sealed class RecistCommand(IAnsiConsole console)
         var handler = local.Services.GetRequiredService<RecistResponseHandler>();
         try
         {
-            var (_, result) = await handler.EvaluateAsync(subjectId, ct);
+            var cutoff = Cutoff ?? DateOnly.FromDateTime(DateTime.UtcNow);
+            var (_, result) = await handler.EvaluateAsync(subjectId, cutoff, ct);
             if (result is null)
             {
                 console.MarkupLineInterpolated($"[red]ResearchSubject/{subjectId} has no completed study-drug MedicationAdministration: RECIST counts from the first dose.[/]");
                 return ExitCodes.DataErrors;
             }
-            var parameters = RecistParametersMapper.ToParameters(result);
+            var parameters = RecistParametersMapper.ToParameters(result).Echo(cutoff);
             if (Json) console.Profile.Out.Writer.WriteLine(FhirSerializer.ToJson(parameters)); // raw: the console would wrap it
             else Render(subjectId, parameters, result.Reasons);
             return ExitCodes.Ok;

@@ -65,4 +65,20 @@ public sealed class OfflineCommandTests
         Assert.Equal(ExitCodes.Usage, exit);
         Assert.Contains("cohort-02", output);
     }
+
+    [Fact]
+    public async Task Recist_takes_a_data_cutoff_and_rejects_a_bad_one()
+    {
+        // Cohort subject 02 progressed on 2025-06-17; at a cut-off before that the progression is not yet known.
+        var bundle = Cli.Repo("fhir-examples", "cohort", "Bundle-cohort-02.json");
+        var (exit, output) = await Cli.RunAsync(null, "recist", bundle, "--cutoff", "2025-06-01", "--json");
+        Assert.True(exit == ExitCodes.Ok, output);
+        var parameters = JsonNode.Parse(output)!["parameter"]!.AsArray();
+        Assert.Equal("2025-06-01", (string)parameters.Single(p => (string)p!["name"]! == "cutoff")!["valueDate"]!);
+        Assert.DoesNotContain(parameters, p => (string)p!["name"]! == "progressionDate");
+
+        (exit, output) = await Cli.RunAsync(null, "recist", bundle, "--cutoff", "June");
+        Assert.Equal(ExitCodes.Usage, exit);
+        Assert.Contains("--cutoff", output);
+    }
 }

@@ -67,6 +67,21 @@ public sealed class EligibilityOperationTests : IAsyncLifetime
         ["node 12 mm"] = (p, r) => { r["lesion"] = Lesion(p, $"{p}-t1", "target", node: true); r["size"] = Size(p, (BodyStructure)r["lesion"], Recent, 12); },
         ["node 15 mm"] = (p, r) => { r["lesion"] = Lesion(p, $"{p}-t1", "target", node: true); r["size"] = Size(p, (BodyStructure)r["lesion"], Recent, 15); },
         ["only non-target lesion"] = (p, r) => { r["lesion"] = Lesion(p, $"{p}-t1", "non-target"); },
+        // The one RECIST reader: a lesion in a lymph node structure is a node even without the node extension.
+        ["node 12 mm by location only"] = (p, r) =>
+        {
+            var node = Lesion(p, $"{p}-t1", "target");
+            node.Extension.RemoveAll(e => e.Url == TrialCodes.LymphNodeExtension);
+            node.Location = new CodeableConcept(TrialCodes.Snomed, TrialCodes.LymphNodeStructure);
+            r["lesion"] = node;
+            r["size"] = Size(p, node, Recent, 12);
+        },
+        ["size without a lesion, 20 mm"] = (p, r) =>
+        {
+            var size = Size(p, (BodyStructure)r["lesion"], Recent, 20);
+            size.Focus.Clear();
+            r["size"] = size;
+        },
         ["ECOG 2"] = (p, r) => r["ecog"] = Observation(p, TrialCodes.Loinc, TrialCodes.Ecog, Recent, new Integer(2)),
         ["ECOG 1 as code"] = (p, r) => r["ecog"] = Observation(p, TrialCodes.Loinc, TrialCodes.Ecog, Recent, new CodeableConcept("http://loinc.org", "1")),
         ["ECOG 35 days ago"] = (p, r) => r["ecog"] = Observation(p, TrialCodes.Loinc, TrialCodes.Ecog, "2025-01-25", new Integer(0)),
@@ -95,9 +110,28 @@ public sealed class EligibilityOperationTests : IAsyncLifetime
         ["BP 151/80"] = (p, r) => r["bp"] = BloodPressure(p, Recent, 151, 80),
         ["BP 140/91"] = (p, r) => r["bp"] = BloodPressure(p, Recent, 140, 91),
         ["BP a month old"] = (p, r) => r["bp"] = BloodPressure(p, "2025-01-30", 120, 80),
+        ["BP 151/80 as panel 55284-4"] = (p, r) => r["bp"] = Panel55284(BloodPressure(p, Recent, 151, 80)),
+        ["BP 140/85 as panel 55284-4"] = (p, r) => r["bp"] = Panel55284(BloodPressure(p, Recent, 140, 85)),
+        ["BP 140/91 as separate Observations"] = (p, r) =>
+        {
+            r["bp"] = Lab(p, TrialCodes.Systolic, Recent, 140, "mm[Hg]");
+            r["bp-diastolic"] = Lab(p, TrialCodes.Diastolic, Recent, 91, "mm[Hg]");
+        },
+        ["BP 140/85 as separate Observations"] = (p, r) =>
+        {
+            r["bp"] = Lab(p, TrialCodes.Systolic, Recent, 140, "mm[Hg]");
+            r["bp-diastolic"] = Lab(p, TrialCodes.Diastolic, Recent, 85, "mm[Hg]");
+        },
+        ["only systolic"] = (p, r) => r["bp"] = Lab(p, TrialCodes.Systolic, Recent, 140, "mm[Hg]"),
         ["lenvatinib given before"] = (p, r) => r["lenvatinib"] = Given(p, "lenvatinib", "2024-05-01", 12),
         ["lenvatinib as ATC statement"] = (p, r) => r["lenvatinib"] = Statement(p, TrialCodes.LenvatinibAtc, "2024-05-01"),
     };
+
+    private static Observation Panel55284(Observation panel)
+    {
+        panel.Code = new CodeableConcept(TrialCodes.Loinc, TrialCodes.BloodPressureSystolicDiastolic);
+        return panel;
+    }
 
     [Theory]
     [InlineData("none", "age-18", "met")]
@@ -110,12 +144,12 @@ public sealed class EligibilityOperationTests : IAsyncLifetime
     [InlineData("C64 papillary", "ccrcc", "not-met")]
     [InlineData("C64 + 8310/3 in code", "ccrcc", "met")]
     [InlineData("SNOMED ccRCC", "ccrcc", "met")]
-    [InlineData("no diagnosis", "ccrcc", "not-met")]
+    [InlineData("no diagnosis", "ccrcc", "unknown")]                       // absent history: manual review
     [InlineData("none", "prior-io-progression", "met")]
-    [InlineData("no immunotherapy", "prior-io-progression", "not-met")]
-    [InlineData("progression before IO", "prior-io-progression", "not-met")]
+    [InlineData("no immunotherapy", "prior-io-progression", "unknown")]
+    [InlineData("progression before IO", "prior-io-progression", "unknown")]
     [InlineData("ipilimumab", "prior-io-progression", "met")]
-    [InlineData("no progression", "prior-io-progression", "not-met")]
+    [InlineData("no progression", "prior-io-progression", "unknown")]
     [InlineData("none", "measurable-disease", "met")]
     [InlineData("lesion 8 mm", "measurable-disease", "not-met")]
     [InlineData("lesion 10 mm", "measurable-disease", "met")]
@@ -123,6 +157,8 @@ public sealed class EligibilityOperationTests : IAsyncLifetime
     [InlineData("node 12 mm", "measurable-disease", "not-met")]
     [InlineData("node 15 mm", "measurable-disease", "met")]
     [InlineData("only non-target lesion", "measurable-disease", "unknown")]
+    [InlineData("node 12 mm by location only", "measurable-disease", "not-met")]
+    [InlineData("size without a lesion, 20 mm", "measurable-disease", "met")]
     [InlineData("none", "ecog-0-1", "met")]
     [InlineData("ECOG 2", "ecog-0-1", "not-met")]
     [InlineData("ECOG 1 as code", "ecog-0-1", "met")]
@@ -157,6 +193,11 @@ public sealed class EligibilityOperationTests : IAsyncLifetime
     [InlineData("BP 151/80", "blood-pressure", "not-met")]
     [InlineData("BP 140/91", "blood-pressure", "not-met")]
     [InlineData("BP a month old", "blood-pressure", "unknown")]
+    [InlineData("BP 151/80 as panel 55284-4", "blood-pressure", "not-met")]
+    [InlineData("BP 140/85 as panel 55284-4", "blood-pressure", "met")]
+    [InlineData("BP 140/91 as separate Observations", "blood-pressure", "not-met")]
+    [InlineData("BP 140/85 as separate Observations", "blood-pressure", "met")]
+    [InlineData("only systolic", "blood-pressure", "unknown")]
     [InlineData("none", "no-prior-lenvatinib", "met")]
     [InlineData("lenvatinib given before", "no-prior-lenvatinib", "not-met")]
     [InlineData("lenvatinib as ATC statement", "no-prior-lenvatinib", "not-met")]

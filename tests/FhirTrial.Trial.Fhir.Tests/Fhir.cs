@@ -148,4 +148,7 @@ public static class ParametersReading
     public static int Int(this DataType? value) => ((Integer)value!).Value!.Value;
 
     public static decimal? Dec(this DataType? value) => (value as FhirDecimal)?.Value;
+
+    /// <summary>The reference of a valueReference; "" when absent.</summary>
+    public static string Ref(this DataType? value) => (value as ResourceReference)?.Reference ?? "";
 }

@@ -27,7 +27,7 @@ public sealed class ProtocolDeviationsOperationTests : IAsyncLifetime
         await _trial.PutAsync(Subject("rs", P, "2025-01-02"));
         await _trial.PutAllAsync(record);
         var op = new ProtocolDeviationsOperation(_trial.Records);
-        var request = asOf is null ? TrialStore.Get("ResearchSubject", "rs") : TrialStore.Get("ResearchSubject", "rs", ("date", asOf));
+        var request = asOf is null ? TrialStore.Get("ResearchSubject", "rs") : TrialStore.Get("ResearchSubject", "rs", ("cutoff", asOf));
         var result = (Parameters)(await op.ExecuteAsync(request, default)).Resource!;
         return result.All("deviation").ToArray();
     }
@@ -55,6 +55,26 @@ public sealed class ProtocolDeviationsOperationTests : IAsyncLifetime
             Assert.Equal(Day0, lenvatinib[0].Part("date").Text());
             Assert.Contains(lenvatinib[0].Parts("evidence").Cast<ResourceReference>(), r => r.Reference!.StartsWith("Observation/"));
         }
+    }
+
+    [Theory]
+    // prescribed (day -3)  given (day 0)  weight on day 0  deviation
+    [InlineData(12,         8,             58,              false)] // the prescription is wrong, the first administration right
+    [InlineData(8,          12,            58,              true)]  // the prescription is right, the first administration wrong
+    [InlineData(8,          12,            61,              false)] // weighed 61 kg on the first dose day: 12 mg is right
+    public async Task Lenvatinib_start_dose_is_checked_on_the_first_administration_against_that_days_weight(
+        decimal prescribedMg, decimal givenMg, decimal kgOnDay0, bool deviation)
+    {
+        var found = await DeviationsAsync(Day(60),
+            Weight(Day(-10), 58), Weight(Day0, kgOnDay0), Prescribed(P, Day(-3), prescribedMg), Given(P, "lenvatinib", Day0, givenMg));
+
+        var lenvatinib = found.Where(d => d.Part("kind").Text() == "lenvatinib-dose").ToArray();
+        Assert.Equal(deviation, lenvatinib.Length > 0);
+        Assert.All(lenvatinib, d =>
+        {
+            Assert.Equal(Day0, d.Part("date").Text());
+            Assert.Contains(d.Parts("evidence").Cast<ResourceReference>(), r => r.Reference!.StartsWith("MedicationAdministration/"));
+        });
     }
 
     [Fact]
@@ -123,6 +143,24 @@ public sealed class ProtocolDeviationsOperationTests : IAsyncLifetime
         Assert.DoesNotContain("assessment-missed", Kinds(await DeviationsAsync(Day(91), record)));
         var missed = (await DeviationsAsync(Day(92), record)).Single(d => d.Part("kind").Text() == "assessment-missed");
         Assert.Equal(Day(84), missed.Part("date").Text());
+    }
+
+    [Fact]
+    public async Task Data_after_the_cutoff_count_for_nothing_and_the_cutoff_is_echoed()
+    {
+        var t1 = Lesion(P, "pd-t1", "target");
+        await _trial.PutAsync(Patient(P));
+        await _trial.PutAsync(Subject("rs", P, "2025-01-02"));
+        // A cadonilimab dose on day 10 (a cadonilimab-interval deviation) is after the day-5 cut-off.
+        await _trial.PutAllAsync([Given(P, "cadonilimab", Day0, 580), Given(P, "cadonilimab", Day(10), 580), t1, Size(P, t1, "2025-01-02", 40)]);
+        var op = new ProtocolDeviationsOperation(_trial.Records);
+
+        var early = (Parameters)(await op.ExecuteAsync(TrialStore.Post("ResearchSubject", "rs", new Parameters { { "cutoff", new Date(Day(5)) } }), default)).Resource!;
+        var late = (Parameters)(await op.ExecuteAsync(TrialStore.Get("ResearchSubject", "rs", ("cutoff", Day(20))), default)).Resource!;
+
+        Assert.Equal(Day(5), early.Out("cutoff").Text());
+        Assert.Empty(early.All("deviation"));
+        Assert.Contains("cadonilimab-interval", Kinds(late.All("deviation")));
     }
 
     [Fact]

@@ -15,13 +15,13 @@ public sealed class SafetyOperationTests : IAsyncLifetime
     public Task DisposeAsync() => _trial.DisposeAsync();
 
     private static AdverseEvent Ae(string patient, string code, string display, int? grade, string? causality,
-        bool serious = false, string? severity = null, string suspect = "Medication/cadonilimab")
+        bool serious = false, string? severity = null, string suspect = "Medication/cadonilimab", string date = "2025-02-01")
     {
         var ae = new AdverseEvent
         {
             Actuality = AdverseEvent.AdverseEventActuality.Actual,
             Subject = new ResourceReference($"Patient/{patient}"),
-            Date = "2025-02-01",
+            Date = date,
             Event = new CodeableConcept(Meddra, code, display),
             Seriousness = new CodeableConcept(TrialCodes.AdverseEventSeriousness, serious ? "serious" : "non-serious"),
             Severity = severity is null ? null : new CodeableConcept("http://terminology.hl7.org/CodeSystem/adverse-event-severity", severity),
@@ -56,13 +56,17 @@ public sealed class SafetyOperationTests : IAsyncLifetime
             // s3: fatal sepsis, not related, serious; a related event blamed on a concomitant drug is not a TRAE.
             Ae("s3", "10040047", "Sepsis", 5, "not-related", serious: true),
             Ae("s3", "10012735", "Diarrhoea", 1, "related", suspect: "Medication/amoxicillin"),
+            // Every subject dosed on 2025-01-10 (s5 too: a candidate is still not in the population).
+            Given("s1", "cadonilimab", "2025-01-10", 700m), Given("s2", "cadonilimab", "2025-01-10", 700m),
+            Given("s3", "cadonilimab", "2025-01-10", 700m), Given("s4", "cadonilimab", "2025-01-10", 700m),
+            Given("s5", "cadonilimab", "2025-01-10", 700m),
             // s4: nothing. s5 and the outsider are not subjects of the study.
             Ae("s5", "10028813", "Nausea", 4, "related"),
             Ae("outsider", "10028813", "Nausea", 4, "related"),
         ]);
 
         var result = (Parameters)(await new SafetyOperation(_trial.Records)
-            .ExecuteAsync(TrialStore.Get("ResearchStudy", TrialStore.StudyId), default)).Resource!;
+            .ExecuteAsync(TrialStore.Get("ResearchStudy", TrialStore.StudyId, ("cutoff", "2025-06-30")), default)).Resource!;
 
         Assert.Equal(4, result.Out("subjects").Int());
         Assert.Equal(3, result.Out("anyAe").Int());
@@ -79,6 +83,11 @@ public sealed class SafetyOperationTests : IAsyncLifetime
         Assert.Equal((1, 1, 5), Row(terms["10040047"]));
         Assert.Equal((1, 0, 1), Row(terms["10012735"]));
         Assert.Equal("Nausea", terms["10028813"].Part("display").Text());
+        // Nausea by worst grade: s1 3 (related), s2 1 (not related).
+        var nausea = terms["10028813"];
+        Assert.Equal((1, 1, 0), (nausea.Part("grade1to2Subjects").Int(), nausea.Part("grade3to4Subjects").Int(), nausea.Part("grade5Subjects").Int()));
+        Assert.Equal((1, 0, 1, 0), (nausea.Part("relatedSubjects").Int(), nausea.Part("relatedGrade1to2Subjects").Int(),
+            nausea.Part("relatedGrade3to4Subjects").Int(), nausea.Part("relatedGrade5Subjects").Int()));
         Assert.Equal(Meddra, ((Coding)terms["10028813"].Part("code")!).System);
         Assert.Contains("severity", result.Out("note").Text());
     }
@@ -87,15 +96,56 @@ public sealed class SafetyOperationTests : IAsyncLifetime
     public async Task Without_severity_mapping_there_is_no_note_and_unknown_study_is_404()
     {
         await _trial.PutAsync(Patient("s1"));
-        await _trial.PutAllAsync([Subject("rs1", "s1", "2025-01-01"), Ae("s1", "10028813", "Nausea", 2, "related")]);
+        await _trial.PutAllAsync([Subject("rs1", "s1", "2025-01-01"), Given("s1", "lenvatinib", "2025-01-10", 12m),
+            Ae("s1", "10028813", "Nausea", 2, "related")]);
         var op = new SafetyOperation(_trial.Records);
 
-        var result = (Parameters)(await op.ExecuteAsync(TrialStore.Get("ResearchStudy", TrialStore.StudyId), default)).Resource!;
+        var result = (Parameters)(await op.ExecuteAsync(TrialStore.Get("ResearchStudy", TrialStore.StudyId, ("cutoff", "2025-06-30")), default)).Resource!;
         Assert.Null(result.Out("note"));
         Assert.Equal(1, result.Out("anyTrae").Int());
 
         var e = await Assert.ThrowsAsync<FhirTrial.Fhir.Errors.FhirException>(() => op.ExecuteAsync(TrialStore.Get("ResearchStudy", "nope"), default));
         Assert.Equal(System.Net.HttpStatusCode.NotFound, e.Status);
+    }
+
+    /// <summary>
+    /// One subject dosed 2025-01-10 to 2025-03-01 (window to 2025-03-31): nausea before the first dose is pre-treatment,
+    /// listed apart; fatigue on 2025-03-31 is the window's last day; rash on 2025-04-01 is after it; diarrhoea on
+    /// 2025-02-20 has no causality and counts as related; a dose and an event after the cut-off count for nothing.
+    /// </summary>
+    [Fact]
+    public async Task Only_treatment_emergent_events_of_dosed_subjects_count_at_the_cutoff()
+    {
+        foreach (var p in new[] { "s1", "s2" })
+            await _trial.PutAsync(Patient(p));
+        await _trial.PutAllAsync(
+        [
+            Subject("rs1", "s1", "2025-01-01"), Subject("rs2", "s2", "2025-01-01"),
+            Given("s1", "cadonilimab", "2025-01-10", 700m), Given("s1", "cadonilimab", "2025-03-01", 700m),
+            Given("s1", "cadonilimab", "2025-05-01", 700m),                   // after the cut-off
+            Given("s2", "cadonilimab", "2025-05-02", 700m),                   // s2 first dosed after it: not in the population
+            Ae("s1", "10028813", "Nausea", 1, "not-related", date: "2025-01-05"),
+            Ae("s1", "10016256", "Fatigue", 3, "related", date: "2025-03-31"),
+            Ae("s1", "10037844", "Rash", 2, "related", date: "2025-04-01"),
+            Ae("s1", "10012735", "Diarrhoea", 1, null, date: "2025-02-20"),
+            Ae("s1", "10020772", "Hypertension", 4, "related", date: "2025-04-20"), // after the cut-off
+            Ae("s2", "10028813", "Nausea", 2, "related", date: "2025-01-20"),
+        ]);
+
+        var result = (Parameters)(await new SafetyOperation(_trial.Records)
+            .ExecuteAsync(TrialStore.Post("ResearchStudy", TrialStore.StudyId,
+                new Parameters { { "cutoff", new Date("2025-04-15") } }), default)).Resource!;
+
+        Assert.Equal("2025-04-15", result.Out("cutoff").Text());
+        Assert.Equal(1, result.Out("subjects").Int());
+        Assert.Equal((1, 1, 1), (result.Out("anyAe").Int(), result.Out("anyTrae").Int(), result.Out("grade3Trae").Int()));
+        Assert.Equal(["10012735", "10016256"], result.All("term").Select(t => ((Coding)t.Part("code")!).Code));
+        Assert.Equal(1, result.Out("unknownCausalityRelated").Int());
+        Assert.Contains(result.All("note"), n => n.Value.Text().Contains("no causality"));
+        Assert.Equal(1, result.Out("afterTreatmentWindow").Int());
+        var before = Assert.Single(result.All("preTreatmentEvent"));
+        Assert.Equal(("Patient/s1", "10028813", "2025-01-05"),
+            (before.Part("subject").Ref(), ((Coding)before.Part("code")!).Code, before.Part("date").Text()));
     }
 
     private static (int, int, int) Row(Parameters.ParameterComponent term) =>

@@ -42,6 +42,8 @@ public static class TrialCodes
     public const string Alt = "1742-6";
     public const string Ast = "1920-8";
     public const string BloodPressurePanel = "85354-9";
+    /// <summary>"Blood pressure systolic and diastolic", the other panel EHRs send with the same two components.</summary>
+    public const string BloodPressureSystolicDiastolic = "55284-4";
     public const string Systolic = "8480-6";
     public const string Diastolic = "8462-4";
     public const string Age = "30525-0";

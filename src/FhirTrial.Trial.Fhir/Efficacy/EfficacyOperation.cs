@@ -5,7 +5,7 @@ using FhirTrial.Trial.Fhir.Common;
 
 namespace FhirTrial.Trial.Fhir.Efficacy;
 
-/// <summary><c>GET ResearchStudy/{id}/$efficacy</c>: ORR, DCR, PFS, OS, DOR, TTR and the best-response table (CONTRACT.md section 5).</summary>
+/// <summary><c>GET ResearchStudy/{id}/$efficacy[?cutoff=YYYY-MM-DD]</c>: ORR, DCR, PFS, OS, DOR, TTR and the best-response table (CONTRACT.md section 5).</summary>
 public sealed class EfficacyOperation(StudyOutcomes outcomes) : IFhirOperation
 {
     public OperationInfo Info { get; } = new("efficacy", TrialCodes.Canon + "/OperationDefinition/efficacy", ["ResearchStudy"]);
@@ -14,10 +14,9 @@ public sealed class EfficacyOperation(StudyOutcomes outcomes) : IFhirOperation
 
     public async Task<OperationResult> ExecuteAsync(OperationRequest request, CancellationToken ct)
     {
-        // An optional date reproduces the analysis as the data stood that day; without it every stored record counts.
-        var asOf = FhirDates.ParseParameter(request.Value("date"), "date");
-        var (subjects, settings) = await outcomes.EvaluateAsync(request.Id!, ct, asOf);
+        var cutoff = DataCutoff.Resolve(request);
+        var (subjects, settings) = await outcomes.EvaluateAsync(request.Id!, cutoff, ct);
         var result = EfficacyAnalysis.Evaluate(subjects.Select(s => s.Outcome).ToList(), settings);
-        return OperationResult.Ok(EfficacyParametersMapper.ToParameters(result));
+        return OperationResult.Ok(EfficacyParametersMapper.ToParameters(result).Echo(cutoff));
     }
 }

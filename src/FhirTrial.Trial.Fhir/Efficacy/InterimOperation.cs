@@ -8,8 +8,9 @@ using Hl7.Fhir.Model;
 namespace FhirTrial.Trial.Fhir.Efficacy;
 
 /// <summary>
-/// <c>GET ResearchStudy/{id}/$interim[?date=YYYY-MM-DD]</c>: the Simon two-stage standing and the design's operating
-/// characteristics (CONTRACT.md section 5). The data are taken as they stood on <c>date</c> (default today).
+/// <c>GET ResearchStudy/{id}/$interim[?cutoff=YYYY-MM-DD]</c>: the Simon two-stage standing and the design's operating
+/// characteristics (CONTRACT.md section 5), with each subject still pending and why. The data are taken as they stood
+/// at the cut-off (default today).
 /// </summary>
 public sealed class InterimOperation(StudyOutcomes outcomes) : IFhirOperation
 {
@@ -19,11 +20,11 @@ public sealed class InterimOperation(StudyOutcomes outcomes) : IFhirOperation
 
     public async Task<OperationResult> ExecuteAsync(OperationRequest request, CancellationToken ct)
     {
-        var asOf = EvaluationDate.Resolve(request.Value("date"));
-        var (subjects, settings) = await outcomes.EvaluateAsync(request.Id!, ct, asOf);
+        var cutoff = DataCutoff.Resolve(request);
+        var (subjects, settings) = await outcomes.EvaluateAsync(request.Id!, cutoff, ct);
         var design = SimonDesign.FromSettings(settings);
-        var interim = SimonInterim.Decide(design, InterimStanding.InEnrollmentOrder(subjects, settings, asOf));
-        return OperationResult.Ok(ToParameters(interim, design.OperatingCharacteristics(settings.SimonP0, settings.SimonP1)));
+        var interim = SimonInterim.Decide(design, InterimStanding.InEnrollmentOrder(subjects, settings, cutoff));
+        return OperationResult.Ok(ToParameters(interim, design.OperatingCharacteristics(settings.SimonP0, settings.SimonP1)).Echo(cutoff));
     }
 
     public static Parameters ToParameters(SimonInterim interim, SimonOperatingCharacteristics design)
@@ -37,6 +38,15 @@ public sealed class InterimOperation(StudyOutcomes outcomes) : IFhirOperation
         parameters.Add("alpha", new FhirDecimal(EfficacyParametersMapper.Round(design.Alpha)));
         parameters.Add("power", new FhirDecimal(EfficacyParametersMapper.Round(design.Power)));
         parameters.Add("pet", new FhirDecimal(EfficacyParametersMapper.Round(design.EarlyTerminationProbability)));
+        foreach (var reason in interim.Reasons)
+            parameters.Add("reason", new FhirString(reason));
+        foreach (var pending in interim.Pending)
+        {
+            parameters.Part("pending")
+                .Part("subject", new ResourceReference("ResearchSubject/" + pending.SubjectId))
+                .Part("reason", new FhirString(pending.Reason));
+        }
+
         return parameters;
     }
 }

@@ -11,15 +11,14 @@ public sealed record StudySubject(SubjectFacts Facts, RecistResult? Recist, Subj
 /// <summary>Gathers a study's subjects once and evaluates each under RECIST: the input of <c>$efficacy</c> and <c>$interim</c>.</summary>
 public sealed class StudyOutcomes(SubjectFactsGatherer gatherer)
 {
-    /// <param name="asOf">evaluate the data as they stood on this day; null = everything stored</param>
-    public async Task<(IReadOnlyList<StudySubject> Subjects, StudySettings Settings)> EvaluateAsync(string studyId, CancellationToken ct, DateOnly? asOf = null)
+    /// <param name="cutoff">the data cut-off: the gatherer leaves out everything dated after it</param>
+    public async Task<(IReadOnlyList<StudySubject> Subjects, StudySettings Settings)> EvaluateAsync(string studyId, DateOnly cutoff, CancellationToken ct)
     {
-        var (facts, settings) = await gatherer.GatherStudyAsync(studyId, ct);
+        var (facts, settings) = await gatherer.GatherStudyAsync(studyId, cutoff, ct);
         var subjects = facts
-            .Select(f => asOf is { } day ? f.AsOf(day) : f)
             .Select(f =>
             {
-                var recist = f.EvaluateRecist(settings, asOf);
+                var recist = f.EvaluateRecist(settings);
                 return new StudySubject(f, recist, f.ToOutcome(recist));
             })
             .ToList();

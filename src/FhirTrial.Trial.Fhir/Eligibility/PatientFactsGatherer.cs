@@ -9,8 +9,8 @@ public sealed class PatientFactsGatherer(RecordReader records)
 {
     /// <summary>The LOINC and RECIST codes of every Observation the criteria may read.</summary>
     private static readonly string ObservationCodes = string.Join(',',
-        Observations.LoincCodes([.. MeasurementCodes.All.Select(m => m.Loinc), TrialCodes.BloodPressurePanel, TrialCodes.DiseaseProgression]),
-        RecistObservationMapper.SearchCodes);
+        Observations.LoincCodes([.. MeasurementCodes.All.Select(m => m.Loinc), TrialCodes.BloodPressurePanel, TrialCodes.BloodPressureSystolicDiastolic, TrialCodes.DiseaseProgression]),
+        RecistResources.SearchCodes);
 
     public async Task<PatientRecord> GatherAsync(string patientId, CancellationToken ct)
     {
@@ -25,7 +25,7 @@ public sealed class PatientFactsGatherer(RecordReader records)
         var references = statements.Select(s => (s.Medication as ResourceReference)?.Reference)
             .Concat(administrations.Select(a => (a.Medication as ResourceReference)?.Reference))
             .OfType<string>()
-            .Concat(RecistObservationMapper.FocusReferences(observations));
+            .Concat(RecistResources.FocusReferences(observations));
         var referenced = await records.ReadManyAsync(references, ct);
         return new PatientRecord(patient, conditions, statements, administrations, observations, referenced);
     }

@@ -38,7 +38,7 @@ public static class PatientFactsMapper
             Diagnoses: record.Conditions.Select(c => ToDiagnosis(c, date)).OfType<DiagnosisFact>().ToArray(),
             Therapies: Therapies(record).ToArray(),
             Progressions: record.Observations.Select(ToProgression).OfType<ProgressionFact>().ToArray(),
-            LesionSizes: LesionSizes(record).ToArray(),
+            LesionSizes: LesionSizes(record, date).ToArray(),
             Measurements: record.Observations.SelectMany(o => ToMeasurements(o, units)).ToArray())
         {
             PatientEvidenceId = patient.Reference(),
@@ -112,11 +112,15 @@ public static class PatientFactsMapper
             ? new ProgressionFact(date, observation.Reference())
             : null;
 
-    private static IEnumerable<LesionSizeFact> LesionSizes(PatientRecord record)
+    /// <summary>
+    /// Tumour sizes as the RECIST reader reads them (<see cref="RecistResources"/>), up to the evaluation date; a size
+    /// without a lesion in <c>focus</c> still shows measurable disease at screening and counts as a target on its own.
+    /// </summary>
+    private static IEnumerable<LesionSizeFact> LesionSizes(PatientRecord record, DateOnly date)
     {
-        var recist = RecistObservationMapper.Map(record.Observations, record.Referenced);
+        var recist = RecistResources.Read(record.Observations, record.Referenced.Values, date);
         var lesions = recist.Lesions.ToDictionary(l => l.Id, StringComparer.Ordinal);
-        foreach (var measurement in recist.Measurements)
+        foreach (var measurement in recist.Measurements.Concat(recist.Unlinked))
         {
             if (measurement.Millimetres is not { } mm) continue;
             var lesion = lesions.GetValueOrDefault(measurement.LesionId);
@@ -138,7 +142,9 @@ public static class PatientFactsMapper
             yield break;
         var evidence = observation.Reference();
 
-        if (observation.HasLoinc(TrialCodes.BloodPressurePanel))
+        // Blood pressure as a panel (85354-9 or 55284-4) with systolic/diastolic components; separate 8480-6 and
+        // 8462-4 Observations are read below like any other measurement.
+        if (observation.HasLoinc(TrialCodes.BloodPressurePanel) || observation.HasLoinc(TrialCodes.BloodPressureSystolicDiastolic))
         {
             foreach (var part in new[] { MeasurementCodes.ByKey(MeasurementKeys.Systolic)!, MeasurementCodes.ByKey(MeasurementKeys.Diastolic)! })
                 if (UcumConversion.TryConvert(observation.ComponentQuantity(part.Loinc), units[part.Key]) is { } value)

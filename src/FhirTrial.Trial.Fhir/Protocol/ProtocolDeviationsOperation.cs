@@ -7,8 +7,8 @@ using Hl7.Fhir.Model;
 namespace FhirTrial.Trial.Fhir.Protocol;
 
 /// <summary>
-/// <c>GET ResearchSubject/{id}/$protocol-deviations[?date=YYYY-MM-DD]</c>: dosing and assessment-schedule deviations
-/// of the subject as of the date (default today), under its study's settings.
+/// <c>GET ResearchSubject/{id}/$protocol-deviations[?cutoff=YYYY-MM-DD]</c>: dosing and assessment-schedule deviations
+/// of the subject at the data cut-off (default today), under its study's settings.
 /// </summary>
 public sealed class ProtocolDeviationsOperation(RecordReader records) : IFhirOperation
 {
@@ -20,13 +20,13 @@ public sealed class ProtocolDeviationsOperation(RecordReader records) : IFhirOpe
 
     public async Task<OperationResult> ExecuteAsync(OperationRequest request, CancellationToken ct)
     {
-        var date = EvaluationDate.Resolve(request.Value("date"));
+        var cutoff = DataCutoff.Resolve(request);
         var subject = await records.RequireAsync<ResearchSubject>(request.Id!, ct);
         var settings = await StudySettingsReader.ReadAsync(records, RecordReader.IdOf(subject.Study, "ResearchStudy"), ct);
         var record = await _gatherer.GatherAsync(subject, ct);
 
-        var facts = ProtocolFactsMapper.Map(record, settings, date);
-        var deviations = facts is null ? [] : ProtocolDeviationDetector.Detect(facts, settings, date);
-        return OperationResult.Ok(DeviationParametersMapper.ToParameters(deviations));
+        var facts = ProtocolFactsMapper.Map(record, settings, cutoff);
+        var deviations = facts is null ? [] : ProtocolDeviationDetector.Detect(facts, settings, cutoff);
+        return OperationResult.Ok(DeviationParametersMapper.ToParameters(deviations).Echo(cutoff));
     }
 }

@@ -13,10 +13,9 @@ public sealed class ProtocolFactsGatherer(RecordReader records)
         var patient = await records.RequireAsync<Patient>(patientId, ct);
         var bySubject = ("subject", $"Patient/{patientId}");
         var administrations = await records.SearchAsync<MedicationAdministration>(ct, bySubject);
-        var requests = await records.SearchAsync<MedicationRequest>(ct, bySubject);
         var weights = await records.SearchAsync<Observation>(ct, bySubject, ("code", Observations.LoincCodes(TrialCodes.BodyWeight)));
-        var recist = await records.SearchAsync<Observation>(ct, bySubject, ("code", RecistObservationMapper.SearchCodes));
-        var lesions = await records.ReadManyAsync(RecistObservationMapper.FocusReferences(recist), ct);
-        return new SubjectRecord(subject, patient, administrations, requests, weights, recist, lesions);
+        var recist = await records.SearchAsync<Observation>(ct, bySubject, ("code", RecistResources.SearchCodes));
+        var lesions = await records.ReadManyAsync(RecistResources.FocusReferences(recist), ct);
+        return new SubjectRecord(subject, patient, administrations, weights, recist, lesions);
     }
 }

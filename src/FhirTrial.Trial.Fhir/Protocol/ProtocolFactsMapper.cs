@@ -9,20 +9,24 @@ namespace FhirTrial.Trial.Fhir.Protocol;
 /// <summary>Maps a subject's FHIR record to <see cref="ProtocolFacts"/> (FHIR -> domain).</summary>
 public static class ProtocolFactsMapper
 {
-    /// <summary>The facts, or null when the subject has had no study drug yet (no firstDose, nothing to deviate from).</summary>
-    public static ProtocolFacts? Map(SubjectRecord record, StudySettings settings, DateOnly evaluationDate)
+    /// <summary>
+    /// The facts at the data cut-off (records dated after it are left out here, before any rule runs), or null when the
+    /// subject has had no study drug by then (no firstDose, nothing to deviate from).
+    /// </summary>
+    public static ProtocolFacts? Map(SubjectRecord record, StudySettings settings, DateOnly cutoff)
     {
+        bool Counts(DateOnly? date) => date <= cutoff;
         var given = record.Administrations.Where(IsCompleted).ToArray();
         var studyDoses = given
             .Select(a => (Administration: a, Drug: StudyDrugs.Recognise(a.Medication), Date: FhirDates.ToDateOnly(a.Effective)))
-            .Where(x => x.Drug is not null && x.Date is not null)
+            .Where(x => x.Drug is not null && Counts(x.Date))
             .ToArray();
         if (studyDoses.Length == 0) return null;
         var firstDose = studyDoses.Min(x => x.Date!.Value);
 
+        // The start dose is what was given at the first administration, not what was prescribed (issue 15).
         var lenvatinib = studyDoses.Where(x => x.Drug == StudyDrug.Lenvatinib)
             .Select(x => Dose(x.Date!.Value, x.Administration.Dosage?.Dose, x.Administration.Reference()))
-            .Concat(record.Requests.Where(IsLenvatinibPrescription).Select(ToPrescribedDose))
             .OfType<DoseFact>()
             .ToArray();
         var cadonilimab = studyDoses.Where(x => x.Drug == StudyDrug.Cadonilimab)
@@ -30,40 +34,33 @@ public static class ProtocolFactsMapper
             .OfType<DoseFact>()
             .ToArray();
 
-        var death = FhirDates.ToDateOnly(record.Patient.Deceased as FhirDateTime);
-        var recist = RecistObservationMapper.Map(record.RecistObservations, record.Lesions);
-        var input = recist.ToInput(firstDose, death, evaluationDate);
-        var assessments = TimePointGrouping.Group(input)
+        var death = FhirDates.ToDateOnly(record.Patient.Deceased as FhirDateTime) is { } died && Counts(died) ? died : (DateOnly?)null;
+        var recist = RecistResources.Read(record.RecistObservations, record.Lesions.Values, cutoff);
+        var input = recist.ToInput(firstDose, death);
+        // A scan whose sizes name no lesion is still a visit the schedule asked for, though RECIST cannot use it.
+        var assessments = TimePointGrouping.Group(input with { Measurements = [.. input.Measurements, .. recist.Unlinked] })
             .Select(tp => new AssessmentFact(tp.Date, tp.EvidenceIds))
             .ToArray();
         // The RECIST engine's progression date (first PD time point) ends the assessment schedule.
-        var progression = RecistEvaluator.Evaluate(input, settings).ProgressionDate;
+        var evaluated = RecistEvaluator.Evaluate(input, settings);
+        var progression = evaluated.ProgressionDate;
 
         return new ProtocolFacts(
             firstDose,
-            record.Weights.Select(ToWeight).OfType<WeightFact>().ToArray(),
+            record.Weights.Select(ToWeight).OfType<WeightFact>().Where(w => Counts(w.Date)).ToArray(),
             lenvatinib,
             cadonilimab,
             assessments,
             progression,
             death,
-            OffStudyDate(record.Subject, studyDoses.Select(x => x.Date!.Value).Concat(assessments.Select(a => a.Date))));
+            OffStudyDate(record.Subject, studyDoses.Select(x => x.Date!.Value).Concat(assessments.Select(a => a.Date))) is { } off && Counts(off) ? off : null)
+        {
+            RecistSelection = evaluated.BaselineDate is { } baseline ? (baseline, evaluated.SelectionWarnings) : null,
+        };
     }
 
     private static bool IsCompleted(MedicationAdministration administration) =>
         administration.Status == MedicationAdministration.MedicationAdministrationStatusCodes.Completed;
-
-    private static bool IsLenvatinibPrescription(MedicationRequest request) =>
-        request.Status is not (MedicationRequest.MedicationrequestStatus.EnteredInError
-            or MedicationRequest.MedicationrequestStatus.Cancelled or MedicationRequest.MedicationrequestStatus.Draft)
-        && request.Intent is not MedicationRequest.MedicationRequestIntent.Proposal
-        && StudyDrugs.Recognise(request.Medication) == StudyDrug.Lenvatinib;
-
-    private static DoseFact? ToPrescribedDose(MedicationRequest request)
-    {
-        var dose = request.DosageInstruction.SelectMany(d => d.DoseAndRate).Select(d => d.Dose).OfType<Hl7.Fhir.Model.Quantity>().FirstOrDefault();
-        return FhirDates.ToDateOnly(request.AuthoredOn) is { } date ? Dose(date, dose, request.Reference()) : null;
-    }
 
     private static DoseFact? Dose(DateOnly date, Hl7.Fhir.Model.Quantity? dose, string evidence) =>
         StudyDrugs.DoseMg(dose) is { } mg ? new DoseFact(date, mg, evidence) : null;

@@ -7,7 +7,6 @@ public sealed record SubjectRecord(
     ResearchSubject Subject,
     Patient Patient,
     IReadOnlyList<MedicationAdministration> Administrations,
-    IReadOnlyList<MedicationRequest> Requests,
     IReadOnlyList<Observation> Weights,
     IReadOnlyList<Observation> RecistObservations,
     IReadOnlyDictionary<string, Resource> Lesions);

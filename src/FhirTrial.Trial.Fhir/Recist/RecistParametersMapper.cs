@@ -3,7 +3,10 @@ using Hl7.Fhir.Model;
 
 namespace FhirTrial.Trial.Fhir.Recist;
 
-/// <summary>A RECIST result as the <c>$recist-response</c> Parameters of CONTRACT.md section 5 (domain -> FHIR).</summary>
+/// <summary>
+/// A RECIST result as the <c>$recist-response</c> Parameters of CONTRACT.md section 5 (domain -> FHIR), with a repeated
+/// <c>reason</c> part per time point and repeated top-level <c>reason</c> parameters for the baseline and best response.
+/// </summary>
 public static class RecistParametersMapper
 {
     public static Parameters ToParameters(RecistResult result)
@@ -23,6 +26,9 @@ public static class RecistParametersMapper
             timepoint.Part("nonTargetResponse", new Code(tp.NonTargetResponse.ToCode()));
             timepoint.Part("overallResponse", new Code(tp.OverallResponse.ToCode()));
             timepoint.Part("newLesion", new FhirBoolean(tp.NewLesion));
+            // Why, as the CLI prints it: each rule that decided a component or the overall response.
+            foreach (var reason in tp.Reasons)
+                timepoint.Part("reason", new FhirString(reason));
         }
 
         parameters.Add("bestOverallResponse", new Code(result.BestOverallResponse.ToCode()));
@@ -30,6 +36,12 @@ public static class RecistParametersMapper
             parameters.Add("firstResponseDate", new Date(FhirJson.Format(response)));
         if (result.ProgressionDate is { } progression)
             parameters.Add("progressionDate", new Date(FhirJson.Format(progression)));
+        // The baseline and best-response reasons (repeated), after the contract's parts.
+        foreach (var reason in result.Reasons)
+            parameters.Add("reason", new FhirString(reason));
+        // Baseline target selections RECIST 1.1 does not allow (also a recist-selection protocol deviation).
+        foreach (var warning in result.SelectionWarnings)
+            parameters.Add("warning", new FhirString(warning.Detail));
         return parameters;
     }
 }

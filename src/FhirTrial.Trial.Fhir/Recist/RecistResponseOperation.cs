@@ -5,7 +5,7 @@ using FhirTrial.Trial.Fhir.Common;
 
 namespace FhirTrial.Trial.Fhir.Recist;
 
-/// <summary><c>GET|POST ResearchSubject/{id}/$recist-response[?persist=true]</c> (CONTRACT.md section 5).</summary>
+/// <summary><c>GET|POST ResearchSubject/{id}/$recist-response[?persist=true][&amp;cutoff=YYYY-MM-DD]</c> (CONTRACT.md section 5).</summary>
 public sealed class RecistResponseOperation(RecistResponseHandler handler) : IFhirOperation
 {
     public OperationInfo Info { get; } = new("recist-response", TrialCodes.Canon + "/OperationDefinition/recist-response", ["ResearchSubject"]);
@@ -23,6 +23,6 @@ public sealed class RecistResponseOperation(RecistResponseHandler handler) : IFh
         // Storing is a change of state, which GET must never make.
         if (persist && request.Method != "POST")
             throw FhirException.BadRequest("persist=true needs POST: GET only computes the responses.");
-        return OperationResult.Ok(await handler.HandleAsync(request.Id!, persist, ct));
+        return OperationResult.Ok(await handler.HandleAsync(request.Id!, persist, DataCutoff.Resolve(request), ct));
     }
 }

@@ -5,9 +5,9 @@ using FhirTrial.Trial.Settings;
 namespace FhirTrial.Trial.Fhir.Recist;
 
 /// <summary>
-/// One research subject's facts as the RECIST and efficacy rules need them, read from the store (ResearchSubject,
-/// Patient, study-drug MedicationAdministrations, lesion BodyStructures, RECIST Observations, and every dated record
-/// for the last day known alive).
+/// One research subject's facts as the RECIST and efficacy rules need them at the data cut-off, read from the store
+/// (ResearchSubject, Patient, study-drug MedicationAdministrations, new anticancer therapy, lesion BodyStructures,
+/// RECIST Observations, and every dated record for the last day known alive). Nothing dated after the cut-off is in them.
 /// </summary>
 public sealed record SubjectFacts(
     string SubjectId,
@@ -22,29 +22,27 @@ public sealed record SubjectFacts(
     IReadOnlyList<NonTargetAssessment> NonTargetAssessments,
     IReadOnlyList<NewLesionFinding> NewLesions)
 {
+    /// <summary>The subject left the study (off-study or withdrawn) by the cut-off; the date when recorded.</summary>
+    public bool LeftStudy { get; init; }
+
+    public DateOnly? LeftStudyDate { get; init; }
+
+    /// <summary>Start of the first new anticancer therapy after first dose, on or before the cut-off.</summary>
+    public DateOnly? NewTherapyDate { get; init; }
+
     /// <summary>The RECIST input, or null when the subject never had study drug (no firstDose to count from).</summary>
-    public RecistInput? ToRecistInput(DateOnly? evaluationDate = null) =>
+    public RecistInput? ToRecistInput() =>
         FirstDose is { } firstDose
-            ? new RecistInput(Lesions, Measurements, NonTargetAssessments, NewLesions, firstDose, DeathDate, evaluationDate)
+            ? new RecistInput(Lesions, Measurements, NonTargetAssessments, NewLesions, firstDose, DeathDate) { NewTherapyDate = NewTherapyDate }
             : null;
 
-    public RecistResult? EvaluateRecist(StudySettings settings, DateOnly? evaluationDate = null) =>
-        ToRecistInput(evaluationDate) is { } input ? RecistEvaluator.Evaluate(input, settings) : null;
-
-    /// <summary>
-    /// The facts as they stood at the end of <paramref name="asOf"/>: later doses and deaths are not yet known, and a
-    /// record after it shows the patient alive on it. Later scans are dropped by RECIST's own evaluation date.
-    /// </summary>
-    public SubjectFacts AsOf(DateOnly asOf) => this with
-    {
-        FirstDose = FirstDose > asOf ? null : FirstDose,
-        DeathDate = DeathDate > asOf ? null : DeathDate,
-        LastKnownAliveDate = LastKnownAliveDate > asOf ? asOf : LastKnownAliveDate,
-    };
+    public RecistResult? EvaluateRecist(StudySettings settings) =>
+        ToRecistInput() is { } input ? RecistEvaluator.Evaluate(input, settings) : null;
 
     /// <summary>The subject's outcome for the study endpoints (treated or not).</summary>
     public SubjectOutcome ToOutcome(RecistResult? recist) =>
-        FirstDose is { } firstDose && recist is not null
+        (FirstDose is { } firstDose && recist is not null
             ? SubjectOutcome.Treatment(SubjectId, firstDose, recist, DeathDate, LastKnownAliveDate)
-            : SubjectOutcome.NotTreated(SubjectId, DeathDate, LastKnownAliveDate);
+            : SubjectOutcome.NotTreated(SubjectId, DeathDate, LastKnownAliveDate))
+        with { LeftStudy = LeftStudy, LeftStudyDate = LeftStudyDate, NewTherapyDate = NewTherapyDate };
 }

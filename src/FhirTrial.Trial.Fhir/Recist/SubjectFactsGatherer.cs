@@ -17,37 +17,40 @@ public sealed class SubjectFactsGatherer(IFhirStore store, SearchParser parser)
     private const int PageSize = 1_000_000;
     private const int ParallelMappingThreshold = 2_000;
 
-    private static readonly string RecistCodes =
-        $"{TrialCodes.Loinc}|{TrialCodes.TumourSize},{TrialCodes.RecistSystem}|{TrialCodes.NonTargetStatus},{TrialCodes.RecistSystem}|{TrialCodes.NewLesion}";
+    // The records that may start new anticancer therapy besides MedicationAdministration.
+    private static readonly string[] TherapyTypes = ["MedicationRequest", "MedicationStatement", "Procedure"];
 
     public RecordReader Records { get; } = new(store, parser);
 
-    /// <summary>One subject's facts and the settings of their study; 404 for an unknown ResearchSubject.</summary>
-    public async Task<(SubjectFacts Facts, StudySettings Settings)> GatherSubjectAsync(string researchSubjectId, CancellationToken ct)
+    /// <summary>One subject's facts at the data cut-off and the settings of their study; 404 for an unknown ResearchSubject.</summary>
+    public async Task<(SubjectFacts Facts, StudySettings Settings)> GatherSubjectAsync(string researchSubjectId, DateOnly cutoff, CancellationToken ct)
     {
         var stored = await store.ReadAsync("ResearchSubject", researchSubjectId, ct);
         if (stored is null || stored.Deleted) throw FhirException.NotFound($"ResearchSubject/{researchSubjectId} is not known.");
         var subject = SubjectFactsMapper.ReadResearchSubject(stored.Json);
         var settings = await StudySettingsReader.ReadAsync(Records, subject.StudyId, ct);
         if (subject.PatientId is not { } patientId)
-            return (SubjectFactsMapper.Assemble([subject], [], [], [], [], [])[0], settings);
+            return (SubjectFactsMapper.Assemble([subject], [], [], [], [], [], cutoff)[0], settings);
 
         var patient = $"Patient/{patientId}";
         var patientTask = store.ReadAsync("Patient", patientId, ct);
         var lesions = SearchAsync("BodyStructure", SubjectFactsMapper.ReadBodyStructure, ct, ("patient", patient));
-        var observations = SearchAsync("Observation", SubjectFactsMapper.ReadObservation, ct, ("subject", patient), ("code", RecistCodes));
+        var observations = SearchAsync("Observation", SubjectFactsMapper.ReadObservation, ct, ("subject", patient), ("code", RecistResources.SearchCodes));
         var administrations = SearchAsync("MedicationAdministration", SubjectFactsMapper.ReadAdministration, ct, ("subject", patient));
-        await Task.WhenAll(patientTask, lesions, observations, administrations);
+        var therapies = TherapyTypes.Select(type => SearchAsync(type, SubjectFactsMapper.ReadTherapy, ct, ("subject", patient))).ToList();
+        await Task.WhenAll([patientTask, lesions, observations, administrations, .. therapies]);
 
         var patientRecord = await patientTask;
         var patients = patientRecord is { Deleted: false } ? [SubjectFactsMapper.ReadPatient(patientRecord.Json)] : Array.Empty<(string, DateOnly?)>();
+        var (doses, newTherapies) = await ResolveMedicationsAsync(
+            (await administrations).OfType<DatedFact>().ToList(), therapies.SelectMany(t => t.Result).OfType<DatedFact>().ToList(), ct);
         var facts = SubjectFactsMapper.Assemble([subject], patients, await lesions, (await observations).OfType<ObservationFact>(),
-            (await administrations).OfType<DatedFact>(), []);
+            doses, [], cutoff, newTherapies);
         return (facts[0], settings);
     }
 
-    /// <summary>Every ResearchSubject of the study with their facts, and the study's settings; 404 for an unknown ResearchStudy.</summary>
-    public async Task<(IReadOnlyList<SubjectFacts> Subjects, StudySettings Settings)> GatherStudyAsync(string studyId, CancellationToken ct)
+    /// <summary>Every ResearchSubject of the study with their facts at the cut-off, and the study's settings; 404 for an unknown ResearchStudy.</summary>
+    public async Task<(IReadOnlyList<SubjectFacts> Subjects, StudySettings Settings)> GatherStudyAsync(string studyId, DateOnly cutoff, CancellationToken ct)
     {
         var study = await Records.ReadAsync<Hl7.Fhir.Model.ResearchStudy>(studyId, ct)
             ?? throw FhirException.NotFound($"ResearchStudy/{studyId} is not known.");
@@ -64,16 +67,41 @@ public sealed class SubjectFactsGatherer(IFhirStore store, SearchParser parser)
         var administrations = ScanAsync("MedicationAdministration", SubjectFactsMapper.ReadAdministration, a => InStudy(a?.PatientId), ct);
         var encounters = ScanAsync("Encounter", SubjectFactsMapper.ReadDated, e => InStudy(e?.PatientId), ct);
         var adverseEvents = ScanAsync("AdverseEvent", SubjectFactsMapper.ReadDated, e => InStudy(e?.PatientId), ct);
-        await Task.WhenAll(patients, lesions, observations, administrations, encounters, adverseEvents, settingsTask);
+        var therapies = TherapyTypes.Select(type => ScanAsync(type, SubjectFactsMapper.ReadTherapy, t => InStudy(t?.PatientId), ct)).ToList();
+        await Task.WhenAll([patients, lesions, observations, administrations, encounters, adverseEvents, settingsTask, .. therapies]);
 
+        var (doses, newTherapies) = await ResolveMedicationsAsync(
+            (await administrations).OfType<DatedFact>().ToList(), therapies.SelectMany(t => t.Result).OfType<DatedFact>().ToList(), ct);
         var facts = SubjectFactsMapper.Assemble(
             subjects,
             await patients,
             await lesions,
             (await observations).OfType<ObservationFact>(),
-            (await administrations).OfType<DatedFact>(),
-            (await encounters).Concat(await adverseEvents).OfType<DatedFact>());
+            doses,
+            (await encounters).Concat(await adverseEvents).OfType<DatedFact>(),
+            cutoff,
+            newTherapies);
         return (facts, await settingsTask);
+    }
+
+    /// <summary>
+    /// Marks medication records that name a stored Medication coded as anticancer therapy (one read of the Medications
+    /// they name); records of other medications that are not doses are dropped.
+    /// </summary>
+    private async Task<(List<DatedFact> Administrations, List<DatedFact> Therapies)> ResolveMedicationsAsync(
+        List<DatedFact> administrations, List<DatedFact> therapies, CancellationToken ct)
+    {
+        var named = administrations.Concat(therapies).Select(f => f.MedicationId).OfType<string>().Distinct(StringComparer.Ordinal)
+            .Select(id => new ResourceKey("Medication", id)).ToList();
+        if (named.Count == 0) return (administrations, therapies);
+
+        var anticancer = (await store.ReadManyAsync(named, ct))
+            .Where(m => !m.Deleted)
+            .Select(m => SubjectFactsMapper.ReadAnticancerMedication(m.Json))
+            .OfType<string>()
+            .ToHashSet(StringComparer.Ordinal);
+        DatedFact Resolve(DatedFact f) => f.MedicationId is { } id && anticancer.Contains(id) ? f with { NewTherapy = true } : f;
+        return (administrations.Select(Resolve).ToList(), therapies.Select(Resolve).Where(f => f.NewTherapy).ToList());
     }
 
     /// <summary>

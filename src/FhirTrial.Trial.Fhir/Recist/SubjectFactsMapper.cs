@@ -4,16 +4,44 @@ using FhirTrial.Trial.Recist;
 
 namespace FhirTrial.Trial.Fhir.Recist;
 
-/// <summary>A ResearchSubject as read: who, in which state, enrolled when.</summary>
-public sealed record ResearchSubjectFact(string Id, string? PatientId, string? StudyId, string? Status, DateOnly? EnrollmentDate);
+/// <summary>A ResearchSubject as read: who, in which state, enrolled when, and when their participation ended.</summary>
+public sealed record ResearchSubjectFact(string Id, string? PatientId, string? StudyId, string? Status, DateOnly? EnrollmentDate, DateOnly? EndDate = null)
+{
+    /// <summary>off-study or withdrawn: the subject has left the study (R4 ResearchSubject.status).</summary>
+    public bool HasLeft => Status is "off-study" or "withdrawn";
 
-/// <summary>A lesion BodyStructure: its role and node flag when the extensions give them, and its label (T1, NT1...).</summary>
-public sealed record LesionFact(string Id, string? PatientId, LesionRole? Role, bool IsLymphNode, string? Label);
+    /// <summary>
+    /// The last day whose scans and doses count for this subject: the cut-off, or the day they left the study when
+    /// earlier (issue 15: nothing after an off-study subject's period.end counts).
+    /// </summary>
+    public DateOnly LastCountedDay(DateOnly cutoff) => HasLeft && EndDate is { } end && end < cutoff ? end : cutoff;
+
+    /// <summary>Left by the cut-off: a recorded end after it means they were still on study then.</summary>
+    public bool HasLeftBy(DateOnly cutoff) => HasLeft && (EndDate is not { } end || end <= cutoff);
+}
+
+/// <summary>
+/// A lesion BodyStructure: its role and node flag when the extensions give them, its label (T1, NT1...), and its organ
+/// (the first <c>location</c> coding as system|code, or its text).
+/// </summary>
+public sealed record LesionFact(string Id, string? PatientId, LesionRole? Role, bool IsLymphNode, string? Label, string? Organ = null);
 
 /// <summary>What an Observation contributes: a RECIST finding (when it is one) and its date for the last day known alive.</summary>
 public sealed record ObservationFact(
     string Id, string? PatientId, DateOnly? Date, RecistKind Kind, string? LesionId, string? GroupKey,
     decimal? Millimetres, NonTargetStatus? NonTargetStatus, NewLesionCertainty? Certainty);
+
+/// <summary>One patient's RECIST records; <paramref name="Unlinked"/> are tumour sizes without a lesion in <c>focus</c>.</summary>
+public sealed record PatientRecist(
+    IReadOnlyList<Lesion> Lesions,
+    IReadOnlyList<TargetMeasurement> Measurements,
+    IReadOnlyList<NonTargetAssessment> NonTargetAssessments,
+    IReadOnlyList<NewLesionFinding> NewLesions,
+    IReadOnlyList<TargetMeasurement> Unlinked)
+{
+    public RecistInput ToInput(DateOnly firstDose, DateOnly? deathDate) =>
+        new(Lesions, Measurements, NonTargetAssessments, NewLesions, firstDose, deathDate);
+}
 
 /// <summary>The RECIST Observation kinds of CONTRACT.md section 3.</summary>
 public enum RecistKind
@@ -24,8 +52,12 @@ public enum RecistKind
     NewLesion,
 }
 
-/// <summary>A dated record of the patient (MedicationAdministration, Encounter, AdverseEvent); StudyDose marks a completed study-drug administration.</summary>
-public sealed record DatedFact(string? PatientId, DateOnly? Date, bool StudyDose = false);
+/// <summary>
+/// A dated record of the patient (MedicationAdministration, Encounter, AdverseEvent); StudyDose marks a completed
+/// study-drug administration, NewTherapy a new anticancer therapy (<see cref="NewAnticancerTherapy"/>), and MedicationId a
+/// stored Medication the caller must look at to know whether it is one.
+/// </summary>
+public sealed record DatedFact(string? PatientId, DateOnly? Date, bool StudyDose = false, bool NewTherapy = false, string? MedicationId = null);
 
 /// <summary>
 /// FHIR JSON -> trial facts, one resource at a time, then assembled per ResearchSubject. Data is recognised by its
@@ -44,7 +76,8 @@ public static class SubjectFactsMapper
             r.ReferenceId("individual", "Patient"),
             r.ReferenceId("study", "ResearchStudy"),
             r.String("status"),
-            r.Object("period") is { } period ? FhirDates.ToDateOnly(period.String("start")) : null);
+            r.Object("period") is { } period ? FhirDates.ToDateOnly(period.String("start")) : null,
+            r.Object("period") is { } ended ? FhirDates.ToDateOnly(ended.String("end")) : null);
     }
 
     /// <summary>The patient's id and date of death (<c>deceasedDateTime</c>; a bare <c>deceasedBoolean</c> gives no date).</summary>
@@ -83,7 +116,11 @@ public static class SubjectFactsMapper
         // Without the extension a lesion located in a lymph node structure is still a node (measured by short axis).
         node ??= r.Object("location") is { } location && location.HasCoding(TrialCodes.Snomed, TrialCodes.LymphNodeStructure);
         var label = r.Array("identifier").Select(i => i.String("value")).FirstOrDefault(v => v is not null);
-        return new LesionFact(r.String("id") ?? "", r.ReferenceId("patient", "Patient"), role, node.Value, label);
+        var organ = r.Object("location") is { } site
+            ? site.Array("coding").Select(c => c.String("code") is { } code ? $"{c.String("system")}|{code}" : null).FirstOrDefault(o => o is not null)
+              ?? site.String("text")
+            : null;
+        return new LesionFact(r.String("id") ?? "", r.ReferenceId("patient", "Patient"), role, node.Value, label, organ);
     }
 
     public static ObservationFact? ReadObservation(string json)
@@ -146,7 +183,41 @@ public static class SubjectFactsMapper
         var status = r.String("status");
         if (status is "entered-in-error" or "not-done") return null;
         var date = r.ChoiceDate("effective");
-        return new DatedFact(r.ReferenceId("subject", "Patient"), date, status == "completed" && IsStudyDrug(r));
+        var studyDose = status == "completed" && IsStudyDrug(r);
+        var therapy = NewAnticancerTherapy.IsAnticancerMedication(r, out var medicationId);
+        return new DatedFact(r.ReferenceId("subject", "Patient"), date, studyDose, therapy, medicationId);
+    }
+
+    /// <summary>
+    /// A MedicationRequest (<c>authoredOn</c>), MedicationStatement (<c>effective[x]</c>) or Procedure (<c>performed[x]</c>)
+    /// as a possible new anticancer therapy; null when it is not one or did not happen.
+    /// </summary>
+    public static DatedFact? ReadTherapy(string json)
+    {
+        using var document = JsonDocument.Parse(json, Options);
+        var r = document.RootElement;
+        var patientId = r.ReferenceId("subject", "Patient");
+        switch (r.String("resourceType"))
+        {
+            case "MedicationRequest" when r.String("status") is not ("entered-in-error" or "cancelled" or "draft")
+                                           && r.String("intent") is not ("proposal" or "plan"):
+            case "MedicationStatement" when r.String("status") is not ("entered-in-error" or "not-taken" or "intended"):
+                var date = r.String("resourceType") == "MedicationRequest" ? FhirDates.ToDateOnly(r.String("authoredOn")) : r.ChoiceDate("effective");
+                var therapy = NewAnticancerTherapy.IsAnticancerMedication(r, out var medicationId);
+                return therapy || medicationId is not null ? new DatedFact(patientId, date, false, therapy, medicationId) : null;
+            case "Procedure" when r.String("status") is "completed" or "in-progress" or "stopped":
+                return NewAnticancerTherapy.IsAnticancerProcedure(r) ? new DatedFact(patientId, r.ChoiceDate("performed"), false, true) : null;
+            default:
+                return null;
+        }
+    }
+
+    /// <summary>The id of a Medication coded as anticancer therapy other than a study drug; null for any other.</summary>
+    public static string? ReadAnticancerMedication(string json)
+    {
+        using var document = JsonDocument.Parse(json, Options);
+        var r = document.RootElement;
+        return NewAnticancerTherapy.IsAnticancerConcept(r.Object("code")) ? r.String("id") : null;
     }
 
     /// <summary>An Encounter (latest of its period) or AdverseEvent (latest of date, detected, recordedDate) as a day the patient was seen alive.</summary>
@@ -164,17 +235,22 @@ public static class SubjectFactsMapper
         return new DatedFact(r.ReferenceId("subject", "Patient"), date);
     }
 
+    // As StudyDrugs.Recognise reads Firely POCOs: a reference, the study-drug code, or lenvatinib's ATC code.
     private static bool IsStudyDrug(JsonElement administration)
     {
         if (administration.ReferenceId("medicationReference", "Medication") is StudyDrugs.LenvatinibId or StudyDrugs.CadonilimabId)
+            return true;
+        if (administration.CodeOf("medicationCodeableConcept", TrialCodes.Atc) == TrialCodes.LenvatinibAtc)
             return true;
         return administration.CodeOf("medicationCodeableConcept", TrialCodes.StudyDrugSystem) is StudyDrugs.LenvatinibId or StudyDrugs.CadonilimabId;
     }
 
     /// <summary>
-    /// Puts the facts together per ResearchSubject. A lesion's role comes from its BodyStructure; a lesion known only
-    /// from an Observation's focus (or a BodyStructure without a role) takes the role its Observation code implies.
-    /// Observations without a lesion in <c>focus</c> cannot be followed from scan to scan and are left out of RECIST.
+    /// Puts the facts together per ResearchSubject, as they stood at the end of <paramref name="cutoff"/>: every record
+    /// dated after it is dropped here, once, before any rule runs, so every operation sees the same data (issue 15,
+    /// "Data cut-off"); so are scans and doses after the day an off-study subject left. A lesion's role comes from its BodyStructure; a
+    /// lesion known only from an Observation's focus (or a BodyStructure without a role) takes the role its Observation
+    /// code implies. Observations without a lesion in <c>focus</c> cannot be followed from scan to scan and are left out of RECIST.
     /// </summary>
     public static IReadOnlyList<SubjectFacts> Assemble(
         IEnumerable<ResearchSubjectFact> subjects,
@@ -182,74 +258,99 @@ public static class SubjectFactsMapper
         IEnumerable<LesionFact> lesions,
         IEnumerable<ObservationFact> observations,
         IEnumerable<DatedFact> administrations,
-        IEnumerable<DatedFact> otherDated)
+        IEnumerable<DatedFact> otherDated,
+        DateOnly cutoff,
+        IEnumerable<DatedFact>? newTherapies = null)
     {
         var deaths = new Dictionary<string, DateOnly?>(StringComparer.Ordinal);
         foreach (var (id, death) in patients) deaths[id] = death;
         var lesionsByPatient = lesions.Where(l => l.PatientId is not null).ToLookup(l => l.PatientId!, StringComparer.Ordinal);
-        var observationsByPatient = observations.Where(o => o.PatientId is not null).ToLookup(o => o.PatientId!, StringComparer.Ordinal);
-        var firstDose = new Dictionary<string, DateOnly>(StringComparer.Ordinal);
-        var lastSeen = new Dictionary<string, DateOnly>(StringComparer.Ordinal);
-
-        void Seen(string? patientId, DateOnly? date)
-        {
-            if (patientId is null || date is not { } d) return;
-            if (!lastSeen.TryGetValue(patientId, out var seen) || d > seen) lastSeen[patientId] = d;
-        }
-
-        foreach (var administration in administrations)
-        {
-            Seen(administration.PatientId, administration.Date);
-            if (administration is { StudyDose: true, PatientId: { } pid, Date: { } date }
-                && (!firstDose.TryGetValue(pid, out var first) || date < first))
-                firstDose[pid] = date;
-        }
-
-        foreach (var dated in otherDated) Seen(dated.PatientId, dated.Date);
-        foreach (var observation in observationsByPatient.SelectMany(g => g)) Seen(observation.PatientId, observation.Date);
+        var observationsByPatient = observations.Where(o => o.PatientId is not null && o.Date is not null).ToLookup(o => o.PatientId!, StringComparer.Ordinal);
+        var administrationsByPatient = administrations.Where(a => a.PatientId is not null && a.Date is not null).ToLookup(a => a.PatientId!, StringComparer.Ordinal);
+        var datedByPatient = otherDated.Where(d => d.PatientId is not null && d.Date is not null).ToLookup(d => d.PatientId!, StringComparer.Ordinal);
+        var therapiesByPatient = administrations.Concat(newTherapies ?? [])
+            .Where(t => t.NewTherapy && t.PatientId is not null && t.Date is not null)
+            .ToLookup(t => t.PatientId!, StringComparer.Ordinal);
 
         var result = new List<SubjectFacts>();
         foreach (var subject in subjects)
         {
             var pid = subject.PatientId;
-            var patientLesions = pid is null ? [] : lesionsByPatient[pid].ToList();
-            var patientObservations = pid is null ? [] : observationsByPatient[pid].Where(o => o.Kind != RecistKind.None && o.Date is not null && o.LesionId is not null).ToList();
-            var (lesionList, measurements, nonTargets, newLesions) = RecistRecords(patientLesions, patientObservations);
+            // Scans and doses count up to the day the subject left; vital status (death, last known alive) is followed
+            // up to the cut-off, as overall survival needs (ADR 0006).
+            var onStudyUntil = subject.LastCountedDay(cutoff);
+            bool Known(DateOnly? date) => date <= cutoff;
+            bool OnStudy(DateOnly? date) => date <= onStudyUntil;
+
+            var patientObservations = pid is null ? [] : observationsByPatient[pid].Where(o => Known(o.Date)).ToList();
+            var patientAdministrations = pid is null ? [] : administrationsByPatient[pid].Where(a => Known(a.Date)).ToList();
+            var patientDated = pid is null ? [] : datedByPatient[pid].Where(d => Known(d.Date)).ToList();
+            var firstDose = patientAdministrations.Where(a => a.StudyDose && OnStudy(a.Date)).Select(a => a.Date).Min();
+            var lastSeen = patientAdministrations.Select(a => a.Date)
+                .Concat(patientDated.Select(d => d.Date))
+                .Concat(patientObservations.Select(o => o.Date))
+                .Max();
+            var death = pid is not null && deaths.GetValueOrDefault(pid) is { } died && Known(died) ? died : (DateOnly?)null;
+            var newTherapy = pid is null || firstDose is not { } dosed ? null
+                : therapiesByPatient[pid].Where(t => t.Date > dosed && OnStudy(t.Date)).Select(t => t.Date).Min();
+
+            var recist = Recist(pid is null ? [] : lesionsByPatient[pid], patientObservations.Where(o => OnStudy(o.Date)));
             result.Add(new SubjectFacts(
                 subject.Id,
                 pid,
                 subject.Status,
                 subject.EnrollmentDate,
-                pid is not null && firstDose.TryGetValue(pid, out var dose) ? dose : null,
-                pid is not null ? deaths.GetValueOrDefault(pid) : null,
-                pid is not null && lastSeen.TryGetValue(pid, out var seen) ? seen : null,
-                lesionList,
-                measurements,
-                nonTargets,
-                newLesions));
+                firstDose,
+                death,
+                lastSeen,
+                recist.Lesions,
+                recist.Measurements,
+                recist.NonTargetAssessments,
+                recist.NewLesions)
+            {
+                LeftStudy = subject.HasLeftBy(cutoff),
+                LeftStudyDate = subject.HasLeftBy(cutoff) ? subject.EndDate : null,
+                NewTherapyDate = newTherapy,
+            });
         }
 
         return result;
     }
 
-    private static (List<Lesion>, List<TargetMeasurement>, List<NonTargetAssessment>, List<NewLesionFinding>) RecistRecords(
-        List<LesionFact> lesionFacts, List<ObservationFact> observations)
+    /// <summary>
+    /// The RECIST records of one patient from their lesion BodyStructures and Observations: the one reading of RECIST data
+    /// every operation uses (<c>$recist-response</c>, <c>$efficacy</c>, <c>$interim</c> through <see cref="Assemble"/>;
+    /// <c>$protocol-deviations</c> and <c>$eligibility</c> through <see cref="Common.RecistResources"/>). Lesions are
+    /// identified by their BodyStructure id; a lesion's role and node flag come from its BodyStructure, else from the
+    /// Observation code (and a lymph-node location). Sizes without a lesion in <c>focus</c> cannot be followed from scan
+    /// to scan: they are kept apart as <see cref="PatientRecist.Unlinked"/> (measurable disease may use them; RECIST does not).
+    /// </summary>
+    public static PatientRecist Recist(IEnumerable<LesionFact> lesionFacts, IEnumerable<ObservationFact> observations)
     {
         var lesions = new Dictionary<string, Lesion>(StringComparer.Ordinal);
-        foreach (var fact in lesionFacts)
+        var facts = lesionFacts.ToList();
+        foreach (var fact in facts)
             if (fact.Role is { } role)
-                lesions[fact.Id] = new Lesion(fact.Id, role, fact.IsLymphNode);
-        var nodes = lesionFacts.Where(l => l.IsLymphNode).Select(l => l.Id).ToHashSet(StringComparer.Ordinal);
+                lesions[fact.Id] = new Lesion(fact.Id, role, fact.IsLymphNode) { Organ = fact.Organ };
+        var nodes = facts.Where(l => l.IsLymphNode).Select(l => l.Id).ToHashSet(StringComparer.Ordinal);
 
         var measurements = new List<TargetMeasurement>();
         var nonTargets = new List<NonTargetAssessment>();
         var newLesions = new List<NewLesionFinding>();
+        var unlinked = new List<TargetMeasurement>();
         // Stable input order (date, then id) keeps "the latest assessed one wins" deterministic for repeats.
-        foreach (var o in observations.OrderBy(o => o.Date).ThenBy(o => o.Id, StringComparer.Ordinal))
+        foreach (var o in observations.Where(o => o.Kind != RecistKind.None && o.Date is not null)
+                     .OrderBy(o => o.Date).ThenBy(o => o.Id, StringComparer.Ordinal))
         {
-            var lesionId = o.LesionId!;
             var date = o.Date!.Value;
             var evidence = "Observation/" + o.Id;
+            if (o.LesionId is not { } lesionId)
+            {
+                if (o.Kind == RecistKind.TargetSize)
+                    unlinked.Add(new TargetMeasurement(evidence, date, o.Millimetres, evidence, o.GroupKey));
+                continue;
+            }
+
             switch (o.Kind)
             {
                 case RecistKind.TargetSize:
@@ -267,6 +368,6 @@ public static class SubjectFactsMapper
             }
         }
 
-        return (lesions.Values.OrderBy(l => l.Id, StringComparer.Ordinal).ToList(), measurements, nonTargets, newLesions);
+        return new PatientRecist(lesions.Values.OrderBy(l => l.Id, StringComparer.Ordinal).ToList(), measurements, nonTargets, newLesions, unlinked);
     }
 }

@@ -22,8 +22,22 @@ public static class AdverseEventMapper
             Grade(adverseEvent),
             AdverseEventCodes.ParseSeverity(adverseEvent.Severity?.Coding.Select(c => c.Code).FirstOrDefault()),
             adverseEvent.Seriousness?.Coding.Any(c => c.Code == "serious") == true,
-            Causality(adverseEvent));
+            Causality(adverseEvent))
+        {
+            Onset = Onset(adverseEvent, PartialDate.Earliest),
+            OnsetLatest = Onset(adverseEvent, PartialDate.Latest),
+            EvidenceId = adverseEvent.Id is { } id ? $"AdverseEvent/{id}" : null,
+        };
     }
+
+    /// <summary>
+    /// The onset: <c>date</c> (when the event occurred), else <c>detected</c>, else <c>recordedDate</c> (which can only
+    /// be later than the onset, so it never moves an event before the first dose).
+    /// </summary>
+    public static DateOnly? Onset(AdverseEvent adverseEvent, PartialDate partial) =>
+        FhirDates.ToDateOnly(adverseEvent.Date, partial)
+        ?? FhirDates.ToDateOnly(adverseEvent.Detected, partial)
+        ?? FhirDates.ToDateOnly(adverseEvent.RecordedDate, partial);
 
     /// <summary>The event's term: its first coding (MedDRA or CTCAE, as the EHR sends it).</summary>
     public static Coding? Term(AdverseEvent adverseEvent) =>

@@ -1,12 +1,17 @@
 using FhirTrial.Trial.Fhir.Common;
+using FhirTrial.Trial.Safety;
 using Hl7.Fhir.Model;
 
 namespace FhirTrial.Trial.Fhir.Safety;
 
-/// <summary>A study's subjects (Patient references) and their adverse events.</summary>
-public sealed record SafetyRecord(IReadOnlyList<string> SubjectReferences, IReadOnlyList<AdverseEvent> AdverseEvents);
+/// <summary>A study's enrolled subjects (Patient references), their adverse events and their MedicationAdministrations.</summary>
+public sealed record SafetyRecord(
+    IReadOnlyList<string> SubjectReferences, IReadOnlyList<AdverseEvent> AdverseEvents, IReadOnlyList<MedicationAdministration> Administrations);
 
-/// <summary>Gathers the study's subjects and their AdverseEvents: one search for the subjects, one per batch of patients.</summary>
+/// <summary>The safety facts at the cut-off: the dosed population and their adverse events (FHIR -> domain).</summary>
+public sealed record SafetyFacts(IReadOnlyList<SubjectExposure> Population, IReadOnlyList<AdverseEventRecord> AdverseEvents);
+
+/// <summary>Gathers the study's subjects, their AdverseEvents and doses: one search for the subjects, then per batch of patients.</summary>
 public sealed class SafetyFactsGatherer(RecordReader records)
 {
     private const int PatientsPerSearch = 50;
@@ -23,9 +28,40 @@ public sealed class SafetyFactsGatherer(RecordReader records)
             .ToArray();
 
         var events = new List<AdverseEvent>();
+        var administrations = new List<MedicationAdministration>();
         foreach (var batch in patients.Chunk(PatientsPerSearch))
-            events.AddRange(await records.SearchAsync<AdverseEvent>(ct, ("subject", string.Join(',', batch))));
-        return new SafetyRecord(patients, events);
+        {
+            var bySubject = ("subject", string.Join(',', batch));
+            events.AddRange(await records.SearchAsync<AdverseEvent>(ct, bySubject));
+            administrations.AddRange(await records.SearchAsync<MedicationAdministration>(ct, bySubject));
+        }
+
+        return new SafetyRecord(patients, events, administrations);
+    }
+
+    /// <summary>
+    /// The facts at the data cut-off, applied here once: doses and events dated after it are left out. The population
+    /// is every enrolled subject with a completed study-drug administration on or before the cut-off.
+    /// </summary>
+    public static SafetyFacts Map(SafetyRecord record, DateOnly cutoff)
+    {
+        var enrolled = record.SubjectReferences.ToHashSet(StringComparer.Ordinal);
+        var population = record.Administrations
+            .Where(a => a.Status == MedicationAdministration.MedicationAdministrationStatusCodes.Completed
+                        && StudyDrugs.Recognise(a.Medication) is not null)
+            .Select(a => (Subject: RecordReader.ReferenceKey(a.Subject?.Reference) is { Type: "Patient" } key ? $"Patient/{key.Id}" : null,
+                Date: FhirDates.ToDateOnly(a.Effective)))
+            .Where(a => a.Subject is not null && enrolled.Contains(a.Subject) && a.Date <= cutoff)
+            .GroupBy(a => a.Subject!, StringComparer.Ordinal)
+            .Select(g => new SubjectExposure(g.Key, g.Min(a => a.Date!.Value), g.Max(a => a.Date!.Value)))
+            .OrderBy(e => e.SubjectId, StringComparer.Ordinal)
+            .ToList();
+        var events = record.AdverseEvents
+            .Select(AdverseEventMapper.Map)
+            .OfType<AdverseEventRecord>()
+            .Where(e => e.Onset is not { } onset || onset <= cutoff)
+            .ToList();
+        return new SafetyFacts(population, events);
     }
 
     /// <summary>Candidates and screen failures never joined the study, so they are not in its safety population.</summary>

@@ -6,7 +6,10 @@ using Hl7.Fhir.Model;
 
 namespace FhirTrial.Trial.Fhir.Safety;
 
-/// <summary><c>GET ResearchStudy/{id}/$safety</c>: subject-level adverse event counts and the per-term table.</summary>
+/// <summary>
+/// <c>GET ResearchStudy/{id}/$safety[?cutoff=YYYY-MM-DD]</c>: subject-level counts of treatment-emergent adverse events in
+/// the safety population and the per-term table, with pre-treatment events listed apart (ADR 0006).
+/// </summary>
 public sealed class SafetyOperation(RecordReader records) : IFhirOperation
 {
     private readonly SafetyFactsGatherer _gatherer = new(records);
@@ -17,16 +20,18 @@ public sealed class SafetyOperation(RecordReader records) : IFhirOperation
 
     public async Task<OperationResult> ExecuteAsync(OperationRequest request, CancellationToken ct)
     {
-        await records.RequireAsync<ResearchStudy>(request.Id!, ct);
+        var cutoff = DataCutoff.Resolve(request);
+        var study = await records.RequireAsync<ResearchStudy>(request.Id!, ct);
+        var settings = await StudySettingsReader.ReadAsync(records, study, ct);
         var record = await _gatherer.GatherAsync(request.Id!, ct);
 
-        var events = record.AdverseEvents.Select(AdverseEventMapper.Map).OfType<AdverseEventRecord>().ToArray();
-        var summary = SafetySummary.Compute(record.SubjectReferences, events);
+        var facts = SafetyFactsGatherer.Map(record, cutoff);
+        var analysis = TreatmentEmergence.Analyse(facts.Population, facts.AdverseEvents, cutoff, settings);
         var terms = record.AdverseEvents
             .Select(AdverseEventMapper.Term)
             .OfType<Coding>()
             .GroupBy(c => c.Code!, StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
-        return OperationResult.Ok(SafetyParametersMapper.ToParameters(summary, terms));
+        return OperationResult.Ok(SafetyParametersMapper.ToParameters(analysis, terms).Echo(cutoff));
     }
 }

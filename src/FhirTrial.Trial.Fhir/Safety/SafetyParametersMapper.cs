@@ -1,3 +1,4 @@
+using FhirTrial.Trial.Fhir.Recist;
 using FhirTrial.Trial.Safety;
 using Hl7.Fhir.Model;
 
@@ -7,8 +8,9 @@ namespace FhirTrial.Trial.Fhir.Safety;
 public static class SafetyParametersMapper
 {
     /// <param name="terms">The coding of each term code as the events carried it (for <c>code</c>'s system).</param>
-    public static Parameters ToParameters(SafetySummary summary, IReadOnlyDictionary<string, Coding> terms)
+    public static Parameters ToParameters(SafetyAnalysis analysis, IReadOnlyDictionary<string, Coding> terms)
     {
+        var summary = analysis.Summary;
         var parameters = new Parameters();
         parameters.Add("subjects", new Integer(summary.Subjects));
         parameters.Add("anyAe", new Integer(summary.AnyAe));
@@ -28,12 +30,42 @@ public static class SafetyParametersMapper
             };
             if (term.MaxGrade is { } max)
                 parts.Add(Tuple.Create<string, Base>("maxGrade", new Integer(max)));
+            // Grade bands as safety tables report them: all events and treatment-related ones, subjects at their worst grade.
+            parts.Add(Tuple.Create<string, Base>("grade1to2Subjects", new Integer(term.All.Grade1To2)));
+            parts.Add(Tuple.Create<string, Base>("grade3to4Subjects", new Integer(term.All.Grade3To4)));
+            parts.Add(Tuple.Create<string, Base>("grade5Subjects", new Integer(term.All.Grade5)));
+            parts.Add(Tuple.Create<string, Base>("relatedSubjects", new Integer(term.Related.Any)));
+            parts.Add(Tuple.Create<string, Base>("relatedGrade1to2Subjects", new Integer(term.Related.Grade1To2)));
+            parts.Add(Tuple.Create<string, Base>("relatedGrade3to4Subjects", new Integer(term.Related.Grade3To4)));
+            parts.Add(Tuple.Create<string, Base>("relatedGrade5Subjects", new Integer(term.Related.Grade5)));
             parameters.Add("term", parts);
         }
         if (summary.EventsGradedFromSeverity > 0)
             parameters.Add("note", new FhirString(
                 $"{summary.EventsGradedFromSeverity} adverse event(s) had no CTCAE grade; their grade was mapped from severity " +
                 "(mild 1, moderate 2, severe 3)."));
+
+        // Issue 15: an event without causality still counts as related, and the answer says how many did.
+        parameters.Add("unknownCausalityRelated", new Integer(summary.UnknownCausalityCountedRelated));
+        if (summary.UnknownCausalityCountedRelated > 0)
+            parameters.Add("note", new FhirString(
+                $"{summary.UnknownCausalityCountedRelated} treatment-emergent adverse event(s) had no causality assessment and were counted as related."));
+        if (analysis.UndatedEvents > 0)
+            parameters.Add("note", new FhirString(
+                $"{analysis.UndatedEvents} adverse event(s) had no onset date and were counted as treatment-emergent."));
+        parameters.Add("afterTreatmentWindow", new Integer(analysis.AfterTreatmentWindow.Count));
+        foreach (var ae in analysis.PreTreatment)
+        {
+            var known = terms.GetValueOrDefault(ae.TermCode);
+            var part = parameters.Part("preTreatmentEvent")
+                .Part("subject", new ResourceReference(ae.SubjectId))
+                .Part("code", new Coding(known?.System, ae.TermCode, ae.TermDisplay))
+                .Part("display", new FhirString(ae.TermDisplay));
+            if (ae.Onset is { } onset) part.Part("date", new Date(FhirJson.Format(onset)));
+            if (ae.EffectiveGrade is { } grade) part.Part("grade", new Integer(grade));
+            if (ae.EvidenceId is { } evidence) part.Part("evidence", new ResourceReference(evidence));
+        }
+
         return parameters;
     }
 }

@@ -2,8 +2,10 @@ namespace FhirTrial.Trial.Eligibility;
 
 /// <summary>
 /// The eligibility interpreter: evaluates criteria (data) against a patient's facts on a date.
-/// History (diagnoses, therapies, progressions) is taken as the complete record: what is absent did not happen.
-/// Dated measurements (labs, ECOG, blood pressure, lesion sizes) must lie in the lookback, else the criterion is unknown.
+/// Recorded history (diagnoses, therapies, progressions) may be incomplete, so an inclusion that needs it is
+/// <c>unknown</c> when it is absent (the patient goes to manual review) and <c>not-met</c> only on evidence against;
+/// an exclusion whose condition is absent stays <c>met</c> (ADR 0006). Dated measurements (labs, ECOG, blood
+/// pressure, lesion sizes) must lie in the lookback, else the criterion is unknown.
 /// </summary>
 public static class EligibilityEvaluator
 {
@@ -25,9 +27,9 @@ public static class EligibilityEvaluator
         var finding = criterion.Kind switch
         {
             CriterionKind.MinimumAge => Age(facts, criterion, date),
-            CriterionKind.DiagnosisPresent => Diagnosis(facts, RequireSubject(criterion)),
-            CriterionKind.PriorTherapyWithProgression => PriorTherapyWithProgression(facts, RequireSubject(criterion), date),
-            CriterionKind.PriorTherapy => PriorTherapy(facts, RequireSubject(criterion), date),
+            CriterionKind.DiagnosisPresent => Diagnosis(facts, criterion),
+            CriterionKind.PriorTherapyWithProgression => PriorTherapyWithProgression(facts, criterion, date),
+            CriterionKind.PriorTherapy => PriorTherapy(facts, criterion, date),
             CriterionKind.MeasurableDisease => MeasurableDisease(facts, criterion, date),
             CriterionKind.LatestMeasurement => LatestMeasurement(facts, criterion, date),
             _ => throw new ArgumentOutOfRangeException(nameof(criterion), criterion.Kind, "Unknown criterion kind."),
@@ -55,6 +57,15 @@ public static class EligibilityEvaluator
     private static Finding NotMet(string reason, IEnumerable<string> evidence) => new(CriterionStatus.NotMet, evidence.ToArray(), reason);
     private static Finding Unknown(string reason, IEnumerable<string>? evidence = null) =>
         new(CriterionStatus.Unknown, evidence?.ToArray() ?? [], reason);
+
+    /// <summary>
+    /// What the absence of recorded history means: for an exclusion, the condition is absent (not-met here, met once
+    /// inverted); for an inclusion, nothing is known (unknown: manual review), never not-met.
+    /// </summary>
+    private static Finding Absent(EligibilityCriterion criterion, string reason, IEnumerable<string>? evidence = null) =>
+        criterion.Exclude
+            ? NotMet(reason, evidence ?? [])
+            : Unknown(reason + ": not in the recorded history, manual review", evidence);
 
     private static string RequireSubject(EligibilityCriterion criterion) =>
         criterion.Subject ?? throw new ArgumentException($"Criterion '{criterion.Id}' of kind {criterion.Kind} needs a subject.");
@@ -85,8 +96,9 @@ public static class EligibilityEvaluator
         return age;
     }
 
-    private static Finding Diagnosis(PatientFacts facts, string valueSet)
+    private static Finding Diagnosis(PatientFacts facts, EligibilityCriterion criterion)
     {
+        var valueSet = RequireSubject(criterion);
         var matching = facts.Diagnoses.Where(d => d.ValueSets.Contains(valueSet)).ToArray();
         if (matching.Length > 0)
             return Met($"diagnosis in {valueSet}", matching.Select(d => d.EvidenceId));
@@ -95,19 +107,21 @@ public static class EligibilityEvaluator
         if (possible.Length > 0)
             return Unknown($"diagnosis may be in {valueSet} but lacks detail (e.g. histology)", possible.Select(d => d.EvidenceId));
 
-        return NotMet(
-            facts.Diagnoses.Count == 0 ? "no cancer diagnosis recorded" : $"no diagnosis in {valueSet}",
-            facts.Diagnoses.Select(d => d.EvidenceId));
+        // Another recorded cancer diagnosis is evidence against; none at all is absent history.
+        return facts.Diagnoses.Count == 0
+            ? Absent(criterion, "no cancer diagnosis recorded")
+            : NotMet($"no diagnosis in {valueSet}", facts.Diagnoses.Select(d => d.EvidenceId));
     }
 
     private static TherapyFact[] TherapiesBefore(PatientFacts facts, string therapyClass, DateOnly date) =>
         facts.Therapies.Where(t => t.TherapyClass == therapyClass && t.Start < date).OrderBy(t => t.Start).ToArray();
 
-    private static Finding PriorTherapyWithProgression(PatientFacts facts, string therapyClass, DateOnly date)
+    private static Finding PriorTherapyWithProgression(PatientFacts facts, EligibilityCriterion criterion, DateOnly date)
     {
+        var therapyClass = RequireSubject(criterion);
         var therapies = TherapiesBefore(facts, therapyClass, date);
         if (therapies.Length == 0)
-            return NotMet($"no {therapyClass} before {date:yyyy-MM-dd}", []);
+            return Absent(criterion, $"no {therapyClass} recorded before {date:yyyy-MM-dd}");
 
         foreach (var therapy in therapies)
         {
@@ -120,15 +134,16 @@ public static class EligibilityEvaluator
                     $"{therapyClass} from {therapy.Start:yyyy-MM-dd}, progression on {progression.Date:yyyy-MM-dd}",
                     [therapy.EvidenceId, progression.EvidenceId]);
         }
-        return NotMet($"no progression after the start of {therapyClass}", therapies.Select(t => t.EvidenceId));
+        return Absent(criterion, $"no progression recorded after the start of {therapyClass}", therapies.Select(t => t.EvidenceId));
     }
 
-    private static Finding PriorTherapy(PatientFacts facts, string therapyClass, DateOnly date)
+    private static Finding PriorTherapy(PatientFacts facts, EligibilityCriterion criterion, DateOnly date)
     {
+        var therapyClass = RequireSubject(criterion);
         var therapies = TherapiesBefore(facts, therapyClass, date);
         return therapies.Length > 0
             ? Met($"prior {therapyClass} from {therapies[0].Start:yyyy-MM-dd}", therapies.Select(t => t.EvidenceId))
-            : NotMet($"no prior {therapyClass}", []);
+            : Absent(criterion, $"no prior {therapyClass} recorded");
     }
 
     private static bool InLookback(DateOnly factDate, EligibilityCriterion criterion, DateOnly date) =>
@@ -190,8 +205,8 @@ public static class EligibilityEvaluator
         var latest = candidates.Where(m => m.Date == latestDay).ToArray();
         var evidence = latest.Select(m => m.EvidenceId).ToArray();
         var statuses = latest.Select(m => Check(m, limit)).ToArray();
-        var values = string.Join(", ", latest.Select(m => Describe(m, limit)));
-        var text = $"{values} on {latestDay:yyyy-MM-dd}, needs {limit}";
+        var values = string.Join(", ", latest.Select(m => Describe(m, limit)).Distinct());
+        var text = $"{values} on {latestDay:yyyy-MM-dd}, needs {Describe(limit)}";
 
         if (statuses.Contains(CriterionStatus.NotMet))
             return NotMet(text, evidence);
@@ -212,8 +227,27 @@ public static class EligibilityEvaluator
         return limit.Comparator.Holds(fact.Value, threshold) ? CriterionStatus.Met : CriterionStatus.NotMet;
     }
 
+    // For people: values rounded to two decimals, units as written on a lab report (mmHg, 10^9/L), no unit for scores.
     private static string Describe(MeasurementFact fact, MeasurementLimit limit) =>
         limit.TimesUpperLimitOfNormal && fact.UpperLimitOfNormal is { } uln
-            ? $"{limit.FactKey} {fact.Value} {limit.Unit} (ULN {uln})"
-            : $"{limit.FactKey} {fact.Value} {limit.Unit}";
+            ? $"{limit.FactKey} {Number(fact.Value)}{DisplayUnit(limit.Unit)} (ULN {Number(uln)})"
+            : $"{limit.FactKey} {Number(fact.Value)}{DisplayUnit(limit.Unit)}";
+
+    private static string Describe(MeasurementLimit limit) =>
+        $"{limit.FactKey} {limit.Comparator.ToSymbol()} {Number(limit.Value)}{(limit.TimesUpperLimitOfNormal ? " x ULN" : DisplayUnit(limit.Unit))}";
+
+    private static string Number(decimal value) =>
+        Math.Round(value, 2, MidpointRounding.AwayFromZero).ToString("0.##", System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>A UCUM unit as people write it, with its leading space; empty for scores.</summary>
+    public static string DisplayUnit(string unit) => unit switch
+    {
+        "{score}" or "1" or "" => "",
+        "mm[Hg]" => " mmHg",
+        "10*9/L" => " x10^9/L",
+        "10*12/L" => " x10^12/L",
+        "umol/L" => " \u00b5mol/L",
+        "[lb_av]" => " lb",
+        var other => " " + other,
+    };
 }

@@ -14,6 +14,14 @@ public sealed record SubjectOutcome(
     DateOnly? LastKnownAliveDate,
     IReadOnlyList<DateOnly> EvaluableAssessmentDates)
 {
+    /// <summary>The subject left the study (off-study or withdrawn) by the cut-off; the date when known.</summary>
+    public bool LeftStudy { get; init; }
+
+    public DateOnly? LeftStudyDate { get; init; }
+
+    /// <summary>Start of the first new anticancer therapy after first dose, by the cut-off.</summary>
+    public DateOnly? NewTherapyDate { get; init; }
+
     /// <summary>Treated: has a first dose of study drug.</summary>
     public bool Treated => FirstDose is not null;
 

@@ -44,11 +44,17 @@ public static class TimeToEvent
 
         // The PD assessment is the event itself, not the last assessment before it.
         var lastAssessment = subject.EvaluableAssessmentDates
-            .Where(d => d > firstDose && (eventDate is not { } e || d <= e) && d != subject.ProgressionDate)
+            .Where(d => d > firstDose && (eventDate is not { } e || d <= e) && d != subject.ProgressionDate
+                        && (subject.NewTherapyDate is not { } t || d < t))
             .DefaultIfEmpty(firstDose)
             .Max();
 
         if (eventDate is not { } date)
+            return Sample(subject, origin, lastAssessment, false);
+
+        // New anticancer therapy before the event: censored at the last evaluable assessment before it (FDA guidance
+        // on endpoints, PFS censoring table). Assessments from the therapy on were already left out of the response.
+        if (subject.NewTherapyDate is { } therapy && date >= therapy)
             return Sample(subject, origin, lastAssessment, false);
 
         // An event after two missed assessments may have happened long before it was seen.

@@ -18,6 +18,8 @@ public static class ProtocolDeviationDetector
         deviations.AddRange(CadonilimabDoses(cadonilimab, weights, settings));
         deviations.AddRange(CadonilimabIntervals(cadonilimab, settings));
         deviations.AddRange(Assessments(facts, settings, evaluationDate));
+        if (facts.RecistSelection is { } selection)
+            deviations.AddRange(selection.Warnings.Select(w => new Deviation(DeviationKinds.RecistSelection, selection.Baseline, w.Detail, w.Evidence)));
         return deviations
             .OrderBy(d => d.Date)
             .ThenBy(d => d.Kind, StringComparer.Ordinal)
@@ -37,7 +39,7 @@ public static class ProtocolDeviationDetector
             yield break;
 
         var expected = DosingRules.LenvatinibStartDoseMg(weight.Kg, settings);
-        // A prescription and an administration on the start day are both the start dose.
+        // Checked on the first administration(s), against the weight of that day (the latest on or before it).
         foreach (var dose in ordered.Where(d => d.Date == startDay && d.Mg != expected))
             yield return new Deviation(
                 DeviationKinds.LenvatinibDose, dose.Date,

@@ -9,4 +9,8 @@ public enum LesionRole
 }
 
 /// <summary>A lesion followed under RECIST 1.1; lymph nodes are measured by short axis.</summary>
-public sealed record Lesion(string Id, LesionRole Role, bool IsLymphNode);
+public sealed record Lesion(string Id, LesionRole Role, bool IsLymphNode)
+{
+    /// <summary>The organ it lies in (its location code), for the two-per-organ rule; null when not recorded.</summary>
+    public string? Organ { get; init; }
+}

@@ -1,8 +1,7 @@
 namespace FhirTrial.Trial.Recist;
 
 /// <summary>
-/// Everything RECIST needs about one subject. Observations dated after <paramref name="EvaluationDate"/> (when given)
-/// are ignored, so a result can be reproduced as of a past day.
+/// Everything RECIST needs about one subject, as it stood at the data cut-off (applied by whoever read the records).
 /// </summary>
 public sealed record RecistInput(
     IReadOnlyList<Lesion> Lesions,
@@ -10,5 +9,11 @@ public sealed record RecistInput(
     IReadOnlyList<NonTargetAssessment> NonTargetAssessments,
     IReadOnlyList<NewLesionFinding> NewLesions,
     DateOnly FirstDose,
-    DateOnly? DeathDate = null,
-    DateOnly? EvaluationDate = null);
+    DateOnly? DeathDate = null)
+{
+    /// <summary>
+    /// Start of new anticancer therapy after first dose: assessments on or after it do not count for the response
+    /// (RECIST 1.1 section 4.4 and FDA endpoint guidance: responses must be attributable to the study treatment).
+    /// </summary>
+    public DateOnly? NewTherapyDate { get; init; }
+}

@@ -11,6 +11,9 @@ public sealed record RecistResult(
     DateOnly? ProgressionDate,
     IReadOnlyList<string> Reasons)
 {
+    /// <summary>Baseline target selections RECIST 1.1 does not allow (<see cref="TargetSelection"/>).</summary>
+    public IReadOnlyList<SelectionWarning> SelectionWarnings { get; init; } = [];
+
     /// <summary>At least one target lesion measured at baseline: the subject can join the response-evaluable population.</summary>
     public bool HasMeasurableBaseline => BaselineSum is not null;
 

@@ -6,11 +6,9 @@ public static class TimePointGrouping
     /// <summary>The time points in date order (ties by key, so the order is deterministic).</summary>
     public static IReadOnlyList<AssessmentTimePoint> Group(RecistInput input)
     {
-        bool InScope(DateOnly date) => input.EvaluationDate is not { } asOf || date <= asOf;
-
-        var measurements = input.Measurements.Where(m => InScope(m.Date)).ToLookup(m => KeyOf(m.GroupKey, m.Date));
-        var nonTargets = input.NonTargetAssessments.Where(a => InScope(a.Date)).ToLookup(a => KeyOf(a.GroupKey, a.Date));
-        var newLesions = input.NewLesions.Where(n => InScope(n.Date)).ToLookup(n => KeyOf(n.GroupKey, n.Date));
+        var measurements = input.Measurements.ToLookup(m => KeyOf(m.GroupKey, m.Date));
+        var nonTargets = input.NonTargetAssessments.ToLookup(a => KeyOf(a.GroupKey, a.Date));
+        var newLesions = input.NewLesions.ToLookup(n => KeyOf(n.GroupKey, n.Date));
 
         var keys = measurements.Select(g => g.Key)
             .Concat(nonTargets.Select(g => g.Key))

@@ -38,6 +38,15 @@ public sealed record AdverseEventRecord(
     };
 
     public bool GradeFromSeverity => Grade is null && Severity is not null;
+
+    /// <summary>Earliest day the onset may be (a partial date's first day); null when the event carries no date.</summary>
+    public DateOnly? Onset { get; init; }
+
+    /// <summary>Latest day the onset may be (a partial date's last day); defaults to <see cref="Onset"/>.</summary>
+    public DateOnly? OnsetLatest { get; init; }
+
+    /// <summary>The event's reference (<c>AdverseEvent/id</c>), for listings.</summary>
+    public string? EvidenceId { get; init; }
 }
 
 /// <summary>Reads causality and severity codes as the EHR sends them.</summary>

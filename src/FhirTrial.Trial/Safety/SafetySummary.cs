@@ -8,10 +8,31 @@ public sealed record TermSummary(
     int Subjects,
     int Grade3Subjects,
     int? MaxGrade,
-    bool GradeFromSeverity);
+    bool GradeFromSeverity)
+{
+    /// <summary>Subjects by their worst grade of the term in the bands safety tables report (1-2, 3-4, 5).</summary>
+    public GradeBands All { get; init; } = GradeBands.Empty;
+
+    /// <summary>The same for treatment-related events only (unknown causality counted as related).</summary>
+    public GradeBands Related { get; init; } = GradeBands.Empty;
+}
+
+/// <summary>Subject counts of one table row: any grade, and by worst grade 1-2, 3-4 and 5 (ungraded only in Any).</summary>
+public sealed record GradeBands(int Any, int Grade1To2, int Grade3To4, int Grade5)
+{
+    public static GradeBands Empty { get; } = new(0, 0, 0, 0);
+
+    /// <summary>Each subject once, at the worst grade of the events given.</summary>
+    public static GradeBands Of(IEnumerable<AdverseEventRecord> events)
+    {
+        var worst = events.GroupBy(e => e.SubjectId, StringComparer.Ordinal).Select(g => g.Max(e => e.EffectiveGrade ?? 0)).ToList();
+        return new(worst.Count, worst.Count(g => g is 1 or 2), worst.Count(g => g is 3 or 4), worst.Count(g => g == 5));
+    }
+}
 
 /// <summary>Subject counts of the safety table (CONTRACT.md section 5 <c>$safety</c>).</summary>
 /// <param name="EventsGradedFromSeverity">Events whose grade was mapped from severity, so readers can weigh the table.</param>
+/// <param name="UnknownCausalityCountedRelated">Events without a causality assessment that were counted as related.</param>
 public sealed record SafetySummary(
     int Subjects,
     int AnyAe,
@@ -20,7 +41,8 @@ public sealed record SafetySummary(
     int SeriousAe,
     int Grade5Ae,
     IReadOnlyList<TermSummary> Terms,
-    int EventsGradedFromSeverity)
+    int EventsGradedFromSeverity,
+    int UnknownCausalityCountedRelated = 0)
 {
     public const int SevereGrade = 3;
     public const int FatalGrade = 5;
@@ -47,7 +69,7 @@ public sealed record SafetySummary(
 
         var terms = onStudy
             .GroupBy(e => e.TermCode, StringComparer.Ordinal)
-            .Select(SummarizeTerm)
+            .Select(term => SummarizeTerm(term) with { All = GradeBands.Of(term), Related = GradeBands.Of(term.Where(IsRelated)) })
             .OrderByDescending(t => t.Subjects)
             .ThenBy(t => t.Code, StringComparer.Ordinal)
             .ToArray();
@@ -60,7 +82,8 @@ public sealed record SafetySummary(
             SeriousAe: SubjectsWith(e => e.Serious),
             Grade5Ae: SubjectsWith(e => e.EffectiveGrade == FatalGrade),
             Terms: terms,
-            EventsGradedFromSeverity: onStudy.Count(e => e.GradeFromSeverity));
+            EventsGradedFromSeverity: onStudy.Count(e => e.GradeFromSeverity),
+            UnknownCausalityCountedRelated: unknownCausalityIsRelated ? onStudy.Count(e => e.Causality == Causality.Unknown) : 0);
     }
 
     private static TermSummary SummarizeTerm(IGrouping<string, AdverseEventRecord> term)

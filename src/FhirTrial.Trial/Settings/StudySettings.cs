@@ -34,6 +34,16 @@ public sealed record StudySettings
     /// <summary>An event after a longer gap since the last evaluable assessment is censored at that assessment (two missed visits).</summary>
     public int PfsMaxGapDays { get; init; } = 91;
 
+    /// <summary>
+    /// A stage-1 subject without a confirmed response, PD, death, exit or new therapy is final (a non-responder) once this
+    /// many days have passed since first dose at the cut-off (24 weeks: four 6-weekly assessments).
+    /// </summary>
+    public int ResponseHorizonDays { get; init; } = 168;
+
+    // Safety (issue 15, "Safety as trials report it").
+    /// <summary>An adverse event is treatment-emergent up to this many days after the last study-drug dose.</summary>
+    public int TeaeWindowDays { get; init; } = 30;
+
     // Simon two-stage design (CONTRACT.md section 4 "Simon two-stage design").
     /// <summary>Stage 1 size.</summary>
     public int SimonN1 { get; init; } = 12;

@@ -46,6 +46,8 @@ public sealed class StudyFixtureTests
         Assert.Equal("35", settings["sd-minimum-days"]);
         Assert.Equal("12", settings["simon-n1"]);
         Assert.Equal("0.3", settings["simon-p1"]);
-        Assert.Equal(12, settings.Count);
+        Assert.Equal("168", settings["response-horizon-days"]);
+        Assert.Equal("30", settings["teae-window-days"]);
+        Assert.Equal(14, settings.Count);
     }
 }

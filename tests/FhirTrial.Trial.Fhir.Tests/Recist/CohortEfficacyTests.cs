@@ -56,5 +56,16 @@ public sealed class CohortEfficacyTests : IAsyncLifetime
         var bor = p.All("bor").ToDictionary(b => b.Part("code").Text()!, b => b.Part("count").Int());
         Assert.Equal(new Dictionary<string, int> { ["CR"] = 1, ["PR"] = 2, ["SD"] = 1, ["NON-CR/NON-PD"] = 0, ["PD"] = 1, ["NE"] = 1 }, bor);
         ApprovedFile.Verify("efficacy-example-cohort", p);
+
+        // The same data at a mid-study cut-off give the same answer every time, pinned as approved files.
+        var operations = new RecistOperations(_trial);
+        const string cutoff = "2025-05-15";
+        var early = await operations.EfficacyAsync(cutoff: cutoff);
+        Assert.Equal(FhirSerializer.ToJson(early), FhirSerializer.ToJson(await operations.EfficacyAsync(cutoff: cutoff)));
+        ApprovedFile.Verify("efficacy-example-cohort-2025-05-15", early);
+        ApprovedFile.Verify("interim-example-cohort-2025-05-15", await operations.InterimAsync(cutoff));
+        var safety = (Parameters)(await new FhirTrial.Trial.Fhir.Safety.SafetyOperation(_trial.Records)
+            .ExecuteAsync(TrialStore.Get("ResearchStudy", TrialStore.StudyId, ("cutoff", cutoff)), default)).Resource!;
+        ApprovedFile.Verify("safety-example-cohort-2025-05-15", safety);
     }
 }

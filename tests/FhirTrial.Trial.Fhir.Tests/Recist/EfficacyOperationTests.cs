@@ -84,16 +84,20 @@ public sealed class EfficacyOperationTests : IAsyncLifetime
 
         var p = await new RecistOperations(_trial).InterimAsync("2025-07-01");
 
-        // A, B responders; C (SD) and D (PD) non-responders; E (no scan yet) and F (awaiting first dose) pending.
-        // Stage 1 (12) has 2 > r1 = 1 responses: passed; 2 <= r = 5 with 4 of 28 evaluated: continue.
+        // Day 176: A, B responders; D (PD) a non-responder; C (SD) and E (no scan) are past the 168-day horizon, so
+        // final non-responders; F (awaiting first dose) pending.
+        // Stage 1 (12) has 2 > r1 = 1 responses: passed; 2 <= r = 5 with 5 of 28 final: continue.
         Assert.Equal(2, p.Out("stage").Int());
-        Assert.Equal(4, p.Out("stage1Evaluated").Int());
+        Assert.Equal(5, p.Out("stage1Evaluated").Int());
         Assert.Equal(2, p.Out("stage1Responders").Int());
         Assert.Equal(2, p.Out("responders").Int());
         Assert.Equal("continue", p.Out("decision").Text());
         Assert.Equal(0.0477m, p.Out("alpha").Dec()!.Value, 3);
         Assert.Equal(0.843m, p.Out("power").Dec()!.Value, 3);
         Assert.Equal(0.659m, p.Out("pet").Dec()!.Value, 3);
+        Assert.Equal("2025-07-01", p.Out("cutoff").Text());
+        var pending = Assert.Single(p.Parameter, x => x.Name == "pending");
+        Assert.Equal("ResearchSubject/rs-f", pending.Part("subject").Ref());
         ApprovedFile.Verify("interim-hand-cohort", p);
     }
 
@@ -102,20 +106,38 @@ public sealed class EfficacyOperationTests : IAsyncLifetime
     {
         await AddCohortAsync();
 
-        // On day 60 (2025-03-07): A and B have one unconfirmed response each (pending), C has SD on day 42
-        // (a non-responder as of now), D progressed; nobody has responded: stage 1 pending.
+        // On day 60 (2025-03-07): A and B have one unconfirmed response each, C has one SD scan on day 42 and E none,
+        // all inside the horizon (pending); D progressed (final); F awaits first dose: stage 1 pending, never stop.
         var p = await new RecistOperations(_trial).InterimAsync(Day(60));
 
         Assert.Equal(1, p.Out("stage").Int());
-        Assert.Equal(2, p.Out("stage1Evaluated").Int());
+        Assert.Equal(1, p.Out("stage1Evaluated").Int());
+        Assert.Equal(["rs-a", "rs-b", "rs-c", "rs-e", "rs-f"], p.Parameter.Where(x => x.Name == "pending")
+            .Select(x => x.Part("subject").Ref()["ResearchSubject/".Length..]));
         Assert.Equal(0, p.Out("responders").Int());
         Assert.Equal("pending", p.Out("decision").Text());
     }
 
+    [Fact]
+    public async Task Efficacy_at_an_earlier_cutoff_forgets_later_scans_doses_and_deaths()
+    {
+        await AddCohortAsync();
+
+        // Day 90: A's day-126 PD and D's day-100 death are not yet known; A and B are confirmed on day 84.
+        var p = await new RecistOperations(_trial).EfficacyAsync(cutoff: Day(90));
+
+        Assert.Equal(Day(90), p.Out("cutoff").Text());
+        Assert.Equal(2, p.Out("responders").Int());
+        var os = p.All("os").Single();
+        Assert.Equal(0, os.Part("events").Int());
+        var pfs = p.All("pfs").Single();
+        Assert.Equal(1, pfs.Part("events").Int());   // D's day-42 PD only
+    }
+
     [Theory]
-    [InlineData(42 + 49, InterimResponseStatus.Pending)]
-    [InlineData(42 + 50, InterimResponseStatus.NonResponder)]
-    public void An_unconfirmed_response_is_pending_until_its_confirming_scan_is_overdue(int asOfDay, InterimResponseStatus expected)
+    [InlineData(42 + 50, InterimResponseStatus.Pending)]    // overdue but inside the 168-day horizon: a later scan may confirm
+    [InlineData(168, InterimResponseStatus.NonResponder)]   // horizon reached, confirmation long overdue
+    public void An_unconfirmed_response_is_pending_until_the_horizon(int asOfDay, InterimResponseStatus expected)
     {
         var lesion = new Lesion("T1", LesionRole.Target, false);
         var facts = new SubjectFacts("s", "p", "on-study", FirstDose, FirstDose, null, null, [lesion],

@@ -20,15 +20,18 @@ public sealed class RecistOperations(TrialStore trial, IWriteValidator? validato
 
     public InterimOperation Interim { get; } = new(new StudyOutcomes(new SubjectFactsGatherer(trial.Store, Parser)));
 
-    public async Task<Parameters> GetRecistAsync(string subjectId) =>
-        (Parameters)(await RecistResponse.ExecuteAsync(TrialStore.Get("ResearchSubject", subjectId), default)).Resource!;
+    /// <summary>The cut-off the helpers use unless told otherwise: after all test data, fixed so approved files do not change by the day.</summary>
+    public const string AfterAllData = "2026-06-30";
+
+    public async Task<Parameters> GetRecistAsync(string subjectId, string cutoff = AfterAllData) =>
+        (Parameters)(await RecistResponse.ExecuteAsync(TrialStore.Get("ResearchSubject", subjectId, ("cutoff", cutoff)), default)).Resource!;
 
     public async Task<Parameters> PersistRecistAsync(string subjectId) =>
         (Parameters)(await RecistResponse.ExecuteAsync(TrialStore.Post("ResearchSubject", subjectId, new Parameters(), ("persist", "true")), default)).Resource!;
 
-    public async Task<Parameters> EfficacyAsync(string studyId = TrialStore.StudyId) =>
-        (Parameters)(await Efficacy.ExecuteAsync(TrialStore.Get("ResearchStudy", studyId), default)).Resource!;
+    public async Task<Parameters> EfficacyAsync(string studyId = TrialStore.StudyId, string cutoff = AfterAllData) =>
+        (Parameters)(await Efficacy.ExecuteAsync(TrialStore.Get("ResearchStudy", studyId, ("cutoff", cutoff)), default)).Resource!;
 
-    public async Task<Parameters> InterimAsync(string date, string studyId = TrialStore.StudyId) =>
-        (Parameters)(await Interim.ExecuteAsync(TrialStore.Get("ResearchStudy", studyId, ("date", date)), default)).Resource!;
+    public async Task<Parameters> InterimAsync(string cutoff, string studyId = TrialStore.StudyId) =>
+        (Parameters)(await Interim.ExecuteAsync(TrialStore.Get("ResearchStudy", studyId, ("cutoff", cutoff)), default)).Resource!;
 }

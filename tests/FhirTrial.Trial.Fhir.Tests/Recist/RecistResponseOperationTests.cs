@@ -40,6 +40,8 @@ public sealed class RecistResponseOperationTests : IAsyncLifetime
         Assert.Equal("PR", p.Out("bestOverallResponse").Text());
         Assert.Equal("2025-02-17", p.Out("firstResponseDate").Text());
         Assert.Null(p.Out("progressionDate"));
+        Assert.Contains(timepoints[0].Parts("reason"), r => r.Text() == "overall PR: target PR");
+        Assert.Contains(p.All("reason"), r => r.Value.Text().StartsWith("CR/PR 2025-02-17 confirmed by CR/PR 2025-03-31"));
         ApprovedFile.Verify("recist-response-probe-example-1", p);
     }
 
@@ -241,5 +243,36 @@ public sealed class RecistResponseOperationTests : IAsyncLifetime
 
         Assert.Equal(["CR", "CR"], p.All("timepoint").Select(t => t.Part("overallResponse").Text()));
         Assert.Equal("CR", p.Out("bestOverallResponse").Text());
+    }
+
+    [Fact]
+    public async Task A_cutoff_ignores_later_scans_and_is_echoed_GET_or_POST()
+    {
+        var (subject, _) = await ConfirmedPartialResponseAsync();
+        var operations = new RecistOperations(_trial);
+
+        // On day 60 only the day-42 PR is known: unconfirmed, so the best response is SD (day 42 >= 35).
+        var get = await operations.GetRecistAsync(subject, Day(60));
+        var post = (Parameters)(await operations.RecistResponse.ExecuteAsync(
+            TrialStore.Post("ResearchSubject", subject, new Parameters { { "cutoff", new Date(Day(60)) } }), default)).Resource!;
+
+        foreach (var p in new[] { get, post })
+        {
+            Assert.Equal(Day(60), p.Out("cutoff").Text());
+            Assert.Single(p.All("timepoint"));
+            Assert.Equal("SD", p.Out("bestOverallResponse").Text());
+        }
+
+        var bad = await Assert.ThrowsAsync<FhirTrial.Fhir.Errors.FhirException>(() => operations.GetRecistAsync(subject, "2025-13-01"));
+        Assert.Equal(System.Net.HttpStatusCode.BadRequest, bad.Status);
+    }
+
+    [Fact]
+    public async Task Before_the_first_dose_at_the_cutoff_there_is_nothing_to_evaluate()
+    {
+        var (subject, _) = await ConfirmedPartialResponseAsync();
+
+        var e = await Assert.ThrowsAsync<FhirTrial.Fhir.Errors.FhirException>(() => new RecistOperations(_trial).GetRecistAsync(subject, Day(-1)));
+        Assert.Equal(System.Net.HttpStatusCode.UnprocessableEntity, e.Status);
     }
 }

@@ -175,4 +175,35 @@ public class EligibilityInterpreterTests
             return outcome == expected;
         });
     }
+
+    [Fact]
+    public void Absent_history_is_unknown_for_an_inclusion_and_met_for_an_exclusion()
+    {
+        var noHistory = Patients.Eligible with { Diagnoses = [], Therapies = [], Progressions = [] };
+
+        var result = EligibilityEvaluator.Evaluate(noHistory, EligibilityCriteria.Default, Patients.Screening);
+
+        Assert.Equal(CriterionStatus.Unknown, result.Criteria.Single(c => c.Id == "ccrcc").Status);
+        Assert.Equal(CriterionStatus.Unknown, result.Criteria.Single(c => c.Id == "prior-io-progression").Status);
+        Assert.Equal(CriterionStatus.Met, result.Criteria.Single(c => c.Id == "no-prior-lenvatinib").Status);
+        Assert.Equal(EligibilityOutcome.Undetermined, result.Outcome);
+        Assert.Contains("manual review", result.Criteria.Single(c => c.Id == "ccrcc").Reason);
+    }
+
+    [Fact]
+    public void Reasons_round_values_write_units_as_people_do_and_do_not_repeat()
+    {
+        // The same systolic reading twice on the latest day (a panel and a separate Observation), and a fractional ANC.
+        var patient = Patients.WithMeasurements(
+            Patients.Lab("systolic", 145.000m, id: "Observation/a"), Patients.Lab("systolic", 145m, id: "Observation/b"),
+            Patients.Lab("anc", 1.8333m));
+
+        var result = EligibilityEvaluator.Evaluate(patient, EligibilityCriteria.Default, Patients.Screening);
+
+        var bp = result.Criteria.Single(c => c.Id == "blood-pressure").Reason;
+        Assert.Contains("systolic 145 mmHg on", bp);
+        Assert.DoesNotContain("145 mmHg, systolic 145", bp);
+        Assert.DoesNotContain("mm[Hg]", bp);
+        Assert.Contains("anc 1.83 x10^9/L", result.Criteria.Single(c => c.Id == "anc").Reason);
+    }
 }

@@ -80,6 +80,24 @@ public class TimeToEventTests
         Assert.Null(TimeToEvent.OverallSurvival(untreated));
     }
 
+    [Theory]
+    //          assessments  PD    death  therapy  ->  days  event
+    [InlineData("42",        "-",  "-",   "60",        42,   false)] // no event: censored at the last assessment before therapy
+    [InlineData("42",        "-",  "100", "60",        42,   false)] // death after new therapy: censored, not an event
+    [InlineData("42",        "-",  "50",  "60",        50,   true)]  // death before new therapy: an event
+    [InlineData("42 84",     "84", "-",   "100",       84,   true)]  // PD before new therapy: an event
+    public void New_anticancer_therapy_censors_PFS_at_the_last_assessment_before_it(
+        string assessments, string pd, string death, string therapy, int days, bool isEvent)
+    {
+        var subject = Subject(Response.SD, assessments, pd: pd, death: death) with { NewTherapyDate = Day(therapy) };
+
+        var pfs = TimeToEvent.ProgressionFreeSurvival(subject, StudySettings.Default)!;
+        var os = TimeToEvent.OverallSurvival(subject)!;
+
+        Assert.Equal((days, isEvent), (pfs.Days, pfs.Event));
+        Assert.Equal(death != "-", os.Event);   // OS is unaffected by new therapy
+    }
+
     internal static SubjectOutcome Subject(Response bor, string assessments, string firstResponse = "-", string pd = "-", string death = "-", string lastAlive = "-") =>
         new("s1", FirstDose, true, bor, Day(firstResponse), Day(pd), Day(death), Day(lastAlive),
             assessments.Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(d => FirstDose.AddDays(int.Parse(d))).ToList());

@@ -1,4 +1,5 @@
 using FhirTrial.Trial.Recist;
+using FhirTrial.Trial.Settings;
 using static FhirTrial.Trial.Tests.Recist.RecistScenario;
 
 namespace FhirTrial.Trial.Tests.Recist;
@@ -150,19 +151,125 @@ public class RecistEvaluatorTests
     }
 
     [Fact]
-    public void An_equivocal_new_lesion_is_not_progression_until_confirmed()
+    public void An_equivocal_new_lesion_later_unequivocal_dates_progression_to_the_scan_that_first_showed_it()
     {
+        // RECIST 1.1 4.3.2: once the same lesion is unequivocal, PD dates from the initial scan (this replaces the
+        // earlier reading that kept day 42 as SD and dated PD on day 84).
         var result = new RecistScenario().Target("T1")
             .Scan(-4, 30)
             .Scan(42, 28).NewLesion(42, "N1", NewLesionCertainty.Equivocal)
             .Scan(84, 28).NewLesion(84, "N1", NewLesionCertainty.Unequivocal)
             .Evaluate();
 
-        Assert.Equal([Response.SD, Response.PD], result.TimePoints.Select(tp => tp.OverallResponse));
-        Assert.Equal([false, true], result.TimePoints.Select(tp => tp.NewLesion));
-        Assert.Contains(result.TimePoints[1].Reasons, r => r.Contains("first seen equivocally"));
+        Assert.Equal([Response.PD, Response.PD], result.TimePoints.Select(tp => tp.OverallResponse));
+        Assert.Equal([true, true], result.TimePoints.Select(tp => tp.NewLesion));
+        Assert.Contains(result.TimePoints[0].Reasons, r => r.Contains("confirmed unequivocal on " + Day(84).ToString("yyyy-MM-dd")));
+        Assert.Equal(Day(42), result.ProgressionDate);
+        Assert.Equal(Response.PD, result.BestOverallResponse);
+    }
+
+    [Fact]
+    public void An_equivocal_new_lesion_never_confirmed_is_not_progression()
+    {
+        var result = new RecistScenario().Target("T1")
+            .Scan(-4, 30)
+            .Scan(42, 28).NewLesion(42, "N1", NewLesionCertainty.Equivocal)
+            .Scan(84, 28).NewLesion(84, "N1", NewLesionCertainty.Equivocal)
+            .Evaluate();
+
+        Assert.Equal([Response.SD, Response.SD], result.TimePoints.Select(tp => tp.OverallResponse));
+        Assert.Null(result.ProgressionDate);
+        Assert.Contains(result.TimePoints[0].Reasons, r => r.Contains("not PD unless confirmed"));
+    }
+
+    [Fact]
+    public void A_different_lesion_unequivocal_later_does_not_backdate_progression()
+    {
+        var result = new RecistScenario().Target("T1")
+            .Scan(-4, 30)
+            .Scan(42, 20).NewLesion(42, "N1", NewLesionCertainty.Equivocal)
+            .Scan(84, 20).NewLesion(84, "N2", NewLesionCertainty.Unequivocal)
+            .Evaluate();
+
+        Assert.Equal([Response.PR, Response.PD], result.TimePoints.Select(tp => tp.OverallResponse));
         Assert.Equal(Day(84), result.ProgressionDate);
-        Assert.Equal(Response.SD, result.BestOverallResponse);
+    }
+
+    [Fact]
+    public void Backdated_progression_ends_confirmation()
+    {
+        // PR on day 42 with an equivocal new lesion confirmed on day 84: the PR is PD, nothing confirms anything.
+        var result = new RecistScenario().Target("T1")
+            .Scan(-4, 50)
+            .Scan(42, 30).NewLesion(42, "N1", NewLesionCertainty.Equivocal)
+            .Scan(84, 30).NewLesion(84, "N1", NewLesionCertainty.Unequivocal)
+            .Evaluate();
+
+        Assert.Equal(Response.PD, result.BestOverallResponse);
+        Assert.Null(result.FirstResponseDate);
+    }
+
+    [Fact]
+    public void An_unequivocal_new_lesion_without_a_valid_baseline_is_progression_on_that_scan()
+    {
+        // The only pre-dose scan is 40 days before first dose: no valid baseline.
+        var result = new RecistScenario().Target("T1")
+            .Scan(-40, 30)
+            .Scan(42, 30)
+            .Scan(84, 30).NewLesion(84, "N1", NewLesionCertainty.Unequivocal)
+            .Scan(126, 30)
+            .Evaluate();
+
+        Assert.Null(result.BaselineDate);
+        Assert.False(result.HasMeasurableBaseline);   // outside the response-evaluable population
+        Assert.Equal(Response.PD, result.BestOverallResponse);
+        Assert.Equal(Day(84), result.ProgressionDate);
+        Assert.Equal([Response.NE, Response.PD], result.TimePoints.Select(tp => tp.OverallResponse));
+    }
+
+    [Fact]
+    public void Without_a_baseline_an_equivocal_lesion_confirmed_later_dates_progression_back()
+    {
+        var result = new RecistScenario().Target("T1")
+            .Scan(42, 30).NewLesion(42, "N1", NewLesionCertainty.Equivocal)
+            .Scan(84, 30).NewLesion(84, "N1", NewLesionCertainty.Unequivocal)
+            .Evaluate();
+
+        Assert.Equal(Day(42), result.ProgressionDate);
+        Assert.Equal(Response.PD, result.BestOverallResponse);
+    }
+
+    [Fact]
+    public void Baseline_is_per_lesion_a_CT_and_a_later_bone_scan_make_one_baseline()
+    {
+        // CT on day -10 measures T1 and T2 and sees NT1 (bone) present; the bone scan on day -2 re-assesses NT1 only.
+        var result = new RecistScenario().Target("T1").Target("T2").NonTarget("NT1")
+            .Scan(-10, 30, 20).Status(-10, "NT1", NonTargetStatus.Present)
+            .Status(-2, "NT1", NonTargetStatus.Present)
+            .Scan(42, 20, 10).Status(42, "NT1", NonTargetStatus.Present)
+            .Evaluate();
+
+        Assert.Equal(50m, result.BaselineSum);
+        Assert.Equal(Day(-2), result.BaselineDate);
+        Assert.Equal(["size-T1-d-10", "size-T2-d-10", "status-NT1-d-2"], result.BaselineEvidenceIds);
+        var tp = Assert.Single(result.TimePoints);
+        Assert.Equal((Response.PR, Response.NonCrNonPd, Response.PR), (tp.TargetResponse, tp.NonTargetResponse, tp.OverallResponse));
+        Assert.Contains(result.Reasons, r => r.StartsWith("baseline per lesion"));
+    }
+
+    [Fact]
+    public void Each_lesion_takes_its_own_last_assessment_in_the_window()
+    {
+        // T1 measured on day -20 and again on day -5; T2 only on day -20; T3 only on day -40 (outside the window).
+        var result = new RecistScenario().Target("T1").Target("T2").Target("T3")
+            .Scan(-40, null, null, 15)
+            .Scan(-20, 40, 20, null)
+            .Scan(-5, 35, null, null)
+            .Scan(42, 30, 20, 15)
+            .Evaluate();
+
+        Assert.Equal(55m, result.BaselineSum);   // T1 35 (day -5) + T2 20 (day -20); T3 has no baseline in the window
+        Assert.Contains(result.Reasons, r => r.Contains("T3 not measured at baseline"));
     }
 
     [Fact]
@@ -204,15 +311,6 @@ public class RecistEvaluatorTests
     }
 
     [Fact]
-    public void Scans_after_the_evaluation_date_are_ignored()
-    {
-        var scenario = new RecistScenario().Target("T1").Scan(-4, 30).Scan(42, 20).Scan(84, 20);
-
-        Assert.Equal(Response.PR, scenario.Evaluate().BestOverallResponse);
-        Assert.Equal(Response.SD, scenario.Evaluate(evaluationDate: Day(60)).BestOverallResponse);
-    }
-
-    [Fact]
     public void Complete_response_of_nodes_below_10_mm()
     {
         var result = new RecistScenario().Target("T1").Target("LN1", node: true)
@@ -230,5 +328,20 @@ public class RecistEvaluatorTests
         var reasons = result.TimePoints.Single().Reasons;
         Assert.Contains(reasons, r => r.StartsWith("sum 20 mm <= 0.7 x baseline 30 mm"));
         Assert.Contains(reasons, r => r.StartsWith("overall PR"));
+    }
+
+    [Fact]
+    public void Assessments_from_the_start_of_new_anticancer_therapy_on_do_not_count()
+    {
+        // PR on day 42; new therapy from day 60; the day-84 PR would have confirmed it, the day-126 PD would be progression.
+        var scenario = new RecistScenario().Target("T1").Scan(-4, 50).Scan(42, 30).Scan(84, 30).Scan(126, 45);
+        var input = scenario.Input() with { NewTherapyDate = Day(60) };
+
+        var result = RecistEvaluator.Evaluate(input, StudySettings.Default);
+
+        Assert.Equal([Day(42)], result.TimePoints.Select(tp => tp.Date));
+        Assert.Equal(Response.SD, result.BestOverallResponse);   // unconfirmed PR, >= 35 days
+        Assert.Null(result.ProgressionDate);
+        Assert.Contains(result.Reasons, r => r.Contains("new anticancer therapy"));
     }
 }

@@ -54,9 +54,9 @@ internal sealed class RecistScenario
         return this;
     }
 
-    public RecistInput Input(DateOnly? death = null, DateOnly? evaluationDate = null) =>
-        new(lesions.ToList(), measurements.ToList(), nonTargets.ToList(), newLesions.ToList(), FirstDose, death, evaluationDate);
+    public RecistInput Input(DateOnly? death = null) =>
+        new(lesions.ToList(), measurements.ToList(), nonTargets.ToList(), newLesions.ToList(), FirstDose, death);
 
-    public RecistResult Evaluate(StudySettings? settings = null, DateOnly? evaluationDate = null) =>
-        RecistEvaluator.Evaluate(Input(evaluationDate: evaluationDate), settings ?? StudySettings.Default);
+    public RecistResult Evaluate(StudySettings? settings = null) =>
+        RecistEvaluator.Evaluate(Input(), settings ?? StudySettings.Default);
 }

@@ -72,7 +72,7 @@ public class SafetySummaryTests
     [Fact]
     public void Term_rows_count_each_subject_once_at_the_worst_grade_sorted_by_subjects_then_code()
     {
-        var terms = SafetySummary.Compute(OnStudy, Cohort).Terms;
+        var terms = SafetySummary.Compute(OnStudy, Cohort).Terms.Select(t => t with { All = GradeBands.Empty, Related = GradeBands.Empty });
 
         Assert.Equal(
             [
@@ -82,6 +82,22 @@ public class SafetySummaryTests
                 new TermSummary(Pneumonitis, "Pneumonitis", Subjects: 1, Grade3Subjects: 1, MaxGrade: 5, GradeFromSeverity: false),
             ],
             terms);
+    }
+
+    [Fact]
+    public void Term_rows_give_grade_bands_for_all_and_related_events()
+    {
+        var terms = SafetySummary.Compute(OnStudy, Cohort).Terms.ToDictionary(t => t.Code);
+
+        // Hypertension: S1 worst 3 (related), S2 grade 1 (not related).
+        Assert.Equal(new GradeBands(2, 1, 1, 0), terms[Hypertension].All);
+        Assert.Equal(new GradeBands(1, 0, 1, 0), terms[Hypertension].Related);
+        // Fatigue: S2 severe -> 3 (possibly related), S5 grade 2 with unknown causality (counted as related).
+        Assert.Equal(new GradeBands(2, 1, 1, 0), terms[Fatigue].Related);
+        // Pneumonitis: S4 grade 5 related.
+        Assert.Equal(new GradeBands(1, 0, 0, 1), terms[Pneumonitis].All);
+        // Diarrhoea: S1 grade 1, S3 moderate -> 2, neither related.
+        Assert.Equal((new GradeBands(2, 2, 0, 0), GradeBands.Empty), (terms[Diarrhoea].All, terms[Diarrhoea].Related));
     }
 
     [Theory]
