@@ -38,12 +38,17 @@ public static class FhirSerializer
 
     public static Resource ParseJson(string json) => ParseJson(Encoding.UTF8.GetBytes(json));
 
+    private static readonly XmlReaderSettings XmlSettings = new()
+    {
+        DtdProcessing = DtdProcessing.Prohibit, XmlResolver = null, MaxCharactersFromEntities = 0,
+    };
+
     public static Resource ParseXml(string xml)
     {
+        RequireXmlDepth(xml);
         try
         {
-            var settings = new XmlReaderSettings { DtdProcessing = DtdProcessing.Prohibit, XmlResolver = null, MaxCharactersFromEntities = 0 };
-            using var reader = XmlReader.Create(new StringReader(xml), settings);
+            using var reader = XmlReader.Create(new StringReader(xml), XmlSettings);
             return XmlIn.DeserializeResource(reader);
         }
         catch (DeserializationFailedException e)
@@ -51,6 +56,26 @@ public static class FhirSerializer
             throw new FhirException(System.Net.HttpStatusCode.BadRequest, ToOutcome(e));
         }
         catch (Exception e) when (IsMalformedInput(e))
+        {
+            throw FhirException.BadRequest($"The body is not a valid FHIR XML resource: {e.Message}");
+        }
+    }
+
+    /// <summary>
+    /// Refuses XML nested deeper than <see cref="MaxDepth"/> elements before Firely's recursive parser sees it (a Bundle
+    /// nested 40,000 deep overflowed the stack and ended the process). XmlReader keeps its own stack, so this pass is flat.
+    /// </summary>
+    private static void RequireXmlDepth(string xml)
+    {
+        try
+        {
+            using var reader = XmlReader.Create(new StringReader(xml), XmlSettings);
+            while (reader.Read())
+                if (reader.NodeType == XmlNodeType.Element && reader.Depth >= MaxDepth)
+                    throw FhirException.Of(System.Net.HttpStatusCode.BadRequest, OperationOutcome.IssueType.TooCostly,
+                        $"The XML body is nested deeper than {MaxDepth} elements.");
+        }
+        catch (XmlException e)
         {
             throw FhirException.BadRequest($"The body is not a valid FHIR XML resource: {e.Message}");
         }

@@ -158,6 +158,26 @@ public sealed class FuzzInputs(int seed, IReadOnlyList<JsonObject> corpus)
         """<Patient xmlns="http://hl7.org/fhir"><id value="x"/><name><family value="a""" + new string('b', 10) + "\"/></name></Patient>",
     ];
 
+    /// <summary>Multipart form bodies whose boundary is unclosed, wrong, missing or empty, or whose part is cut short.</summary>
+    public static readonly (string ContentType, string Body)[] BrokenMultiparts =
+    [
+        ("multipart/form-data; boundary=abc", "--abc\r\nContent-Disposition: form-data; name=\"grant_type\"\r\n\r\nclient_credentials"),
+        ("multipart/form-data; boundary=abc", "--xyz\r\n\r\n--xyz--"),
+        ("multipart/form-data", "--abc\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\nb\r\n--abc--"),
+        ("multipart/form-data; boundary=\"\"", "----"),
+        ("multipart/form-data; boundary=abc", "--abc\r\nContent-Disposition: form-data; name=\"a\"\r\n"),
+        ("multipart/form-data; boundary=" + new string('b', 200), "--" + new string('b', 200) + "\r\n\r\n"),
+        ("multipart/form-data; boundary=abc", "--abc\r\n" + new string('x', 20000) + "\r\n\r\nvalue\r\n--abc--"),
+    ];
+
+    public static HttpContent BrokenMultipart(int index)
+    {
+        var (contentType, body) = BrokenMultiparts[index];
+        var content = new ByteArrayContent(Encoding.UTF8.GetBytes(body));
+        content.Headers.TryAddWithoutValidation("Content-Type", contentType);
+        return content;
+    }
+
     /// <summary>A transaction Bundle built from corpus resources, then broken in some way.</summary>
     public JsonObject Bundle()
     {
