@@ -46,10 +46,11 @@ public static class FhirSerializer
     public static Resource ParseXml(string xml)
     {
         RequireXmlDepth(xml);
+        Resource resource;
         try
         {
             using var reader = XmlReader.Create(new StringReader(xml), XmlSettings);
-            return XmlIn.DeserializeResource(reader);
+            resource = XmlIn.DeserializeResource(reader);
         }
         catch (DeserializationFailedException e)
         {
@@ -59,6 +60,8 @@ public static class FhirSerializer
         {
             throw FhirException.BadRequest($"The body is not a valid FHIR XML resource: {e.Message}");
         }
+        RequireJsonDepth(resource);
+        return resource;
     }
 
     /// <summary>
@@ -71,15 +74,33 @@ public static class FhirSerializer
         {
             using var reader = XmlReader.Create(new StringReader(xml), XmlSettings);
             while (reader.Read())
-                if (reader.NodeType == XmlNodeType.Element && reader.Depth >= MaxDepth)
-                    throw FhirException.Of(System.Net.HttpStatusCode.BadRequest, OperationOutcome.IssueType.TooCostly,
-                        $"The XML body is nested deeper than {MaxDepth} elements.");
+                if (reader.NodeType == XmlNodeType.Element && reader.Depth >= MaxDepth) throw TooDeep("XML");
         }
         catch (XmlException e)
         {
             throw FhirException.BadRequest($"The body is not a valid FHIR XML resource: {e.Message}");
         }
     }
+
+    /// <summary>
+    /// Holds a resource read from XML to JSON's limit: a repeating XML element is two JSON levels (array and object), so
+    /// XML within the element limit could still be stored as JSON that no reader of the store would parse again.
+    /// </summary>
+    private static void RequireJsonDepth(Resource resource)
+    {
+        var reader = new Utf8JsonReader(JsonOut.SerializeToBytes(resource), new JsonReaderOptions { MaxDepth = MaxDepth });
+        try
+        {
+            while (reader.Read()) { }
+        }
+        catch (JsonException)
+        {
+            throw TooDeep("JSON form of the XML");
+        }
+    }
+
+    private static FhirException TooDeep(string what) => FhirException.Of(System.Net.HttpStatusCode.BadRequest,
+        OperationOutcome.IssueType.TooCostly, $"The {what} body is nested deeper than {MaxDepth} levels.");
 
     public static string ToJson(Base resource, SummaryType summary = SummaryType.False, string[]? elements = null)
         => summary == SummaryType.False && elements is not { Length: > 0 }

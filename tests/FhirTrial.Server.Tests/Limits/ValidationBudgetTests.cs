@@ -18,8 +18,8 @@ public sealed class ValidationBudgetTests(TightValidationBudget budget) : IClass
     [Fact]
     public async Task A_validation_over_its_budget_is_stopped_and_the_validator_slots_come_back()
     {
-        // 40 extensions nested 120 deep take the validator several seconds (schema compilation aside).
-        var costly = HostileBodies.NestedExtensionsXml(120, siblings: 40);
+        // 200 extensions nested 60 deep take the validator several seconds (schema compilation aside).
+        var costly = HostileBodies.NestedExtensionsXml(60, siblings: 200);
         for (var i = 0; i < Environment.ProcessorCount + 1; i++)
         {
             var response = await _client.PostAsync("/fhir/Patient/$validate", HostileBodies.Xml(costly));
@@ -38,7 +38,7 @@ public sealed class ValidationBudgetTests(TightValidationBudget budget) : IClass
     [Fact]
     public async Task A_write_whose_validation_is_over_budget_is_refused_and_stores_nothing()
     {
-        var observation = HostileBodies.NestedExtensionsXml(120, "Observation", siblings: 40,
+        var observation = HostileBodies.NestedExtensionsXml(60, "Observation", siblings: 200,
             before: "<id value=\"over-budget\"/><meta><profile value=\"http://fhirtrial.example.org/fhir/StructureDefinition/recist-target-measurement\"/></meta>",
             after: "<status value=\"final\"/><code><text value=\"lesion\"/></code>");
         var response = await _client.PutAsync("/fhir/Observation/over-budget", HostileBodies.Xml(observation));
