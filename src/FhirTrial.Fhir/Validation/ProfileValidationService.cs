@@ -21,7 +21,6 @@ public sealed class ProfileValidationService : IDisposable, Engine.ICustomSearch
     private readonly SemaphoreSlim _gate = new(Environment.ProcessorCount, Environment.ProcessorCount);
     private readonly ILogger _logger;
     private readonly Lazy<Task> _warm;
-    private readonly TimeSpan? _budget;
 
     /// <summary>How long a validator that ignores its budget is waited for before the caller is answered anyway.</summary>
     private static readonly TimeSpan Grace = TimeSpan.FromSeconds(1);
@@ -31,7 +30,7 @@ public sealed class ProfileValidationService : IDisposable, Engine.ICustomSearch
     public ProfileValidationService(string? profilesFolder = null, ILogger<ProfileValidationService>? logger = null, TimeSpan? budget = null)
     {
         _logger = (ILogger?)logger ?? NullLogger.Instance;
-        _budget = budget;
+        Budget = budget;
         Package = TrialPackage.Load(profilesFolder);
         // Only Type-id.json files: package.json and .index.json are not FHIR resources.
         var packageSource = new DirectorySource(Package.Folder,
@@ -47,6 +46,10 @@ public sealed class ProfileValidationService : IDisposable, Engine.ICustomSearch
         _validator = new Validator(_resolver, terminology, null, settings, schemas);
         _warm = new Lazy<Task>(WarmCoreAsync);
     }
+
+    /// <summary>How long one validation may run (schema compilation aside) before it is stopped and answered 422
+    /// too-costly; null: no limit. Read at the start of each validation.</summary>
+    public TimeSpan? Budget { get; set; }
 
     /// <summary>The package this service validates against.</summary>
     public TrialPackage Package { get; }
@@ -73,7 +76,8 @@ public sealed class ProfileValidationService : IDisposable, Engine.ICustomSearch
         await WarmAsync().WaitAsync(ct);
         // Unbounded parallel validation has stalled for minutes: cap it at the core count.
         await _gate.WaitAsync(ct);
-        var budget = new ValidationBudget(_budget ?? TimeSpan.MaxValue, ct);
+        var limit = Budget;
+        var budget = new ValidationBudget(limit ?? TimeSpan.MaxValue, ct);
         var run = Task.Run(() => ValidateOnce(resource, profileUrl, budget), CancellationToken.None);
         // The slot is given back when the validator has really stopped, not when its caller stops waiting: the cap holds.
         _ = run.ContinueWith(done =>
@@ -83,12 +87,12 @@ public sealed class ProfileValidationService : IDisposable, Engine.ICustomSearch
         }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         try
         {
-            if (_budget is not { } limit) return await run.WaitAsync(ct);
+            if (limit is null) return await run.WaitAsync(ct);
             // A validator that ignores its budget is left to finish on its own (holding its slot) once the budget and
             // a grace are spent; time spent compiling schemas extends the wait as it extends the budget.
             while (true)
             {
-                var left = limit + Grace - budget.Spent;
+                var left = limit.Value + Grace - budget.Spent;
                 if (left <= TimeSpan.Zero) throw new TimeoutException();
                 try { return await run.WaitAsync(left, ct); }
                 catch (TimeoutException) { }

@@ -39,12 +39,10 @@ public sealed class HostileBodyTests(FhirServerFactory factory)
         HttpContent Body(int levels) => format == "xml"
             ? HostileBodies.Xml(HostileBodies.NestedExtensionsXml(levels))
             : Http.Json(HostileBodies.NestedExtensionsJson(levels));
-        var within = await _client.PostAsync("/fhir/Patient", Body(63));
-        Assert.True(within.StatusCode == HttpStatusCode.Created, await within.Content.ReadAsStringAsync());
-        // what was accepted reads back in either format
-        var location = within.Headers.Location!.PathAndQuery;
-        Assert.Equal(HttpStatusCode.OK, (await _client.GetAsync(location)).StatusCode);
-        Assert.Equal(HttpStatusCode.OK, (await _client.GetAsync(location + "?_format=xml")).StatusCode);
+        // $validate, not create: a resource this deep in the shared server's history would be deeper than the other
+        // tests' JSON readers go (that it reads back is FhirSerializerDepthTests').
+        var within = await _client.PostAsync("/fhir/Patient/$validate", Body(63));
+        Assert.True(within.StatusCode == HttpStatusCode.OK, await within.Content.ReadAsStringAsync());
         await AssertRefusedAsync(await _client.PostAsync("/fhir/Patient", Body(64)), HttpStatusCode.BadRequest, format == "xml" ? "too-costly" : null);
         await AssertRefusedAsync(await _client.PostAsync("/fhir/Patient", Body(128)), HttpStatusCode.BadRequest, format == "xml" ? "too-costly" : null);
     }

@@ -1,19 +1,27 @@
 using System.Net;
+using FhirTrial.Fhir.Validation;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace FhirTrial.Server.Tests.Limits;
 
-/// <summary>A server whose validation budget (<c>Limits:ValidationSeconds</c>) is one second.</summary>
-public sealed class TightValidationBudget : IDisposable
-{
-    public FhirServerFactory Server { get; } = new() { Settings = { ["Limits:ValidationSeconds"] = "1" } };
-
-    public void Dispose() => Server.Dispose();
-}
-
 /// <summary>A validation over its budget answers 422 too-costly at once, and gives its validator slot back.</summary>
-public sealed class ValidationBudgetTests(TightValidationBudget budget) : IClassFixture<TightValidationBudget>
+/// <remarks>The shared server's budget is lowered to one second for each test (tests of a collection run one at a time).</remarks>
+[Collection(ServerCollection.Name)]
+public sealed class ValidationBudgetTests(FhirServerFactory factory) : IDisposable
 {
-    private readonly HttpClient _client = budget.Server.CreateClient();
+    private readonly HttpClient _client = factory.CreateClient();
+    private readonly ProfileValidationService _validation = factory.Services.GetRequiredService<ProfileValidationService>();
+    private readonly TimeSpan? _configured = SetBudget(factory, TimeSpan.FromSeconds(1));
+
+    private static TimeSpan? SetBudget(FhirServerFactory factory, TimeSpan budget)
+    {
+        var validation = factory.Services.GetRequiredService<ProfileValidationService>();
+        var configured = validation.Budget;
+        validation.Budget = budget;
+        return configured;
+    }
+
+    public void Dispose() => _validation.Budget = _configured;
 
     [Fact]
     public async Task A_validation_over_its_budget_is_stopped_and_the_validator_slots_come_back()
