@@ -8,7 +8,6 @@ using FhirTrial.Fhir.Conformance;
 using FhirTrial.Fhir.Engine;
 using FhirTrial.Fhir.Search;
 using FhirTrial.Fhir.Storage;
-using FhirTrial.Fhir.Validation;
 using Hl7.Fhir.Model;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
@@ -41,18 +40,14 @@ public sealed class SecuredServerFactory : WebApplicationFactory<Program>
 
     public IReadOnlyDictionary<string, TestClient> Clients { get; }
 
-    private readonly ProfileValidationService? _validation;
+    /// <summary>The same server started again: same database file, keys and clients (dispose it before the original).</summary>
+    public SecuredServerFactory Restarted() => new(_folder, _signing, Clients);
 
-    /// <summary>The same server started again: same database file, keys and clients (dispose it before the original).
-    /// It borrows the original's warmed validator, which holds nothing of the database, to spare the machine a warm-up.</summary>
-    public SecuredServerFactory Restarted() => new(_folder, _signing, Clients, Services.GetRequiredService<ProfileValidationService>());
-
-    private SecuredServerFactory(string folder, SecurityKey signing, IReadOnlyDictionary<string, TestClient> clients, ProfileValidationService validation)
+    private SecuredServerFactory(string folder, SecurityKey signing, IReadOnlyDictionary<string, TestClient> clients)
     {
         _folder = folder;
         _signing = signing;
         Clients = clients;
-        _validation = validation;
     }
 
     public SecuredServerFactory()
@@ -125,7 +120,6 @@ public sealed class SecuredServerFactory : WebApplicationFactory<Program>
         {
             services.AddSingleton<IFhirOperation, SubjectProbeOperation>();
             services.AddSingleton<IFhirOperation, StudyProbeOperation>();
-            if (_validation is not null) services.AddSingleton(_validation);
         });
     }
 
