@@ -1,3 +1,4 @@
+using FhirTrial.Tests.Shared;
 using System.Text;
 using System.Text.Json.Nodes;
 
@@ -204,10 +205,10 @@ public sealed class FuzzInputs(int seed, IReadOnlyList<JsonObject> corpus)
         var levels = Next(4) switch { 0 => 40_000, 1 => 126 + Next(5), 2 => Next(300) + 1, _ => 1_000 };
         return Next(4) switch
         {
-            0 => (Limits.HostileBodies.DeepXmlBundle(levels), true),
-            1 => (Limits.HostileBodies.NestedExtensionsXml(Math.Min(levels, 5_000)), true),
-            2 => (Limits.HostileBodies.DeepJsonBundle(levels), false),
-            _ => (Limits.HostileBodies.NestedExtensionsJson(Math.Min(levels, 5_000)), false),
+            0 => (HostileBodies.DeepXmlBundle(levels), true),
+            1 => (HostileBodies.NestedExtensionsXml(Math.Min(levels, 5_000)), true),
+            2 => (HostileBodies.DeepJsonBundle(levels), false),
+            _ => (HostileBodies.NestedExtensionsJson(Math.Min(levels, 5_000)), false),
         };
     }
 
@@ -219,9 +220,9 @@ public sealed class FuzzInputs(int seed, IReadOnlyList<JsonObject> corpus)
         var valid = Math.Min(count, 2_000);
         return Next(5) switch
         {
-            0 => (Limits.HostileBodies.WideXml(valid), true),
-            1 => (Limits.HostileBodies.WideJson(valid), false),
-            2 => (Limits.HostileBodies.NestedExtensionsXml(Next(10) + 1, siblings: valid / 4 + 1), true),
+            0 => (HostileBodies.WideXml(valid), true),
+            1 => (HostileBodies.WideJson(valid), false),
+            2 => (HostileBodies.NestedExtensionsXml(Next(10) + 1, siblings: valid / 4 + 1), true),
             3 => ("<Patient xmlns=\"http://hl7.org/fhir\">" + string.Concat(Enumerable.Repeat("<x a=\"1\"/>", count)) + "</Patient>", true),
             _ => ("{\"resourceType\":\"Patient\"," + string.Join(",", Enumerable.Range(0, count).Select(i => $"\"p{i}\":{i}")) + "}", false),
         };

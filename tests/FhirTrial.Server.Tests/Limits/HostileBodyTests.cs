@@ -1,3 +1,4 @@
+using FhirTrial.Tests.Shared;
 using System.Diagnostics;
 using System.Net;
 

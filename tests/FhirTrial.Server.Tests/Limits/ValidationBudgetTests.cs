@@ -1,3 +1,4 @@
+using FhirTrial.Tests.Shared;
 using System.Net;
 using FhirTrial.Fhir.Validation;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace FhirTrial.Server.Tests.Limits;
+namespace FhirTrial.Tests.Shared;
 
 /// <summary>Bodies built to exhaust the parser's stack or the validator's time: deep, wide, nested extensions.</summary>
 public static class HostileBodies
