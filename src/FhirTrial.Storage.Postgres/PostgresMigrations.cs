@@ -20,6 +20,11 @@ public static class PostgresMigrations
         // _id and _lastUpdated are searched on the resource row, not on index rows (DerivedParameters.IsResourceColumn).
         new(3, "_lastUpdated on the resource row", "CREATE INDEX ix_resource_updated ON resource (type, last_updated) WHERE deleted = 0;"),
         new(4, "large resources compressed with lz4", Lz4Json()),
+        new(5, "client-assertion ids spent at the token endpoint, kept until they expire", """
+            CREATE TABLE used_jti (client_id text COLLATE "C" NOT NULL, jti text COLLATE "C" NOT NULL, expires_at bigint NOT NULL,
+              CONSTRAINT used_jti_pkey PRIMARY KEY (client_id, jti));
+            CREATE INDEX ix_used_jti_expires ON used_jti (expires_at);
+            """),
     ];
 
     /// <summary>

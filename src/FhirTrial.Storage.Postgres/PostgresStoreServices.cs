@@ -10,6 +10,7 @@ public static class PostgresStoreServices
     {
         if (string.IsNullOrWhiteSpace(connectionString))
             throw new InvalidOperationException("Storage:Provider 'postgres' needs Storage:ConnectionString (for example 'Host=localhost;Database=fhirtrial;Username=fhir;Password=...').");
-        return services.AddSingleton<IFhirStore>(new PostgresFhirStore(connectionString));
+        var store = new PostgresFhirStore(connectionString);
+        return services.AddSingleton<IFhirStore>(store).AddSingleton<IUsedTokenStore>(store);
     }
 }

@@ -6,7 +6,7 @@ using FhirTrial.Fhir.Storage;
 namespace FhirTrial.Storage.Relational;
 
 /// <summary>The store over any ADO.NET database with the shared schema; subclasses supply connections, DDL and locking.</summary>
-public abstract class RelationalFhirStore : IFhirStore
+public abstract class RelationalFhirStore : IFhirStore, IUsedTokenStore
 {
     protected const string ResourceColumns = "r.rkey, r.type, r.id, r.version, r.last_updated, r.deleted, r.json";
 
@@ -214,6 +214,20 @@ public abstract class RelationalFhirStore : IFhirStore
             return result.ToList();
         }, ct);
     }
+
+    public Task<bool> TryUseAsync(string clientId, string jti, DateTimeOffset expiresAt, DateTimeOffset now, CancellationToken ct)
+        => WriteAsync(async tx =>
+        {
+            var (connection, transaction) = (((RelationalTransaction)tx).Connection, ((RelationalTransaction)tx).Transaction);
+            var purge = new SqlBuilder().Append("DELETE FROM used_jti WHERE expires_at < ");
+            purge.Append(purge.Param(now.ToUnixTimeMilliseconds()));
+            await using (var command = purge.ToCommand(connection, transaction)) await command.ExecuteNonQueryAsync(ct);
+            // The primary key makes the insert the test: a second use, even a concurrent one, inserts nothing.
+            var insert = new SqlBuilder().Append("INSERT INTO used_jti (client_id, jti, expires_at) VALUES (");
+            insert.Append(insert.Param(clientId)).Append(", ").Append(insert.Param(jti)).Append(", ")
+                .Append(insert.Param(expiresAt.ToUnixTimeMilliseconds())).Append(") ON CONFLICT (client_id, jti) DO NOTHING");
+            await using (var command = insert.ToCommand(connection, transaction)) return await command.ExecuteNonQueryAsync(ct) == 1;
+        }, ct);
 
     public async Task<HistoryPage> HistoryAsync(HistoryQuery query, CancellationToken ct)
     {

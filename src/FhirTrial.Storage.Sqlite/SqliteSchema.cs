@@ -37,6 +37,9 @@ internal static class SqliteSchema
             }
             yield return "CREATE INDEX IF NOT EXISTS ix_idx_reference_target ON idx_reference (target_id, target_type, param)";
             yield return "CREATE INDEX IF NOT EXISTS ix_idx_token_code ON idx_token (param, code)";
+            // Client-assertion ids spent at /auth/token, kept until they expire (IUsedTokenStore).
+            yield return "CREATE TABLE IF NOT EXISTS used_jti (client_id TEXT NOT NULL, jti TEXT NOT NULL, expires_at INTEGER NOT NULL, PRIMARY KEY (client_id, jti))";
+            yield return "CREATE INDEX IF NOT EXISTS ix_used_jti_expires ON used_jti (expires_at)";
         }
     }
 }

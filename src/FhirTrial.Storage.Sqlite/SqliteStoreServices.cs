@@ -9,5 +9,8 @@ public static class SqliteStoreServices
     public const string DefaultConnectionString = "Data Source=data/fhirtrial.db";
 
     public static IServiceCollection AddSqliteStore(this IServiceCollection services, string? connectionString)
-        => services.AddSingleton<IFhirStore>(new SqliteFhirStore(string.IsNullOrWhiteSpace(connectionString) ? DefaultConnectionString : connectionString));
+    {
+        var store = new SqliteFhirStore(string.IsNullOrWhiteSpace(connectionString) ? DefaultConnectionString : connectionString);
+        return services.AddSingleton<IFhirStore>(store).AddSingleton<IUsedTokenStore>(store);
+    }
 }

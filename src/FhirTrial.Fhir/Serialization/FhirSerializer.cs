@@ -38,13 +38,19 @@ public static class FhirSerializer
 
     public static Resource ParseJson(string json) => ParseJson(Encoding.UTF8.GetBytes(json));
 
+    private static readonly XmlReaderSettings XmlSettings = new()
+    {
+        DtdProcessing = DtdProcessing.Prohibit, XmlResolver = null, MaxCharactersFromEntities = 0,
+    };
+
     public static Resource ParseXml(string xml)
     {
+        RequireXmlDepth(xml);
+        Resource resource;
         try
         {
-            var settings = new XmlReaderSettings { DtdProcessing = DtdProcessing.Prohibit, XmlResolver = null, MaxCharactersFromEntities = 0 };
-            using var reader = XmlReader.Create(new StringReader(xml), settings);
-            return XmlIn.DeserializeResource(reader);
+            using var reader = XmlReader.Create(new StringReader(xml), XmlSettings);
+            resource = XmlIn.DeserializeResource(reader);
         }
         catch (DeserializationFailedException e)
         {
@@ -54,7 +60,47 @@ public static class FhirSerializer
         {
             throw FhirException.BadRequest($"The body is not a valid FHIR XML resource: {e.Message}");
         }
+        RequireJsonDepth(resource);
+        return resource;
     }
+
+    /// <summary>
+    /// Refuses XML nested deeper than <see cref="MaxDepth"/> elements before Firely's recursive parser sees it (a Bundle
+    /// nested 40,000 deep overflowed the stack and ended the process). XmlReader keeps its own stack, so this pass is flat.
+    /// </summary>
+    private static void RequireXmlDepth(string xml)
+    {
+        try
+        {
+            using var reader = XmlReader.Create(new StringReader(xml), XmlSettings);
+            while (reader.Read())
+                if (reader.NodeType == XmlNodeType.Element && reader.Depth >= MaxDepth) throw TooDeep("XML");
+        }
+        catch (XmlException e)
+        {
+            throw FhirException.BadRequest($"The body is not a valid FHIR XML resource: {e.Message}");
+        }
+    }
+
+    /// <summary>
+    /// Holds a resource read from XML to JSON's limit: a repeating XML element is two JSON levels (array and object), so
+    /// XML within the element limit could still be stored as JSON that no reader of the store would parse again.
+    /// </summary>
+    private static void RequireJsonDepth(Resource resource)
+    {
+        var reader = new Utf8JsonReader(JsonOut.SerializeToBytes(resource), new JsonReaderOptions { MaxDepth = MaxDepth });
+        try
+        {
+            while (reader.Read()) { }
+        }
+        catch (JsonException)
+        {
+            throw TooDeep("JSON form of the XML");
+        }
+    }
+
+    private static FhirException TooDeep(string what) => FhirException.Of(System.Net.HttpStatusCode.BadRequest,
+        OperationOutcome.IssueType.TooCostly, $"The {what} body is nested deeper than {MaxDepth} levels.");
 
     public static string ToJson(Base resource, SummaryType summary = SummaryType.False, string[]? elements = null)
         => summary == SummaryType.False && elements is not { Length: > 0 }

@@ -1,4 +1,7 @@
+using System.Net;
 using Firely.Fhir.Validation;
+using Firely.Fhir.Validation.Compilation;
+using FhirTrial.Fhir.Errors;
 using Hl7.Fhir.Model;
 using Hl7.Fhir.Specification.Source;
 using Hl7.Fhir.Specification.Terminology;
@@ -19,10 +22,15 @@ public sealed class ProfileValidationService : IDisposable, Engine.ICustomSearch
     private readonly ILogger _logger;
     private readonly Lazy<Task> _warm;
 
+    /// <summary>How long a validator that ignores its budget is waited for before the caller is answered anyway.</summary>
+    private static readonly TimeSpan Grace = TimeSpan.FromSeconds(1);
+
     /// <summary>Builds the resolver chain over the package folder (located from the app folder when null) and the core spec.</summary>
-    public ProfileValidationService(string? profilesFolder = null, ILogger<ProfileValidationService>? logger = null)
+    /// <param name="budget">How long one validation may run before it is stopped and answered as too costly; null: no limit.</param>
+    public ProfileValidationService(string? profilesFolder = null, ILogger<ProfileValidationService>? logger = null, TimeSpan? budget = null)
     {
         _logger = (ILogger?)logger ?? NullLogger.Instance;
+        Budget = budget;
         Package = TrialPackage.Load(profilesFolder);
         // Only Type-id.json files: package.json and .index.json are not FHIR resources.
         var packageSource = new DirectorySource(Package.Folder,
@@ -30,9 +38,18 @@ public sealed class ProfileValidationService : IDisposable, Engine.ICustomSearch
         _resolver = new CachedResolver(new SerializedResolver(
             new SnapshotSource(new MultiResolver(packageSource, ZipSource.CreateValidationSource()))));
         var terminology = new LocalTerminologyService(_resolver);
-        _validator = new Validator(_resolver, terminology, null, new ValidationSettings());
+        var settings = new ValidationSettings();
+        // The resolver the validator would build itself, made here to be wrapped (marked experimental; the version is pinned).
+#pragma warning disable ExperimentalApi
+        var schemas = ValidationBudget.Install(settings, StructureDefinitionToElementSchemaResolver.CreatedCached(_resolver));
+#pragma warning restore ExperimentalApi
+        _validator = new Validator(_resolver, terminology, null, settings, schemas);
         _warm = new Lazy<Task>(WarmCoreAsync);
     }
+
+    /// <summary>How long one validation may run (schema compilation aside) before it is stopped and answered 422
+    /// too-costly; null: no limit. Read at the start of each validation.</summary>
+    public TimeSpan? Budget { get; set; }
 
     /// <summary>The package this service validates against.</summary>
     public TrialPackage Package { get; }
@@ -59,23 +76,45 @@ public sealed class ProfileValidationService : IDisposable, Engine.ICustomSearch
         await WarmAsync().WaitAsync(ct);
         // Unbounded parallel validation has stalled for minutes: cap it at the core count.
         await _gate.WaitAsync(ct);
+        var limit = Budget;
+        var budget = new ValidationBudget(limit ?? TimeSpan.MaxValue, ct);
+        var run = Task.Run(() => ValidateOnce(resource, profileUrl, budget), CancellationToken.None);
+        // The slot is given back when the validator has really stopped, not when its caller stops waiting: the cap holds.
+        _ = run.ContinueWith(done =>
+        {
+            _ = done.Exception; // observed here when nobody waits for it any more
+            _gate.Release();
+        }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         try
         {
-            return await Task.Run(() => ValidateOnce(resource, profileUrl), ct);
+            if (limit is null) return await run.WaitAsync(ct);
+            // A validator that ignores its budget is left to finish on its own (holding its slot) once the budget and
+            // a grace are spent; time spent compiling schemas extends the wait as it extends the budget.
+            while (true)
+            {
+                var left = limit.Value + Grace - budget.Spent;
+                if (left <= TimeSpan.Zero) throw new TimeoutException();
+                try { return await run.WaitAsync(left, ct); }
+                catch (TimeoutException) { }
+            }
         }
-        finally
+        catch (Exception e) when (e is OperationCanceledException or TimeoutException && !ct.IsCancellationRequested)
         {
-            _gate.Release();
+            if (!run.IsCompleted) _logger.LogWarning("A validation of a {Type} ignored its budget and is still running", resource.TypeName);
+            throw new FhirException(HttpStatusCode.UnprocessableEntity, Errors.Outcomes.Single(OperationOutcome.IssueSeverity.Error,
+                OperationOutcome.IssueType.TooCostly,
+                $"Validating this {resource.TypeName} took longer than {budget.Limit.TotalSeconds:0.##} seconds and was stopped (Limits:ValidationSeconds).",
+                resource.TypeName));
         }
     }
 
     /// <summary>The validator throws on some malformed values instead of reporting them (found by fuzzing: an
     /// unparseable reference raises UriFormatException); such input is invalid, so it becomes an error issue.</summary>
-    private OperationOutcome ValidateOnce(Resource resource, string? profileUrl)
+    private OperationOutcome ValidateOnce(Resource resource, string? profileUrl, ValidationBudget budget)
     {
         try
         {
-            return ValidationOutcome.Normalize(_validator.Validate(resource, profileUrl));
+            return ValidationOutcome.Normalize(budget.Run(() => _validator.Validate(resource, profileUrl)));
         }
         catch (Exception e) when (e is FormatException or ArgumentException or InvalidOperationException)
         {

@@ -9,13 +9,27 @@ public static class LocalBaseUrls
 {
     public static void Register(IConfiguration configuration)
     {
+        foreach (var root in ListeningRoots(configuration)) LocalBase.Register(root + "/fhir");
+        if (configuration["Fhir:PublicBaseUrl"] is { Length: > 0 } publicBase) LocalBase.Register(publicBase);
+    }
+
+    /// <summary>The listening URLs (<c>urls</c>) as <c>scheme://host:port</c>, a loopback one also as localhost.</summary>
+    public static IEnumerable<string> ListeningRoots(IConfiguration configuration)
+    {
         var urls = (configuration["urls"] ?? "http://127.0.0.1:8080").Split(';', StringSplitOptions.RemoveEmptyEntries);
         foreach (var url in urls)
         {
             if (!Uri.TryCreate(url.Replace("*", "localhost").Replace("+", "localhost"), UriKind.Absolute, out var uri)) continue;
-            LocalBase.Register($"{uri.Scheme}://{uri.Authority}/fhir");
-            if (uri.IsLoopback) LocalBase.Register($"{uri.Scheme}://localhost:{uri.Port}/fhir");
+            yield return $"{uri.Scheme}://{uri.Authority}";
+            if (uri.IsLoopback) yield return $"{uri.Scheme}://localhost" + (uri.IsDefaultPort ? "" : $":{uri.Port}");
         }
-        if (configuration["Fhir:PublicBaseUrl"] is { Length: > 0 } publicBase) LocalBase.Register(publicBase);
+    }
+
+    /// <summary>The server's root as clients see it: <c>Fhir:PublicBaseUrl</c> without its trailing <c>/fhir</c>; null when unset.</summary>
+    public static string? PublicRoot(IConfiguration configuration)
+    {
+        if (configuration["Fhir:PublicBaseUrl"] is not { Length: > 0 } publicBase) return null;
+        var root = publicBase.TrimEnd('/');
+        return root.EndsWith("/fhir", StringComparison.OrdinalIgnoreCase) ? root[..^"/fhir".Length] : root;
     }
 }

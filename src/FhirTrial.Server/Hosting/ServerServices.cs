@@ -25,7 +25,7 @@ public static class ServerServices
     public static IServiceCollection AddFhirWeb(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddSingleton(sp => new ProfileValidationService(configuration["Fhir:ProfilesPath"],
-            sp.GetRequiredService<ILogger<ProfileValidationService>>()));
+            sp.GetRequiredService<ILogger<ProfileValidationService>>(), sp.GetRequiredService<RequestLimits>().ValidationBudget));
         services.AddSingleton<ICustomSearchParameterSource>(sp => sp.GetRequiredService<ProfileValidationService>());
         services.AddSingleton<IWriteValidator, ProfileWriteValidator>();
         services.AddSingleton<IFhirOperation, ValidateOperation>();

@@ -45,7 +45,7 @@ public static class FhirEndpoints
         {
             var parameters = FhirFormat.Query(http.Request);
             if (http.Request.HasFormContentType)
-                foreach (var (key, values) in await http.Request.ReadFormAsync(ct))
+                foreach (var (key, values) in await FormBody.ReadAsync(http.Request, ct))
                     foreach (var value in values) parameters.Add(new(key, value ?? ""));
             await SearchAsync(http, search, type, parameters, ct);
         }).AsFhirInteraction(http => new FhirInteraction("search-type", http.Value("type")));

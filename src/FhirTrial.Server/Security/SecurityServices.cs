@@ -29,6 +29,7 @@ public static class SecurityServices
         services.AddSingleton(settings);
         services.AddSingleton<AccessContext>();
         services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<TokenAudiences>();
         services.AddSingleton<ClientAssertionValidator>();
         services.AddSingleton<SmartConfiguration>();
         services.AddSingleton<ICapabilityAmendment>(sp => sp.GetRequiredService<SmartConfiguration>());

@@ -1,6 +1,8 @@
 using System.Security.Claims;
 using System.Text.Json;
+using FhirTrial.Fhir.Errors;
 using FhirTrial.Fhir.Security;
+using FhirTrial.Server.Http;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 
@@ -20,6 +22,7 @@ public static class TokenEndpoint
 {
     public const string Path = "/auth/token";
 
+    /// <summary>The token endpoint as the request addressed it: for telling clients where it is, never for checking an assertion's aud.</summary>
     public static string Url(HttpRequest request) => $"{request.Scheme}://{request.Host}{request.PathBase}{Path}";
 
     public static async Task HandleAsync(HttpContext http, AuthSettings settings, ClientAssertionValidator validator, TimeProvider clock)
@@ -31,7 +34,16 @@ public static class TokenEndpoint
             await ErrorAsync(http, 400, "invalid_request", "The token request is a form (application/x-www-form-urlencoded).");
             return;
         }
-        var form = await http.Request.ReadFormAsync(http.RequestAborted);
+        IFormCollection form;
+        try
+        {
+            form = await FormBody.ReadAsync(http.Request, http.RequestAborted);
+        }
+        catch (FhirException e)
+        {
+            await ErrorAsync(http, 400, "invalid_request", e.Message);
+            return;
+        }
         if (form["grant_type"] != "client_credentials")
         {
             await ErrorAsync(http, 400, "unsupported_grant_type", "Only grant_type=client_credentials is supported.");
@@ -42,7 +54,7 @@ public static class TokenEndpoint
             await ErrorAsync(http, 400, "invalid_request", $"client_assertion_type must be {ClientAssertionValidator.AssertionType}, with a client_assertion.");
             return;
         }
-        var (client, error) = await validator.ValidateAsync(form["client_assertion"].ToString(), Url(http.Request));
+        var (client, error) = await validator.ValidateAsync(form["client_assertion"].ToString(), http.RequestAborted);
         if (client is null)
         {
             await ErrorAsync(http, 401, "invalid_client", error!);

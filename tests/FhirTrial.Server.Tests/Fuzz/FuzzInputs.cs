@@ -1,3 +1,4 @@
+using FhirTrial.Tests.Shared;
 using System.Text;
 using System.Text.Json.Nodes;
 
@@ -157,6 +158,115 @@ public sealed class FuzzInputs(int seed, IReadOnlyList<JsonObject> corpus)
         """<?xml version="1.0"?><Patient xmlns="http://hl7.org/fhir" xmlns:xi="http://www.w3.org/2001/XInclude"><xi:include href="file:///etc/passwd"/></Patient>""",
         """<Patient xmlns="http://hl7.org/fhir"><id value="x"/><name><family value="a""" + new string('b', 10) + "\"/></name></Patient>",
     ];
+
+    private static readonly string[] Modifiers =
+    [
+        "", ":exact", ":contains", ":missing", ":not", ":text", ":identifier", ":above", ":below", ":in", ":not-in", ":of-type",
+        ":Patient", ":iterate", ":exact:contains", ":", "::", ":%00", ":名字", ":" + new string('m', 300), ":\u0001",
+    ];
+
+    private static readonly string[] OddNames =
+    [
+        "_has", "_has:", "_has:::", "_has:Observation", "_has:Observation:subject", "subject.", ".name", "subject:Patient.",
+        "subject:Patient.organization:Organization.name", "名字", "na\u0000me", "name\u0007", "\u202ename", "ÑAME", "NAME",
+        "_count", "_count:exact", "_sort:desc", "_include", "_include:iterate", "_revinclude:iterate", "_elements:x",
+        "_lastUpdated", "_id:below", "-name", "name[0]", "name%5B0%5D", "name.family", "_filter", "_query", "_list",
+    ];
+
+    private static readonly string[] OddValues =
+    [
+        "gtlt5", "gtgt", "ge", "le-", "ap1e999", "eb2025-01-01T25:00", "sa9999-99", "ne-0", "lt-1e-400", "1e308", "-0", "0x1p3",
+        "𝟘𝟙", "٣", "١٢٣", "\u0000", "\u0001\u001f", "\u007f", "\ud800", "\udfff", "\ufeffname", "a\u0301", "\u202eevil",
+        "|", "||||||", "$", "$$", "\\|", "\\,", "\\$", "a,b,,c,", "Patient/", "Patient/1/_history/x", "http://x/fhir/Patient/1",
+    ];
+
+    /// <summary>A search query with odd parameter names, modifiers, prefixes, huge values, unicode and control characters.</summary>
+    public string OddQuery()
+    {
+        var parts = Enumerable.Range(0, Next(4) + 1).Select(_ =>
+        {
+            var name = (Chance(50) ? Pick(Parameters) : Pick(OddNames)) + (Chance(60) ? Pick(Modifiers) : "");
+            var value = Next(6) switch
+            {
+                0 => Pick(Prefixes) + new string('9', Next(4000) + 1),
+                1 => new string(Pick(new[] { 'a', '名', '\u0301', ',', '|' }), Next(3000) + 1),
+                2 => Pick(OddValues) + Pick(OddValues),
+                3 => RandomString(Next(200)),
+                _ => Pick(Prefixes) + Pick(OddValues),
+            };
+            return $"{Uri.EscapeDataString(name)}={Uri.EscapeDataString(value)}";
+        });
+        return string.Join("&", parts);
+    }
+
+    /// <summary>A body nested deep: around the depth limit, or far beyond it (a Bundle 40,000 deep).</summary>
+    public (string Text, bool Xml) DeepBody()
+    {
+        var levels = Next(4) switch { 0 => 40_000, 1 => 126 + Next(5), 2 => Next(300) + 1, _ => 1_000 };
+        return Next(4) switch
+        {
+            0 => (HostileBodies.DeepXmlBundle(levels), true),
+            1 => (HostileBodies.NestedExtensionsXml(Math.Min(levels, 5_000)), true),
+            2 => (HostileBodies.DeepJsonBundle(levels), false),
+            _ => (HostileBodies.NestedExtensionsJson(Math.Min(levels, 5_000)), false),
+        };
+    }
+
+    /// <summary>A body with many siblings: names, sibling extensions nested a little, or elements the parser does not
+    /// know (up to 20,000; valid ones up to 2,000, so that validating and indexing them keeps the run's pace).</summary>
+    public (string Text, bool Xml) WideBody()
+    {
+        var count = Next(3) == 0 ? Next(20_000) + 1 : Next(2_000) + 1;
+        var valid = Math.Min(count, 2_000);
+        return Next(5) switch
+        {
+            0 => (HostileBodies.WideXml(valid), true),
+            1 => (HostileBodies.WideJson(valid), false),
+            2 => (HostileBodies.NestedExtensionsXml(Next(10) + 1, siblings: valid / 4 + 1), true),
+            3 => ("<Patient xmlns=\"http://hl7.org/fhir\">" + string.Concat(Enumerable.Repeat("<x a=\"1\"/>", count)) + "</Patient>", true),
+            _ => ("{\"resourceType\":\"Patient\"," + string.Join(",", Enumerable.Range(0, count).Select(i => $"\"p{i}\":{i}")) + "}", false),
+        };
+    }
+
+    /// <summary>A multipart search form: broken in a known way, or generated and then damaged.</summary>
+    public HttpContent Multipart()
+    {
+        if (Chance(40)) return BrokenMultipart(Next(BrokenMultiparts.Length));
+        var boundary = Chance(80) ? "fz" + Next(100000) : RandomString(Next(80));
+        var fields = Query().Split('&').Select(p => p.Split('=', 2))
+            .Select(p => $"--{boundary}\r\nContent-Disposition: form-data; name=\"{p[0]}\"\r\n\r\n{(p.Length > 1 ? p[1] : "")}\r\n");
+        var body = string.Concat(fields) + (Chance(70) ? $"--{boundary}--\r\n" : "");
+        if (Chance(50)) body = MutateText(body);
+        var content = new ByteArrayContent(Encoding.UTF8.GetBytes(body));
+        content.Headers.TryAddWithoutValidation("Content-Type", Next(6) switch
+        {
+            0 => "multipart/form-data",
+            1 => $"multipart/form-data; boundary=\"{boundary}",
+            2 => "multipart/form-data; boundary=" + boundary + "; boundary=other",
+            _ => "multipart/form-data; boundary=" + boundary,
+        });
+        return content;
+    }
+
+    /// <summary>Multipart form bodies whose boundary is unclosed, wrong, missing or empty, or whose part is cut short.</summary>
+    public static readonly (string ContentType, string Body)[] BrokenMultiparts =
+    [
+        ("multipart/form-data; boundary=abc", "--abc\r\nContent-Disposition: form-data; name=\"grant_type\"\r\n\r\nclient_credentials"),
+        ("multipart/form-data; boundary=abc", "--xyz\r\n\r\n--xyz--"),
+        ("multipart/form-data", "--abc\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\nb\r\n--abc--"),
+        ("multipart/form-data; boundary=\"\"", "----"),
+        ("multipart/form-data; boundary=abc", "--abc\r\nContent-Disposition: form-data; name=\"a\"\r\n"),
+        ("multipart/form-data; boundary=" + new string('b', 200), "--" + new string('b', 200) + "\r\n\r\n"),
+        ("multipart/form-data; boundary=abc", "--abc\r\n" + new string('x', 20000) + "\r\n\r\nvalue\r\n--abc--"),
+    ];
+
+    public static HttpContent BrokenMultipart(int index)
+    {
+        var (contentType, body) = BrokenMultiparts[index];
+        var content = new ByteArrayContent(Encoding.UTF8.GetBytes(body));
+        content.Headers.TryAddWithoutValidation("Content-Type", contentType);
+        return content;
+    }
 
     /// <summary>A transaction Bundle built from corpus resources, then broken in some way.</summary>
     public JsonObject Bundle()

@@ -13,7 +13,7 @@ namespace FhirTrial.Server.Tests.Fuzz;
 
 /// <summary>
 /// Thousands of generated and mutated requests through the real pipeline (JSON and XML parsers, search parameter parser,
-/// transaction processor): none may answer 5xx, and none that is refused (4xx) may change what is stored. Bounded in
+/// transaction processor; bodies deep, wide and multipart; odd search parameters): none may answer 5xx, and none that is refused (4xx) may change what is stored. Bounded in
 /// time: <c>FHIRTRIAL_FUZZ_SECONDS</c> (default 20; .ci/run sets 30), seeded by <c>FHIRTRIAL_FUZZ_SEED</c> (default: a new seed, printed; .ci/run fixes one).
 /// </summary>
 public sealed class FuzzTests(FhirServerFactory factory, ITestOutputHelper output) : IClassFixture<FhirServerFactory>
@@ -70,6 +70,11 @@ public sealed class FuzzTests(FhirServerFactory factory, ITestOutputHelper outpu
             stored = now;
             counts[kind] = counts.GetValueOrDefault(kind) + 1;
         }
+        // the server is alive and still works after all that
+        Assert.Equal(System.Net.HttpStatusCode.OK, (await _client.GetAsync("/fhir/metadata")).StatusCode);
+        var alive = await _client.PostAsync("/fhir/Patient", Http.Json("""{"resourceType":"Patient","active":true}"""));
+        Assert.Equal(System.Net.HttpStatusCode.Created, alive.StatusCode);
+        Assert.Equal(System.Net.HttpStatusCode.OK, (await _client.GetAsync(alive.Headers.Location!.PathAndQuery)).StatusCode);
         var total = counts.Values.Sum();
         output.WriteLine($"{total} requests ({refused} refused): {string.Join(", ", counts.Select(c => $"{c.Key} {c.Value} ({spent[c.Key].TotalMilliseconds / c.Value:0} ms each)"))}");
         output.WriteLine($"slowest {slowest.Took.TotalMilliseconds:0} ms: {slowest.What}");
@@ -84,8 +89,30 @@ public sealed class FuzzTests(FhirServerFactory factory, ITestOutputHelper outpu
 
     private static (string Kind, HttpRequestMessage Request) Next(FuzzInputs inputs, int n)
     {
-        switch (n % 7)
+        switch (n % 11)
         {
+            case 7:
+            {
+                var (text, xml) = inputs.DeepBody();
+                var url = n % 3 == 0 ? "/fhir" : n % 3 == 1 ? "/fhir/Patient" : "/fhir/Patient/$validate";
+                return ("deep-body", new HttpRequestMessage(HttpMethod.Post, url) { Content = Body(text, xml) });
+            }
+            case 8:
+            {
+                var (text, xml) = inputs.WideBody();
+                var url = n % 2 == 0 ? "/fhir/Patient" : "/fhir/Patient/$validate";
+                return ("wide-body", new HttpRequestMessage(HttpMethod.Post, url) { Content = Body(text, xml) });
+            }
+            case 9:
+                return ("multipart-search", new HttpRequestMessage(HttpMethod.Post, $"/fhir/{inputs.SearchType()}/_search") { Content = inputs.Multipart() });
+            case 10:
+            {
+                var query = inputs.OddQuery();
+                return n % 2 == 0
+                    ? ("odd-search", new HttpRequestMessage(HttpMethod.Get, $"/fhir/{inputs.SearchType()}?{query}"))
+                    : ("odd-search-post", new HttpRequestMessage(HttpMethod.Post, $"/fhir/{inputs.SearchType()}/_search")
+                        { Content = new StringContent(query, Encoding.UTF8, "application/x-www-form-urlencoded") });
+            }
             case 0:
             {
                 var resource = inputs.MutateResource(inputs.SeedResource());
@@ -127,6 +154,9 @@ public sealed class FuzzTests(FhirServerFactory factory, ITestOutputHelper outpu
             }
         }
     }
+
+    private static StringContent Body(string text, bool xml)
+        => xml ? new StringContent(text, Encoding.UTF8, "application/fhir+xml") : Http.Json(text);
 
     private static string SafeUnescape(string value)
     {

@@ -30,15 +30,33 @@ public sealed record TestClient(string Name, string? Site, string? Role, string 
 /// SMART backend client fetches them (a signed assertion posted to /auth/token).</summary>
 public sealed class SecuredServerFactory : WebApplicationFactory<Program>
 {
-    private readonly string _folder = Directory.CreateTempSubdirectory("fhirtrial-secured-").FullName;
+    private readonly string _folder;
+    private readonly bool _ownsFolder;
+    private readonly SecurityKey _signing;
     private readonly ConcurrentDictionary<string, string> _tokens = new();
+
+    /// <summary>The token URL the server is configured with (its listening URL): what assertions name as aud.</summary>
+    public const string TokenUrl = "http://localhost/auth/token";
 
     public static readonly string[] Roles = ["renji", "zhongshan", "researcher", "monitor", "statistician", "admin"];
 
     public IReadOnlyDictionary<string, TestClient> Clients { get; }
 
+    /// <summary>The same server started again: same database file, keys and clients (dispose it before the original).</summary>
+    public SecuredServerFactory Restarted() => new(_folder, _signing, Clients);
+
+    private SecuredServerFactory(string folder, SecurityKey signing, IReadOnlyDictionary<string, TestClient> clients)
+    {
+        _folder = folder;
+        _signing = signing;
+        Clients = clients;
+    }
+
     public SecuredServerFactory()
     {
+        _folder = Directory.CreateTempSubdirectory("fhirtrial-secured-").FullName;
+        _ownsFolder = true;
+        _signing = new RsaSecurityKey(RSA.Create(2048)) { KeyId = "server" };
         var clients = new List<TestClient>
         {
             Rsa("renji", site: "renji", scopes: "system/*.cruds"),
@@ -81,8 +99,8 @@ public sealed class SecuredServerFactory : WebApplicationFactory<Program>
         builder.UseSetting("Limits:MaxRequestBytes", (4 * 1024 * 1024).ToString());
         builder.UseSetting("Limits:RequestsPerMinute", "100000");
         builder.UseSetting("Export:Folder", Path.Combine(_folder, "export"));
-        var signing = new RsaSecurityKey(RSA.Create(2048)) { KeyId = "server" };
-        var signingJwk = JsonWebKeyConverter.ConvertFromRSASecurityKey(signing);
+        builder.UseSetting("urls", "http://localhost");
+        var signingJwk = JsonWebKeyConverter.ConvertFromRSASecurityKey((RsaSecurityKey)_signing);
         var signingJson = new JsonObject
         {
             ["kty"] = "RSA", ["kid"] = "server", ["n"] = signingJwk.N, ["e"] = signingJwk.E, ["d"] = signingJwk.D,
@@ -110,32 +128,38 @@ public sealed class SecuredServerFactory : WebApplicationFactory<Program>
     protected override IHost CreateHost(IHostBuilder builder) => base.CreateHost(builder).WhenReady();
 
     /// <summary>A signed client assertion as a SMART backend client makes one.</summary>
-    public string Assertion(TestClient client, TimeSpan? lifetime = null, string? audience = null, string? jti = null, SecurityKey? key = null, string? algorithm = null)
+    /// <remarks><paramref name="issuedAt"/> and <paramref name="notBefore"/> are offsets from now (default: now).</remarks>
+    public string Assertion(TestClient client, TimeSpan? lifetime = null, string? audience = null, string? jti = null, SecurityKey? key = null,
+        string? algorithm = null, TimeSpan? issuedAt = null, TimeSpan? notBefore = null)
     {
         var now = DateTime.UtcNow;
         return new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
         {
             Issuer = client.ClientId,
-            Audience = audience ?? "http://localhost/auth/token",
+            Audience = audience ?? TokenUrl,
             Subject = new ClaimsIdentity([new System.Security.Claims.Claim("sub", client.ClientId), new System.Security.Claims.Claim("jti", jti ?? Guid.NewGuid().ToString("N"))]),
-            IssuedAt = now,
-            NotBefore = now,
+            IssuedAt = now + (issuedAt ?? TimeSpan.Zero),
+            NotBefore = now + (notBefore ?? TimeSpan.Zero),
             Expires = now + (lifetime ?? TimeSpan.FromMinutes(4)),
             SigningCredentials = new SigningCredentials(key ?? client.PrivateKey, algorithm ?? client.Algorithm),
         });
     }
 
-    public async Task<HttpResponseMessage> RequestTokenAsync(string assertion, string scope)
+    public async Task<HttpResponseMessage> RequestTokenAsync(string assertion, string scope, string? host = null)
     {
         using var client = CreateClient();
-        return await client.PostAsync("/auth/token", new FormUrlEncodedContent(new Dictionary<string, string>
-        {
-            ["grant_type"] = "client_credentials",
-            ["client_assertion_type"] = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
-            ["client_assertion"] = assertion,
-            ["scope"] = scope,
-        }));
+        var request = new HttpRequestMessage(HttpMethod.Post, "/auth/token") { Content = TokenForm(assertion, scope) };
+        if (host is not null) request.Headers.Host = host;
+        return await client.SendAsync(request);
     }
+
+    public static FormUrlEncodedContent TokenForm(string assertion, string scope) => new(new Dictionary<string, string>
+    {
+        ["grant_type"] = "client_credentials",
+        ["client_assertion_type"] = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
+        ["client_assertion"] = assertion,
+        ["scope"] = scope,
+    });
 
     public async Task<string> TokenAsync(string name, string? scope = null)
     {
@@ -161,6 +185,7 @@ public sealed class SecuredServerFactory : WebApplicationFactory<Program>
     protected override void Dispose(bool disposing)
     {
         base.Dispose(disposing);
+        if (!_ownsFolder) return;
         try { Directory.Delete(_folder, recursive: true); } catch (IOException) { }
     }
 }

@@ -48,7 +48,8 @@ public sealed class TokenEndpointTests(SecuredServerFactory factory)
         Assert.Equal("invalid_client", await ErrorAsync(again));
     }
 
-    public static TheoryData<string> BadAssertions() => ["other key", "expires in 10 min", "expired", "wrong audience", "RS256", "unknown client", "not a jwt"];
+    public static TheoryData<string> BadAssertions() => ["other key", "expires in 10 min", "expired", "wrong audience", "RS256", "unknown client", "not a jwt",
+        "issued in the future", "not before in the future", "not before after expiry", "issued after expiry", "audience of the FHIR base"];
 
     [Theory]
     [MemberData(nameof(BadAssertions))]
@@ -62,6 +63,11 @@ public sealed class TokenEndpointTests(SecuredServerFactory factory)
             "wrong audience" => factory.Assertion(Renji, audience: "https://elsewhere.example.org/token"),
             "RS256" => factory.Assertion(Renji, algorithm: SecurityAlgorithms.RsaSha256),
             "unknown client" => factory.Assertion(Renji with { Name = "stranger" }),
+            "issued in the future" => factory.Assertion(Renji, issuedAt: TimeSpan.FromMinutes(3)),
+            "not before in the future" => factory.Assertion(Renji, notBefore: TimeSpan.FromMinutes(3)),
+            "not before after expiry" => factory.Assertion(Renji, notBefore: TimeSpan.FromSeconds(20), lifetime: TimeSpan.FromSeconds(10)),
+            "issued after expiry" => factory.Assertion(Renji, issuedAt: TimeSpan.FromSeconds(20), lifetime: TimeSpan.FromSeconds(10)),
+            "audience of the FHIR base" => factory.Assertion(Renji, audience: "http://localhost/fhir"),
             _ => "not-a-jwt",
         };
         var response = await factory.RequestTokenAsync(assertion, "system/*.rs");
@@ -74,11 +80,69 @@ public sealed class TokenEndpointTests(SecuredServerFactory factory)
         var now = DateTime.UtcNow;
         return new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
         {
-            Issuer = Renji.ClientId, Audience = "http://localhost/auth/token",
+            Issuer = Renji.ClientId, Audience = SecuredServerFactory.TokenUrl,
             Claims = new Dictionary<string, object> { ["sub"] = Renji.ClientId, ["jti"] = Guid.NewGuid().ToString() },
             IssuedAt = now.AddMinutes(-10), NotBefore = now.AddMinutes(-10), Expires = now.AddMinutes(-5),
             SigningCredentials = new SigningCredentials(Renji.PrivateKey, SecurityAlgorithms.RsaSha384),
         });
+    }
+
+    [Fact]
+    public async Task A_little_clock_skew_is_tolerated()
+    {
+        var response = await factory.RequestTokenAsync(factory.Assertion(Renji, issuedAt: TimeSpan.FromSeconds(10), notBefore: TimeSpan.FromSeconds(10)), "system/*.rs");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task The_audience_is_the_configured_token_URL_whatever_Host_the_request_names()
+    {
+        // The test host takes the Host header as sent: the server builds its discovery document from it.
+        using (var client = factory.CreateClient())
+        {
+            var discovery = new HttpRequestMessage(HttpMethod.Get, "/.well-known/smart-configuration");
+            discovery.Headers.Host = "evil.example";
+            Assert.Contains("evil.example", await (await client.SendAsync(discovery)).Content.ReadAsStringAsync());
+        }
+        var forOtherServer = await factory.RequestTokenAsync(factory.Assertion(Renji, audience: "http://evil.example/auth/token"), "system/*.rs", host: "evil.example");
+        Assert.Equal(HttpStatusCode.Unauthorized, forOtherServer.StatusCode);
+        Assert.Equal("invalid_client", await ErrorAsync(forOtherServer));
+        var forThisServer = await factory.RequestTokenAsync(factory.Assertion(Renji), "system/*.rs", host: "evil.example");
+        Assert.Equal(HttpStatusCode.OK, forThisServer.StatusCode);
+    }
+
+    [Fact]
+    public async Task Of_two_concurrent_uses_of_one_assertion_exactly_one_gets_a_token()
+    {
+        var assertion = factory.Assertion(Renji);
+        var answers = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => factory.RequestTokenAsync(assertion, "system/*.rs")));
+        Assert.Single(answers, a => a.StatusCode == HttpStatusCode.OK);
+        Assert.All(answers.Where(a => a.StatusCode != HttpStatusCode.OK), a => Assert.Equal(HttpStatusCode.Unauthorized, a.StatusCode));
+    }
+
+    [Fact]
+    public async Task A_replayed_assertion_is_refused_after_a_restart()
+    {
+        var assertion = factory.Assertion(Renji);
+        Assert.Equal(HttpStatusCode.OK, (await factory.RequestTokenAsync(assertion, "system/*.rs")).StatusCode);
+        using var restarted = factory.Restarted();
+        var replay = await restarted.RequestTokenAsync(assertion, "system/*.rs");
+        Assert.Equal(HttpStatusCode.Unauthorized, replay.StatusCode);
+        Assert.Contains("jti", (string)JsonNode.Parse(await replay.Content.ReadAsStringAsync())!["error_description"]!);
+        // the restarted server does issue tokens: the refusal is the replay's
+        Assert.Equal(HttpStatusCode.OK, (await restarted.RequestTokenAsync(restarted.Assertion(Renji), "system/*.rs")).StatusCode);
+    }
+
+    public static TheoryData<int> BrokenForms() => [.. Enumerable.Range(0, Fuzz.FuzzInputs.BrokenMultiparts.Length)];
+
+    [Theory]
+    [MemberData(nameof(BrokenForms))]
+    public async Task A_broken_multipart_body_is_an_invalid_request(int form)
+    {
+        using var client = factory.CreateClient();
+        var response = await client.PostAsync("/auth/token", Fuzz.FuzzInputs.BrokenMultipart(form));
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("invalid_request", await ErrorAsync(response));
     }
 
     [Fact]

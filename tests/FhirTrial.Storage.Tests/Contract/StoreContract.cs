@@ -28,6 +28,9 @@ public abstract partial class StoreContract : IAsyncLifetime
     /// <summary>A new, empty store that no other test sees (the contract migrates it).</summary>
     protected abstract Task<IFhirStore> CreateStoreAsync();
 
+    /// <summary>A second store object on the same data, as a restarted server opens it.</summary>
+    protected abstract IFhirStore Reopen();
+
     /// <summary>Releases the store and whatever holds its data.</summary>
     protected virtual async Task DeleteStoreAsync(IFhirStore store)
     {

@@ -13,6 +13,8 @@ public sealed class PostgresStoreContract(PostgresCluster cluster) : StoreContra
     protected override async Task<IFhirStore> CreateStoreAsync()
         => new PostgresFhirStore(_connectionString = await cluster.CreateDatabaseAsync("contract"));
 
+    protected override IFhirStore Reopen() => new PostgresFhirStore(_connectionString);
+
     protected override async Task DeleteStoreAsync(IFhirStore store)
     {
         await base.DeleteStoreAsync(store);

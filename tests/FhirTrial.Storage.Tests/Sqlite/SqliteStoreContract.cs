@@ -14,6 +14,8 @@ public sealed class SqliteStoreContract : StoreContract
 
     protected override Task<IFhirStore> CreateStoreAsync() => Task.FromResult<IFhirStore>(new SqliteFhirStore(ConnectionString));
 
+    protected override IFhirStore Reopen() => new SqliteFhirStore(ConnectionString);
+
     protected override async Task DeleteStoreAsync(IFhirStore store)
     {
         await base.DeleteStoreAsync(store);
