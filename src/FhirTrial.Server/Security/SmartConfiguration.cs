@@ -11,7 +11,11 @@ public sealed class SmartConfiguration(AuthSettings settings, IConfiguration con
     public static readonly string[] ScopesSupported =
         ["system/*.cruds", "system/*.rs", "system/Patient.rs", "system/Observation.cruds", "user/*.rs", "user/*.cruds"];
 
-    private string TokenEndpointFor(HttpRequest request) => configuration["Auth:TokenEndpoint"] ?? TokenEndpoint.Url(request);
+    private string TokenEndpointFor(HttpRequest request) => configuration["Auth:TokenEndpoint"] ?? RootFor(request) + TokenEndpoint.Path;
+
+    /// <summary>Where clients reach this server: <c>Fhir:PublicBaseUrl</c>'s root when set, never then the request's Host.</summary>
+    private string RootFor(HttpRequest request)
+        => Hosting.LocalBaseUrls.PublicRoot(configuration)?.TrimEnd('/') ?? $"{request.Scheme}://{request.Host}{request.PathBase}";
 
     public async Task WriteAsync(HttpContext http)
     {
@@ -19,7 +23,7 @@ public sealed class SmartConfiguration(AuthSettings settings, IConfiguration con
         await JsonSerializer.SerializeAsync(http.Response.Body, new Dictionary<string, object?>
         {
             ["issuer"] = settings.Authority ?? settings.Issuer,
-            ["jwks_uri"] = settings.IssuesTokens ? $"{http.Request.Scheme}://{http.Request.Host}{http.Request.PathBase}/auth/jwks" : null,
+            ["jwks_uri"] = settings.IssuesTokens ? RootFor(http.Request) + "/auth/jwks" : null,
             ["token_endpoint"] = TokenEndpointFor(http.Request),
             ["token_endpoint_auth_methods_supported"] = new[] { "private_key_jwt" },
             ["token_endpoint_auth_signing_alg_values_supported"] = new[] { "RS384", "ES384" },
