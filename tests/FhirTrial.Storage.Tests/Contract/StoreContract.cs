@@ -46,7 +46,7 @@ public abstract partial class StoreContract : IAsyncLifetime
         var validation = new NoWriteValidation();
         Resources = new ResourceService(Store, new IndexExtractor(Registry), Parser, validation);
         Searches = new SearchService(Store, Parser);
-        Bundles = new BundleProcessor(Resources, Searches, validation);
+        Bundles = new BundleProcessor(Resources, Searches);
     }
 
     public async Task DisposeAsync()
