@@ -11,6 +11,9 @@ internal sealed class PlannedEntry
     public required int Index { get; init; }
     public required WriteRequest Request { get; init; }
 
+    /// <summary>Its position among the writes of its transaction (the Bundle entry's index may differ: reads are apart).</summary>
+    public int Slot { get; init; }
+
     /// <summary>The attempt's own copy of the body: reference rewriting and id stamping change it.</summary>
     public Resource? Resource { get; set; }
 
@@ -22,7 +25,7 @@ internal sealed class PlannedEntry
     public StoredResource? Existing { get; set; }
 
     /// <summary>A fresh copy for one attempt of a store transaction, so that a rolled-back attempt leaks nothing into the next.</summary>
-    public PlannedEntry ForAttempt() => new() { Index = Index, Request = Request, Resource = (Resource?)Request.Resource?.DeepCopy() };
+    public PlannedEntry ForAttempt(int slot) => new() { Index = Index, Slot = slot, Request = Request, Resource = (Resource?)Request.Resource?.DeepCopy() };
 
     /// <summary>The write a Bundle entry asks for; checks the entry's own shape.</summary>
     public static WriteRequest RequestOf(Bundle.EntryComponent entry, int index)

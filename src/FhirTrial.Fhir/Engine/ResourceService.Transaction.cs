@@ -32,20 +32,22 @@ public sealed partial class ResourceService
 
         // A body whose references need no rewriting is validated before the transaction, outside its locks.
         var fullUrls = planned.Select(e => e.Request.FullUrl).OfType<string>().ToHashSet(StringComparer.Ordinal);
-        var validated = new HashSet<int>();
-        foreach (var entry in planned.Where(e => e.Request.Resource is not null && !NeedsRewrite(e.Request.Resource, fullUrls)))
+        var validated = new HashSet<int>(); // slots
+        for (int slot = 0; slot < planned.Count; slot++)
         {
-            await GuardAsync(labelled, entry, () => validator.ValidateAsync(entry.Request.Resource!, ct));
-            validated.Add(entry.Index);
+            var entry = planned[slot];
+            if (entry.Request.Resource is null || NeedsRewrite(entry.Request.Resource, fullUrls)) continue;
+            await GuardAsync(labelled, entry, () => validator.ValidateAsync(entry.Request.Resource, ct));
+            validated.Add(slot);
         }
 
         return await store.WriteAsync(async tx =>
         {
             // A store may run this work again after a serialization failure: every attempt starts from the requests as sent.
-            var run = new TransactionRun(this, tx, planned.Select(e => e.ForAttempt()).ToList(), labelled, ct);
+            var run = new TransactionRun(this, tx, planned.Select((e, slot) => e.ForAttempt(slot)).ToList(), labelled, ct);
             await run.ResolveAsync();
             await run.RewriteAsync();
-            foreach (var entry in run.Entries.Where(e => e.Resource is not null && !validated.Contains(e.Index)))
+            foreach (var entry in run.Entries.Where(e => e.Resource is not null && !validated.Contains(e.Slot)))
                 await GuardAsync(labelled, entry, () => validator.ValidateAsync(entry.Resource!, ct));
             await run.WriteAsync();
             if (Rules.ReferentialIntegrity) await run.CheckReferencesAsync();
@@ -226,7 +228,7 @@ public sealed partial class ResourceService
             {
                 if (entry.Existing is not null)
                 {
-                    _outcomes[entry.Index] = new WriteOutcome(new WriteResult(entry.Existing, false, true));
+                    _outcomes[entry.Slot] = new WriteOutcome(new WriteResult(entry.Existing, false, true));
                     entry.Resource = null; // nothing written: its body's references are not this transaction's
                     continue;
                 }
@@ -239,7 +241,7 @@ public sealed partial class ResourceService
             }
             await tx.PutManyAsync(fresh.Select(f => f.Write).ToList(), ct);
             foreach (var (entry, write) in fresh)
-                _outcomes[entry.Index] = new WriteOutcome(new WriteResult(
+                _outcomes[entry.Slot] = new WriteOutcome(new WriteResult(
                     new StoredResource(0, write.Type, write.Id, 1, write.LastUpdated, false, write.Json, "POST"), Created: true));
 
             foreach (var entry in entries.Where(e => e.Method is Bundle.HTTPVerb.PUT or Bundle.HTTPVerb.PATCH))
@@ -251,17 +253,17 @@ public sealed partial class ResourceService
             if (entry.AssignedId is not { } id)
             {
                 if (entry.Request.IfMatch is int none) throw FhirException.PreconditionFailed($"If-Match W/\"{none}\": nothing matched to delete.");
-                _outcomes[entry.Index] = new WriteOutcome(null);
+                _outcomes[entry.Slot] = new WriteOutcome(null);
                 return;
             }
             var current = await tx.ReadForUpdateAsync(entry.Type, id, ct);
             CheckIfMatch(entry, current);
             if (current is null || current.Deleted)
             {
-                _outcomes[entry.Index] = new WriteOutcome(null);
+                _outcomes[entry.Slot] = new WriteOutcome(null);
                 return;
             }
-            _outcomes[entry.Index] = new WriteOutcome(null, await DeleteVersionAsync(current), 1);
+            _outcomes[entry.Slot] = new WriteOutcome(null, await DeleteVersionAsync(current), 1);
             _deleted[new ResourceKey(entry.Type, id)] = entry;
         }
 
@@ -293,7 +295,7 @@ public sealed partial class ResourceService
             else CheckIfMatch(entry, current);
             var created = current is null || current.Deleted;
             var stored = await tx.PutAsync(service.Prepare(entry.Resource!, id, (current?.Version ?? 0) + 1, "PUT"), ct);
-            _outcomes[entry.Index] = new WriteOutcome(new WriteResult(stored, created));
+            _outcomes[entry.Slot] = new WriteOutcome(new WriteResult(stored, created));
             _written.Add(new ResourceKey(entry.Type, id));
         }
 
@@ -387,8 +389,8 @@ public sealed partial class ResourceService
                             await DeleteVersionAsync(current);
                             next[referrer] = origin;
                             _deleted[referrer] = origin;
-                            var outcome = _outcomes[origin.Index];
-                            _outcomes[origin.Index] = outcome with { DeletedCount = outcome.DeletedCount + 1 };
+                            var outcome = _outcomes[origin.Slot];
+                            _outcomes[origin.Slot] = outcome with { DeletedCount = outcome.DeletedCount + 1 };
                         });
                     }
                 }

@@ -132,6 +132,8 @@ public sealed class SearchService(IFhirStore store, SearchParser parser)
         => DateRange.TryParse(value, out var r) ? new DateTimeOffset(r.Low, TimeSpan.Zero)
             : throw FhirException.BadRequest($"'{value}' is not a valid instant for {name}.");
 
+    public const string AuditEventType = "AuditEvent";
+
     /// <summary><c>Patient/{id}/$everything</c>: the patient, its compartment, and what those resources reference; paged.</summary>
     public async Task<RawBundle> EverythingAsync(string id, IReadOnlyList<KeyValuePair<string, string>> parameters, RequestContext context, CancellationToken ct)
     {
@@ -140,13 +142,18 @@ public sealed class SearchService(IFhirStore store, SearchParser parser)
         if (patient.Deleted) throw FhirException.Gone($"Patient/{id} was deleted.");
         int count = 200, offset = 0;
         var criteria = new List<SearchCriterion> { new CompartmentCriterion("Patient", id) };
+        var types = new List<string>();
         foreach (var (name, value) in parameters)
         {
             if (name == "_count" && int.TryParse(value, out var c)) count = Math.Clamp(c, 1, SearchParser.MaxCount);
             else if (name == "_offset" && int.TryParse(value, out var o)) offset = Math.Max(0, o);
+            else if (name == "_type") types.AddRange(value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
             else if (name == "_since") criteria.Add(new ValueCriterion("_lastUpdated", SearchParamType.Date, SearchModifier.None,
                 [new DateValue(SearchPrefix.Ge, DateRange.TryParse(value, out var r) ? r : throw FhirException.BadRequest("_since must be an instant."))]));
         }
+        foreach (var type in types) ResourceService.RequireType(type);
+        // The patient's record, not the server's audit trail of it: AuditEvents only when _type names them.
+        criteria.Add(types.Count > 0 ? new TypeCriterion(types.Distinct().ToList()) : new TypeCriterion([AuditEventType], Exclude: true));
         var page = await store.SearchAsync(new SearchQuery(null, criteria, [], count, offset, true), ct);
         var members = page.Resources.Where(r => !(r.Type == "Patient" && r.Id == id)).ToList();
         var seen = members.Select(r => new ResourceKey(r.Type, r.Id)).Append(new ResourceKey("Patient", id)).ToHashSet();

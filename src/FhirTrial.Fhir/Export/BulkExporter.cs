@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using FhirTrial.Fhir.Engine;
 using FhirTrial.Fhir.Errors;
 using FhirTrial.Fhir.Search;
 using FhirTrial.Fhir.Storage;
@@ -51,6 +52,8 @@ public sealed class BulkExporter(IFhirStore store, SearchParser parser, ExportOp
                 if (InScope(patient) && seen.Add(patient.Key)) Write(patient);
                 var compartment = new List<SearchCriterion> { new CompartmentCriterion("Patient", patient.Id) };
                 compartment.AddRange(SinceCriteria(request));
+                // The patients' records, not the server's audit trail of them: AuditEvents only when _type names them.
+                if (request.Types.Count == 0) compartment.Add(new TypeCriterion([SearchService.AuditEventType], Exclude: true));
                 // One query per type named, else one over every type; the store narrows either way.
                 var types = request.Types.Count == 0 ? [null] : request.Types.Where(t => t != "Patient").Cast<string?>().ToList();
                 foreach (var type in types)

@@ -49,6 +49,10 @@ public abstract partial class StoreContract : IAsyncLifetime
         Bundles = new BundleProcessor(Resources, Searches);
     }
 
+    /// <summary>The engine over the same store with <c>Fhir:ReferentialIntegrity=false</c>, as for a migration.</summary>
+    protected ResourceService WithoutReferentialIntegrity()
+        => new(Store, new IndexExtractor(Registry), Parser, new NoWriteValidation(), new WriteRules(ReferentialIntegrity: false));
+
     public async Task DisposeAsync()
     {
         if (Store is not null) await DeleteStoreAsync(Store);
