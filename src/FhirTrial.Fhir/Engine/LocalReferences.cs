@@ -8,6 +8,12 @@ namespace FhirTrial.Fhir.Engine;
 public readonly record struct LocalReference(string Type, string Id, int? Version)
 {
     public string Key => $"{Type}/{Id}";
+
+    /// <summary>Whether the reference resolves to a target whose current version is <paramref name="currentVersion"/>
+    /// (null: none, or deleted).</summary>
+    public bool ResolvesTo(int? currentVersion) => currentVersion is int v && (Version ?? 0) <= v;
+
+    public override string ToString() => Version is int v ? $"{Key}/_history/{v}" : Key;
 }
 
 /// <summary>

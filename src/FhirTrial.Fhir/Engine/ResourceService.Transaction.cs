@@ -303,21 +303,21 @@ public sealed partial class ResourceService
         /// writes; looked up in one query per type, after all the writes, so deletes and updates of this transaction count.</summary>
         public async Task CheckReferencesAsync()
         {
-            var wanted = new Dictionary<string, Dictionary<string, int>>(StringComparer.Ordinal); // type -> id -> highest version named
+            var wanted = new Dictionary<string, Dictionary<string, LocalReference>>(StringComparer.Ordinal); // type -> id -> highest version named
             foreach (var entry in entries.Where(e => e.Resource is not null))
                 foreach (var reference in LocalReferences.Of(entry.Resource!))
                 {
                     if (_written.Contains(new ResourceKey(reference.Type, reference.Id))) continue;
                     if (!wanted.TryGetValue(reference.Type, out var ids)) wanted[reference.Type] = ids = new(StringComparer.Ordinal);
-                    ids[reference.Id] = Math.Max(ids.GetValueOrDefault(reference.Id), reference.Version ?? 0);
+                    if (!ids.TryGetValue(reference.Id, out var named) || (named.Version ?? 0) < (reference.Version ?? 0)) ids[reference.Id] = reference;
                 }
             if (wanted.Count == 0) return;
             var missing = new HashSet<ResourceKey>();
             foreach (var (type, ids) in wanted)
             {
                 var current = await tx.CurrentVersionsAsync(type, ids.Keys, ct);
-                foreach (var (id, version) in ids)
-                    if (!current.TryGetValue(id, out var stored) || stored < version) missing.Add(new ResourceKey(type, id));
+                foreach (var (id, reference) in ids)
+                    if (!reference.ResolvesTo(current.TryGetValue(id, out var v) ? v : null)) missing.Add(new ResourceKey(type, id));
             }
             if (missing.Count == 0) return;
 
@@ -331,7 +331,7 @@ public sealed partial class ResourceService
                     {
                         Severity = OperationOutcome.IssueSeverity.Error,
                         Code = OperationOutcome.IssueType.NotFound,
-                        Diagnostics = $"{r.Path} references {r.Target.Key}{(r.Target.Version is int v ? $"/_history/{v}" : "")}, which does not exist on this server"
+                        Diagnostics = $"{r.Path} references {r.Target}, which does not exist on this server"
                             + (_deleted.ContainsKey(new ResourceKey(r.Target.Type, r.Target.Id)) ? " once this transaction deletes it." : "."),
                         Expression = [r.Path],
                     }).ToList();
