@@ -9,9 +9,9 @@ public sealed class ReferentialIntegrityTests(FhirServerFactory factory)
 {
     private readonly HttpClient _client = factory.CreateClient();
 
-    private static string Weight(string subject) => $$"""
+    private static string Weight(string subject) => $$$"""
         {"resourceType":"Observation","status":"final","code":{"coding":[{"system":"http://loinc.org","code":"29463-7"}]},
-         "subject":{"reference":"{{subject}}"},"effectiveDateTime":"2025-02-01",
+         "subject":{"reference":"{{{subject}}}"},"effectiveDateTime":"2025-02-01",
          "valueQuantity":{"value":70,"unit":"kg","system":"http://unitsofmeasure.org","code":"kg"}}
         """;
 
@@ -81,10 +81,10 @@ public sealed class ReferentialIntegrityTests(FhirServerFactory factory)
     {
         var patient = await PatientAsync();
         await CreateAsync("Observation", Weight($"Patient/{patient}"));
-        await CreateAsync("AuditEvent", $$"""
+        await CreateAsync("AuditEvent", $$$"""
             {"resourceType":"AuditEvent","type":{"system":"http://terminology.hl7.org/CodeSystem/audit-event-type","code":"rest"},
              "recorded":"2025-02-01T10:00:00Z","agent":[{"requestor":true,"who":{"display":"someone"}}],
-             "source":{"observer":{"display":"FhirTrial"}},"entity":[{"what":{"reference":"Patient/{{patient}}"}}]}
+             "source":{"observer":{"display":"FhirTrial"}},"entity":[{"what":{"reference":"Patient/{{{patient}}}"}}]}
             """);
 
         var everything = await (await _client.GetAsync($"/fhir/Patient/{patient}/$everything")).BodyAsync();

@@ -30,6 +30,11 @@ public sealed partial class ResourceService
         foreach (var entry in planned) Guard(labelled, entry, () => CheckShape(entry.Request));
         if (planned.Count > 1) CheckDuplicates(planned);
 
+        // A patch starts from what the caller may read: what it cannot see is not there to patch (the transaction then
+        // re-reads the current version under its lock).
+        foreach (var entry in planned.Where(e => e.Method == Bundle.HTTPVerb.PATCH))
+            await GuardAsync(labelled, entry, () => ReadAsync(entry.Type, entry.Id!, ct));
+
         // A body whose references need no rewriting is validated before the transaction, outside its locks.
         var fullUrls = planned.Select(e => e.Request.FullUrl).OfType<string>().ToHashSet(StringComparer.Ordinal);
         var validated = new HashSet<int>(); // slots
