@@ -80,9 +80,16 @@ public sealed partial class ResourceService
     private static bool NeedsRewrite(Resource resource, HashSet<string> fullUrls)
     {
         foreach (var reference in ReferenceRewriter.References(resource))
-            if (reference.Reference is { } text && (text.StartsWith("urn:", StringComparison.Ordinal) || text.Contains('?') || fullUrls.Contains(text)))
+            if (reference.Reference is { } text && (text.StartsWith("urn:", StringComparison.Ordinal) || IsConditional(text) || fullUrls.Contains(text)))
                 return true;
         return fullUrls.Count > 0 && ReferenceRewriter.Uris(resource).Any(u => u.JsonValue is string s && fullUrls.Contains(s));
+    }
+
+    /// <summary>A conditional reference, <c>Type?criteria</c> (a URL with a query is not one).</summary>
+    private static bool IsConditional(string reference)
+    {
+        var question = reference.IndexOf('?');
+        return question > 0 && reference.AsSpan(0, question).IndexOfAny('/', ':') < 0;
     }
 
     private static void CheckDuplicates(IReadOnlyList<PlannedEntry> entries)
@@ -208,7 +215,7 @@ public sealed partial class ResourceService
                         if (_fullUrls.TryGetValue(text, out var target)) reference.Reference = target;
                         else if (text.StartsWith("urn:uuid:", StringComparison.Ordinal) || text.StartsWith("urn:oid:", StringComparison.Ordinal))
                             throw FhirException.BadRequest($"Reference '{text}' names no entry of this transaction.");
-                        else if (text.Contains('?'))
+                        else if (IsConditional(text))
                         {
                             var type = text[..text.IndexOf('?')];
                             RequireType(type);

@@ -196,14 +196,17 @@ public sealed class GuardedFhirStore(IFhirStore inner, AccessContext context, In
             _written.AddRange(writes.Select(w => (w, true)));
         }
 
-        /// <summary>What the caller may not see is absent to it, as when it reads.</summary>
+        /// <summary>A reference to what the caller may not see is refused as a write outside its scope (403), like data
+        /// written for another site's patient; the reply names only what the caller sent.</summary>
         public async Task<IReadOnlyDictionary<string, int>> CurrentVersionsAsync(string type, IReadOnlyCollection<string> ids, CancellationToken ct)
         {
             await FlushAsync(ct);
             var found = await tx.CurrentVersionsAsync(type, ids, ct);
             if (found.Count == 0 || AccessPolicy.ReadRestriction(Principal) is null) return found;
             var visible = await VisibleIdsAsync(type, found.Keys.ToList(), ct);
-            return found.Where(f => visible.Contains(f.Key)).ToDictionary(f => f.Key, f => f.Value, StringComparer.Ordinal);
+            if (found.Keys.FirstOrDefault(id => !visible.Contains(id)) is { } hidden)
+                throw Forbidden($"Client '{Principal.ClientId}' may not reference {type}/{hidden}: it is outside what the client may see.");
+            return found;
         }
 
         /// <summary>Referrers the caller may not see are reported by the target they point at, never by their own id.</summary>
