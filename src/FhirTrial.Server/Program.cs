@@ -25,11 +25,12 @@ LocalBaseUrls.Register(app.Configuration);
 await app.Services.GetRequiredService<StartupSeeder>().RunAsync(app.Lifetime.ApplicationStopping);
 
 app.UseMiddleware<FhirErrorMiddleware>();
+app.UseDeveloperModeGuards();
+app.MapDashboard(); // static files only, no data: served before authorization
 app.UseFhirSecurity();
 app.MapFhir();
 app.MapBulkExport();
 app.MapFhirDocs();
-app.MapDashboard();
 app.Run();
 
 /// <summary>Visible to the test host.</summary>

@@ -1,6 +1,7 @@
 using System.Net;
 using FhirTrial.Fhir.Errors;
 using FhirTrial.Fhir.Search;
+using FhirTrial.Fhir.Security;
 using FhirTrial.Fhir.Serialization;
 using FhirTrial.Fhir.Storage;
 using Hl7.Fhir.Model;
@@ -65,6 +66,8 @@ public sealed class BundleProcessor(ResourceService resources, SearchService sea
 
     private async Task<RawEntry> ReadEntryAsync(WriteRequest entry, RequestContext context, CancellationToken ct)
     {
+        // each read entry is audited on its own, whatever the Bundle's writes did
+        using var audited = AccessContext.BeginEntry(new FhirInteraction(entry.Id is null ? "search-type" : "read", entry.Type, entry.Id), entry.Criteria);
         try
         {
             if (entry.Id is not null)

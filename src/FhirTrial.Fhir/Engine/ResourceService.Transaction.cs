@@ -30,11 +30,6 @@ public sealed partial class ResourceService
         foreach (var entry in planned) Guard(labelled, entry, () => CheckShape(entry.Request));
         if (planned.Count > 1) CheckDuplicates(planned);
 
-        // A patch starts from what the caller may read: what it cannot see is not there to patch (the transaction then
-        // re-reads the current version under its lock).
-        foreach (var entry in planned.Where(e => e.Method == Bundle.HTTPVerb.PATCH))
-            await GuardAsync(labelled, entry, () => ReadAsync(entry.Type, entry.Id!, ct));
-
         // A body whose references need no rewriting is validated before the transaction, outside its locks.
         var fullUrls = planned.Select(e => e.Request.FullUrl).OfType<string>().ToHashSet(StringComparer.Ordinal);
         var validated = new HashSet<int>(); // slots
@@ -268,9 +263,9 @@ public sealed partial class ResourceService
                 _outcomes[entry.Slot] = new WriteOutcome(null);
                 return;
             }
-            var current = await tx.ReadForUpdateAsync(entry.Type, id, ct);
+            var current = await tx.ReadForUpdateAsync(entry.Type, id, ct) ?? throw FhirException.NotFound($"{entry.Type}/{id} is not known.");
             CheckIfMatch(entry, current);
-            if (current is null || current.Deleted)
+            if (current.Deleted)
             {
                 _outcomes[entry.Slot] = new WriteOutcome(null);
                 return;
@@ -304,7 +299,11 @@ public sealed partial class ResourceService
                 await service.Validator.ValidateAsync(patched, ct);
                 entry.Resource = patched;
             }
-            else CheckIfMatch(entry, current);
+            else
+            {
+                if (entry.Request.IfMatch is not null && current is null) throw FhirException.NotFound($"{entry.Type}/{id} is not known.");
+                CheckIfMatch(entry, current);
+            }
             var created = current is null || current.Deleted;
             var stored = await tx.PutAsync(service.Prepare(entry.Resource!, id, (current?.Version ?? 0) + 1, "PUT"), ct);
             _outcomes[entry.Slot] = new WriteOutcome(new WriteResult(stored, created));

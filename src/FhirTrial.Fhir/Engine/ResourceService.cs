@@ -51,7 +51,8 @@ public sealed partial class ResourceService(IFhirStore store, IndexExtractor ext
 
     public Task<WriteResult?> DeleteAsync(string type, string id, CancellationToken ct) => DeleteAsync(type, id, null, false, ct);
 
-    /// <summary>Soft delete: a new version marked deleted; history keeps every earlier version. Null when nothing was there.</summary>
+    /// <summary>Soft delete: a new version marked deleted; history keeps every earlier version. Null when it was already
+    /// deleted (the spec's no-op); 404 when it never existed (to a site, another site's resource is one of those).</summary>
     public async Task<WriteResult?> DeleteAsync(string type, string id, int? ifMatch, bool cascade, CancellationToken ct)
     {
         var outcome = await SingleAsync(WriteRequest.Delete(type, id, ifMatch, cascade), ct);
@@ -98,9 +99,15 @@ public sealed partial class ResourceService(IFhirStore store, IndexExtractor ext
 
     public static void RequireType(string type)
     {
-        if (!ModelInfo.IsKnownResource(type) || type is "Resource" or "DomainResource")
-            throw FhirException.NotFound($"'{type}' is not a FHIR R4 resource type.");
+        if (!IsResourceType(type)) throw FhirException.NotFound($"'{type}' is not a FHIR R4 resource type.");
     }
+
+    private static readonly HashSet<string> ResourceTypes = new(
+        ModelInfo.SupportedResources.Where(t => t is not ("Resource" or "DomainResource")), StringComparer.Ordinal);
+
+    /// <summary>True for a concrete R4 resource type spelled as the spec spells it: Firely's own lookup also takes
+    /// <c>patient</c>, which every other rule (access, audit, storage) would then see as another type.</summary>
+    public static bool IsResourceType(string type) => ResourceTypes.Contains(type);
 
     private static void ValidateId(string id)
     {

@@ -132,8 +132,6 @@ public sealed class SearchService(IFhirStore store, SearchParser parser)
         => DateRange.TryParse(value, out var r) ? new DateTimeOffset(r.Low, TimeSpan.Zero)
             : throw FhirException.BadRequest($"'{value}' is not a valid instant for {name}.");
 
-    public const string AuditEventType = "AuditEvent";
-
     /// <summary><c>Patient/{id}/$everything</c>: the patient, its compartment, and what those resources reference; paged.</summary>
     public async Task<RawBundle> EverythingAsync(string id, IReadOnlyList<KeyValuePair<string, string>> parameters, RequestContext context, CancellationToken ct)
     {
@@ -145,15 +143,13 @@ public sealed class SearchService(IFhirStore store, SearchParser parser)
         var types = new List<string>();
         foreach (var (name, value) in parameters)
         {
+            if (name == "_type") types.AddRange(value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
             if (name == "_count" && int.TryParse(value, out var c)) count = Math.Clamp(c, 1, SearchParser.MaxCount);
             else if (name == "_offset" && int.TryParse(value, out var o)) offset = Math.Max(0, o);
-            else if (name == "_type") types.AddRange(value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
             else if (name == "_since") criteria.Add(new ValueCriterion("_lastUpdated", SearchParamType.Date, SearchModifier.None,
                 [new DateValue(SearchPrefix.Ge, DateRange.TryParse(value, out var r) ? r : throw FhirException.BadRequest("_since must be an instant."))]));
         }
-        foreach (var type in types) ResourceService.RequireType(type);
-        // The patient's record, not the server's audit trail of it: AuditEvents only when _type names them.
-        criteria.Add(types.Count > 0 ? new TypeCriterion(types.Distinct().ToList()) : new TypeCriterion([AuditEventType], Exclude: true));
+        criteria.Add(CompartmentTypes(types));
         var page = await store.SearchAsync(new SearchQuery(null, criteria, [], count, offset, true), ct);
         var members = page.Resources.Where(r => !(r.Type == "Patient" && r.Id == id)).ToList();
         var seen = members.Select(r => new ResourceKey(r.Type, r.Id)).Append(new ResourceKey("Patient", id)).ToHashSet();
@@ -169,4 +165,9 @@ public sealed class SearchService(IFhirStore store, SearchParser parser)
         if (offset > 0) links.Add(("previous", $"{path}?_count={count}&_offset={Math.Max(0, offset - count)}"));
         return new RawBundle(Bundle.BundleType.Searchset, (page.Total ?? 0) + 1, links, entries);
     }
+
+    /// <summary>The types of a patient's record: those <c>_type</c> names, else all but the server's own AuditEvents, which
+    /// name the patient but are the server's trail of who looked, not the patient's data.</summary>
+    public static SearchCriterion CompartmentTypes(IReadOnlyCollection<string> requested)
+        => requested.Count > 0 ? new TypeCriterion(requested.ToList()) : new TypeCriterion(["AuditEvent"], Exclude: true);
 }

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Threading.Channels;
 using FhirTrial.Fhir.Errors;
+using FhirTrial.Fhir.Security;
 using Microsoft.Extensions.Logging;
 
 namespace FhirTrial.Fhir.Export;
@@ -10,7 +11,7 @@ namespace FhirTrial.Fhir.Export;
 /// the background worker drains. Every caller-facing method takes the caller's identity, so authorization has one place.
 /// </summary>
 public sealed class BulkExportService(ExportJobStore jobs, BulkExporter exporter, ExportOptions options, TimeProvider clock,
-    ILogger<BulkExportService> logger)
+    AccessContext access, ILogger<BulkExportService> logger)
 {
     private readonly Channel<string> _queue = Channel.CreateUnbounded<string>(new UnboundedChannelOptions { SingleReader = true });
     private readonly ConcurrentDictionary<string, CancellationTokenSource> _running = new(StringComparer.Ordinal);
@@ -22,7 +23,10 @@ public sealed class BulkExportService(ExportJobStore jobs, BulkExporter exporter
     {
         if (request.Level == ExportLevel.Group)
             await exporter.GroupPatientIdsAsync(request.GroupId!, ct); // 404 now rather than a failed job later
-        var job = new ExportJob(Guid.NewGuid().ToString("N"), request, clock.GetUtcNow(), caller, ExportJobState.Queued);
+        // the job runs after this request as the client that asked, never with more than the client may read
+        var runAs = ExportIdentity.Of(access.Current?.Principal
+            ?? throw new InvalidOperationException("An export was kicked off with no access identity."));
+        var job = new ExportJob(Guid.NewGuid().ToString("N"), request, clock.GetUtcNow(), caller, ExportJobState.Queued, RunAs: runAs);
         await jobs.SaveAsync(job, ct);
         await _queue.Writer.WriteAsync(job.Id, ct);
         logger.LogInformation("Export job {JobId} queued at {Level} level", job.Id, request.Level);
@@ -72,6 +76,12 @@ public sealed class BulkExportService(ExportJobStore jobs, BulkExporter exporter
     {
         var job = jobs.Get(jobId);
         if (job is null || job.IsFinished) return; // deleted while queued
+        if (job.RunAs is null)
+        {
+            await jobs.SaveAsync(job with { State = ExportJobState.Failed, Failure = "The job names no client to act for; start it again." }, stopping);
+            return;
+        }
+        using var entered = access.Enter(new RequestAccess(job.RunAs.Principal, new FhirInteraction("operation", Operation: "export")));
         using var cancel = CancellationTokenSource.CreateLinkedTokenSource(stopping);
         _running[jobId] = cancel;
         var folder = jobs.FolderOf(jobId);

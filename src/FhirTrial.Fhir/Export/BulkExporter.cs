@@ -1,9 +1,9 @@
 using System.Runtime.CompilerServices;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using FhirTrial.Fhir.Engine;
 using FhirTrial.Fhir.Errors;
 using FhirTrial.Fhir.Search;
+using FhirTrial.Fhir.Security;
 using FhirTrial.Fhir.Storage;
 using Hl7.Fhir.Model;
 
@@ -23,7 +23,7 @@ public sealed class BulkExporter(IFhirStore store, SearchParser parser, ExportOp
         long written = 0;
         void Write(StoredResource r)
         {
-            files.Write(r.Type, r.Json);
+            files.Write(r);
             if (++written % 100 == 0) progress(written, r.Type);
         }
         bool InScope(StoredResource r) => !r.Deleted && r.LastUpdated <= job.TransactionTime
@@ -52,8 +52,7 @@ public sealed class BulkExporter(IFhirStore store, SearchParser parser, ExportOp
                 if (InScope(patient) && seen.Add(patient.Key)) Write(patient);
                 var compartment = new List<SearchCriterion> { new CompartmentCriterion("Patient", patient.Id) };
                 compartment.AddRange(SinceCriteria(request));
-                // The patients' records, not the server's audit trail of them: AuditEvents only when _type names them.
-                if (request.Types.Count == 0) compartment.Add(new TypeCriterion([SearchService.AuditEventType], Exclude: true));
+                if (request.Types.Count == 0) compartment.Add(Engine.SearchService.CompartmentTypes([]));
                 // One query per type named, else one over every type; the store narrows either way.
                 var types = request.Types.Count == 0 ? [null] : request.Types.Where(t => t != "Patient").Cast<string?>().ToList();
                 foreach (var type in types)
@@ -138,34 +137,44 @@ public sealed class BulkExporter(IFhirStore store, SearchParser parser, ExportOp
         }
     }
 
-    /// <summary>The open ndjson files of a job, one per type, rolled over at the size limit.</summary>
+    /// <summary>The open ndjson files of a job, one per type, rolled over at the size limit; each file knows the patients
+    /// whose data it holds, for the AuditEvent of its download.</summary>
     private sealed class NdjsonFileSet(string folder, int maxPerFile) : IAsyncDisposable
     {
-        private readonly Dictionary<string, (StreamWriter Writer, string Name, int Count, int Part)> _open = new(StringComparer.Ordinal);
+        private sealed class OpenFile(StreamWriter writer, string name, int part)
+        {
+            public StreamWriter Writer => writer;
+            public string Name => name;
+            public int Part => part;
+            public int Count { get; set; }
+            public SortedSet<string> Patients { get; } = new(StringComparer.Ordinal);
+
+            public ExportOutputFile Output(string type) => new(type, name, Count, Patients.ToList());
+        }
+
+        private readonly Dictionary<string, OpenFile> _open = new(StringComparer.Ordinal);
         private readonly List<ExportOutputFile> _closed = [];
 
-        public void Write(string type, string json)
+        public void Write(StoredResource resource)
         {
+            var type = resource.Type;
             if (!_open.TryGetValue(type, out var file) || file.Count >= maxPerFile)
             {
                 var part = 1;
-                if (file.Writer is not null)
+                if (file is not null)
                 {
-                    Close(type, file);
+                    file.Writer.Dispose();
+                    _closed.Add(file.Output(type));
                     part = file.Part + 1;
                 }
                 var name = $"{type}-{part}.ndjson";
-                file = (new StreamWriter(Path.Combine(folder, name), append: false, new System.Text.UTF8Encoding(false)), name, 0, part);
+                file = new OpenFile(new StreamWriter(Path.Combine(folder, name), append: false, new System.Text.UTF8Encoding(false)), name, part);
+                _open[type] = file;
             }
-            file.Writer.Write(OneLine(json));
+            file.Writer.Write(OneLine(resource.Json));
             file.Writer.Write('\n');
-            _open[type] = file with { Count = file.Count + 1 };
-        }
-
-        private void Close(string type, (StreamWriter Writer, string Name, int Count, int Part) file)
-        {
-            file.Writer.Dispose();
-            _closed.Add(new ExportOutputFile(type, file.Name, file.Count));
+            file.Count++;
+            if (PatientCompartment.Contains(type) && TouchLog.PatientOf(resource) is { } patient) file.Patients.Add(patient);
         }
 
         public async Task<IReadOnlyList<ExportOutputFile>> CloseAsync()
@@ -173,7 +182,7 @@ public sealed class BulkExporter(IFhirStore store, SearchParser parser, ExportOp
             foreach (var (type, file) in _open)
             {
                 await file.Writer.DisposeAsync();
-                _closed.Add(new ExportOutputFile(type, file.Name, file.Count));
+                _closed.Add(file.Output(type));
             }
             _open.Clear();
             return _closed.OrderBy(f => f.Type, StringComparer.Ordinal).ThenBy(f => f.FileName, StringComparer.Ordinal).ToList();

@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using FhirTrial.Fhir.Security;
 
 namespace FhirTrial.Fhir.Export;
 
@@ -16,7 +17,8 @@ public sealed record ExportJob(
     long ResourcesWritten = 0,
     string? CurrentType = null,
     IReadOnlyList<ExportOutputFile>? Output = null,
-    string? Failure = null)
+    string? Failure = null,
+    ExportIdentity? RunAs = null)
 {
     public IReadOnlyList<ExportOutputFile> Files => Output ?? [];
 
@@ -33,8 +35,19 @@ public sealed record ExportJob(
     };
 }
 
-/// <summary>One ndjson file of a job: the resource type it holds, its name in the job's folder and its line count.</summary>
-public sealed record ExportOutputFile(string Type, string FileName, int Count);
+/// <summary>One ndjson file of a job: the resource type it holds, its name in the job's folder, its line count, and the
+/// patients whose data it holds (named in the AuditEvent of each download).</summary>
+public sealed record ExportOutputFile(string Type, string FileName, int Count, IReadOnlyList<string>? Patients = null);
+
+/// <summary>Whom an export job acts for once its request has ended: the client that started it, with that client's
+/// role, site and scopes, so the job reads exactly what the client could read.</summary>
+public sealed record ExportIdentity(string ClientId, StudyRole Role, string? Site, string Scopes)
+{
+    public static ExportIdentity Of(AccessPrincipal principal)
+        => new(principal.ClientId, principal.Role, principal.Site, string.Join(" ", principal.Scopes.Grants));
+
+    public AccessPrincipal Principal => new(ClientId, Role, Site, SmartScopes.Parse(Scopes));
+}
 
 /// <summary>The completion manifest of the Bulk Data IG (the body of the final status poll).</summary>
 public sealed record ExportManifest(

@@ -29,7 +29,7 @@ public static class AccessPolicy
         { "efficacy", "interim", "safety" };
 
     public static bool RoleMayRead(StudyRole role, string type)
-        => type != AuditEvent || role is StudyRole.Monitor or StudyRole.Admin or StudyRole.Anonymous;
+        => role != StudyRole.Unauthenticated && (type != AuditEvent || role is StudyRole.Monitor or StudyRole.Admin or StudyRole.Anonymous);
 
     /// <summary>Type-level read (<c>r</c>) or search (<c>s</c>) permission.</summary>
     public static bool MayRead(AccessPrincipal principal, string type, char permission)
@@ -58,6 +58,7 @@ public static class AccessPolicy
     /// <summary>Whether the principal may call <c>$name</c> at this level; data it reads is filtered besides.</summary>
     public static bool MayRunOperation(AccessPrincipal principal, string name, string? type, string? id)
     {
+        if (principal.Role == StudyRole.Unauthenticated) return false;
         switch (name)
         {
             case "validate":

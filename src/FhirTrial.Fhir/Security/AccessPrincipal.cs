@@ -1,13 +1,21 @@
 namespace FhirTrial.Fhir.Security;
 
-/// <summary>What a client is in the study: a site's system, or a study-wide role. Anonymous is the developer mode.</summary>
-public enum StudyRole { Site, Researcher, Monitor, Statistician, Admin, Anonymous }
+/// <summary>What a client is in the study: a site's system, or a study-wide role. Anonymous is the developer mode;
+/// Unauthenticated a caller without a valid token (or bound to nothing), who may do nothing.</summary>
+public enum StudyRole { Site, Researcher, Monitor, Statistician, Admin, Anonymous, Unauthenticated }
 
 /// <summary>Who is asking: the client, its role (and site for site clients), and the SMART scopes its token carries.</summary>
 public sealed record AccessPrincipal(string ClientId, StudyRole Role, string? Site, SmartScopes Scopes)
 {
     /// <summary>The developer-mode caller: everything allowed, audited as "anonymous".</summary>
     public static AccessPrincipal Anonymous { get; } = new("anonymous", StudyRole.Anonymous, null, SmartScopes.All);
+
+    /// <summary>The server acting for itself (start-up seeding): admin rights, audited under its own name.</summary>
+    public static AccessPrincipal Server { get; } = new("fhirtrial-server", StudyRole.Admin, null, SmartScopes.All);
+
+    /// <summary>A caller with no valid token: no scopes, no role; refused everything and audited as such.</summary>
+    public static AccessPrincipal Unauthenticated(bool presentedToken)
+        => new(presentedToken ? "invalid-token" : "unauthenticated", StudyRole.Unauthenticated, null, SmartScopes.None);
 
     public bool IsSite => Role == StudyRole.Site;
 
@@ -17,6 +25,6 @@ public sealed record AccessPrincipal(string ClientId, StudyRole Role, string? Si
     public static bool TryParseRole(string? text, out StudyRole role)
     {
         role = default;
-        return text is not null && Enum.TryParse(text, ignoreCase: true, out role) && role is not (StudyRole.Site or StudyRole.Anonymous);
+        return text is not null && Enum.TryParse(text, ignoreCase: true, out role) && role is not (StudyRole.Site or StudyRole.Anonymous or StudyRole.Unauthenticated);
     }
 }

@@ -9,9 +9,24 @@ public static class AuditRecords
     public const string ClientIdSystem = "urn:fhirtrial:client-id";
     public const string RoleSystem = "http://fhirtrial.example.org/fhir/CodeSystem/access-role";
 
-    public static AuditEvent Event(RequestAccess access, IEnumerable<string> entities, int status, DateTimeOffset when, int untracked = 0, string? action = null)
+    /// <summary>The AuditEvent of what one request (or one Bundle entry) read, with the resources it withheld when any.</summary>
+    public static AuditEvent Event(RequestAccess access, TouchLog log, int status, DateTimeOffset when, IReadOnlyList<string> hidden)
     {
-        var interaction = access.Interaction;
+        var audit = Event(access, log.Interaction, log.Query, log.References, log.Patients, hidden.Count > 0 && status < 400 ? 404 : status,
+            when, log.Untracked);
+        foreach (var reference in hidden)
+            audit.Entity.Add(new AuditEvent.EntityComponent
+            {
+                What = new ResourceReference(reference),
+                Type = new Coding("http://terminology.hl7.org/CodeSystem/audit-entity-type", "2", "System Object"),
+                Description = "withheld: not the caller's site",
+            });
+        return audit;
+    }
+
+    public static AuditEvent Event(RequestAccess access, FhirInteraction interaction, string? query, IEnumerable<string> entities,
+        IEnumerable<string> patients, int status, DateTimeOffset when, int untracked = 0, string? action = null)
+    {
         var principal = access.Principal;
         var audit = new AuditEvent
         {
@@ -48,12 +63,19 @@ public static class AuditRecords
                 What = new ResourceReference(reference),
                 Type = new Coding("http://terminology.hl7.org/CodeSystem/audit-entity-type", "2", "System Object"),
             });
-        if (interaction.Operation is { } operation || access.Query is { Length: > 0 })
+        foreach (var patient in patients)
+            audit.Entity.Add(new AuditEvent.EntityComponent
+            {
+                What = new ResourceReference(patient),
+                Type = new Coding("http://terminology.hl7.org/CodeSystem/audit-entity-type", "1", "Person"),
+                Role = new Coding("http://terminology.hl7.org/CodeSystem/object-role", "1", "Patient"),
+            });
+        if (interaction.Operation is not null || query is { Length: > 0 })
             audit.Entity.Add(new AuditEvent.EntityComponent
             {
                 Type = new Coding("http://terminology.hl7.org/CodeSystem/audit-entity-type", "2", "System Object"),
                 Name = interaction.Operation is null ? interaction.Type ?? "search" : "$" + interaction.Operation,
-                Query = access.Query is { Length: > 0 } q ? Encoding.UTF8.GetBytes(q) : null,
+                Query = query is { Length: > 0 } q ? Encoding.UTF8.GetBytes(q) : null,
                 Description = untracked > 0 ? $"{untracked} more resources were returned than are listed" : null,
             });
         return audit;

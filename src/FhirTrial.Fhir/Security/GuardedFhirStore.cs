@@ -14,7 +14,10 @@ namespace FhirTrial.Fhir.Security;
 /// anything else that reads through <see cref="IFhirStore"/>) carries the principal's <see cref="AccessPolicy.ReadRestriction"/>
 /// into the query, so rows outside the client's site never leave the database. Every write transaction is checked
 /// (type permission, the site of the row before and after) and gets its AuditEvent, and a pushed Bundle its Provenance,
-/// inside the same database transaction. Outside a request (<see cref="AccessContext.Current"/> null) it passes through.
+/// inside the same database transaction. It fails closed: a call with no access entered (<see cref="AccessContext.Current"/>
+/// null) is refused, so work outside a request must say whom it acts for (<see cref="AccessContext.EnterServer"/>, or the
+/// client that started an export job). To a site, another site's resource is not there: reads answer nothing and writes
+/// answer as for a resource that does not exist.
 /// </summary>
 public sealed class GuardedFhirStore(IFhirStore inner, AccessContext context, IndexExtractor extractor) : IFhirStore
 {
@@ -24,13 +27,18 @@ public sealed class GuardedFhirStore(IFhirStore inner, AccessContext context, In
 
     public async Task<StoredResource?> ReadAsync(string type, string id, CancellationToken ct)
     {
+        var access = Require();
         var stored = await inner.ReadAsync(type, id, ct);
-        if (context.Current is not { } access || stored is null) return stored;
+        if (stored is null) return null;
         if (!AccessPolicy.MaySee(access.Principal, type)) return null;
         if (access.Principal.IsSite)
         {
             // A deleted row has no index to judge it by: to a site it is simply not there.
-            if (stored.Deleted || !await VisibleAsync(access.Principal, type, [id], ct)) return null;
+            if (stored.Deleted || !await VisibleAsync(access.Principal, type, [id], ct))
+            {
+                access.Hide(type, id);
+                return null;
+            }
         }
         access.Touch(stored);
         return stored;
@@ -38,9 +46,13 @@ public sealed class GuardedFhirStore(IFhirStore inner, AccessContext context, In
 
     public async Task<StoredResource?> ReadVersionAsync(string type, string id, int version, CancellationToken ct)
     {
-        if (context.Current is not { } access) return await inner.ReadVersionAsync(type, id, version, ct);
+        var access = Require();
         if (!AccessPolicy.MaySee(access.Principal, type)) return null;
-        if (access.Principal.IsSite && !await VisibleAsync(access.Principal, type, [id], ct)) return null;
+        if (access.Principal.IsSite && !await VisibleAsync(access.Principal, type, [id], ct))
+        {
+            if (await inner.ReadAsync(type, id, ct) is not null) access.Hide(type, id);
+            return null;
+        }
         var stored = await inner.ReadVersionAsync(type, id, version, ct);
         if (stored is not null) access.Touch(stored);
         return stored;
@@ -48,7 +60,7 @@ public sealed class GuardedFhirStore(IFhirStore inner, AccessContext context, In
 
     public async Task<IReadOnlyList<StoredResource>> ReadManyAsync(IReadOnlyCollection<ResourceKey> keys, CancellationToken ct)
     {
-        if (context.Current is not { } access) return await inner.ReadManyAsync(keys, ct);
+        var access = Require();
         var restriction = AccessPolicy.ReadRestriction(access.Principal);
         IReadOnlyList<StoredResource> found;
         if (restriction is null) found = await inner.ReadManyAsync(keys, ct);
@@ -66,18 +78,21 @@ public sealed class GuardedFhirStore(IFhirStore inner, AccessContext context, In
 
     public async Task<SearchPage> SearchAsync(SearchQuery query, CancellationToken ct)
     {
-        if (context.Current is not { } access) return await inner.SearchAsync(query, ct);
+        var access = Require();
         var page = await inner.SearchAsync(Restrict(query, access.Principal), ct);
         foreach (var r in page.Resources) access.Touch(r);
         return page;
     }
 
     public Task<IReadOnlyList<ResourceKey>> ReferencesFromAsync(IReadOnlyCollection<long> keys, string? param, string? targetType, CancellationToken ct)
-        => inner.ReferencesFromAsync(keys, param, targetType, ct); // keys only; reading the targets goes through ReadManyAsync
+    {
+        Require();
+        return inner.ReferencesFromAsync(keys, param, targetType, ct); // keys only; reading the targets goes through ReadManyAsync
+    }
 
     public async Task<HistoryPage> HistoryAsync(HistoryQuery query, CancellationToken ct)
     {
-        if (context.Current is not { } access) return await inner.HistoryAsync(query, ct);
+        var access = Require();
         var restriction = AccessPolicy.ReadRestriction(access.Principal);
         var filter = (query.Filter, restriction) switch
         {
@@ -92,7 +107,7 @@ public sealed class GuardedFhirStore(IFhirStore inner, AccessContext context, In
 
     public async Task<T> WriteAsync<T>(Func<IStoreTransaction, Task<T>> work, CancellationToken ct)
     {
-        if (context.Current is not { } access) return await inner.WriteAsync(work, ct);
+        var access = Require();
         var result = await inner.WriteAsync(async tx =>
         {
             var guarded = new GuardedTransaction(tx, access, this);
@@ -104,12 +119,22 @@ public sealed class GuardedFhirStore(IFhirStore inner, AccessContext context, In
         return result;
     }
 
-    /// <summary>Writes the AuditEvent of a request that did not already write one with its changes (reads, refusals, failures).</summary>
-    public async Task AuditAsync(RequestAccess access, int status, CancellationToken ct)
+    /// <summary>Writes the AuditEvents of a request that its writes did not cover: what the request read (or a refusal),
+    /// and each read entry of its Bundle on its own.</summary>
+    public async Task AuditAsync(RequestAccess access, int status, bool requestItself, CancellationToken ct)
     {
-        var audit = AuditRecords.Event(access, access.Touched, status, DateTimeOffset.UtcNow, access.Untracked);
-        await inner.WriteAsync(tx => tx.PutAsync(Prepare(audit), ct), ct);
+        var now = DateTimeOffset.UtcNow;
+        var records = new List<ResourceWrite>();
+        if (requestItself) records.Add(Prepare(AuditRecords.Event(access, access.Request, status, now, access.Hidden)));
+        foreach (var entry in access.Entries)
+            if (entry.TouchedPatientData || entry.Interaction.ConcernsPatientData)
+                records.Add(Prepare(AuditRecords.Event(access, entry, status, now, [])));
+        if (records.Count > 0) await inner.WriteAsync(async tx => { await tx.PutManyAsync(records, ct); return 0; }, ct);
     }
+
+    private RequestAccess Require()
+        => context.Current ?? throw new InvalidOperationException(
+            "The store was called with no access identity: a request enters its caller's, other work AccessContext.EnterServer or its client's.");
 
     /// <summary>The query with the principal's restriction added at the top and inside every chain and <c>_has</c>, so that
     /// neither the results nor their conditions reach rows the principal may not read.</summary>
@@ -160,6 +185,12 @@ public sealed class GuardedFhirStore(IFhirStore inner, AccessContext context, In
         {
             await FlushAsync(ct);
             var stored = await tx.ReadForUpdateAsync(type, id, ct);
+            if (stored is not null && Principal.IsSite && (stored.Deleted || !await store.VisibleAsync(Principal, type, [id], ct, tx)))
+            {
+                // to a site, another site's resource (and a deleted one, which has no index to judge it by) is not there
+                access.Hide(type, id);
+                return null;
+            }
             if (stored is { Deleted: false }) access.Touch(stored);
             return stored;
         }
@@ -173,7 +204,8 @@ public sealed class GuardedFhirStore(IFhirStore inner, AccessContext context, In
         public async Task<StoredResource> PutAsync(ResourceWrite write, CancellationToken ct)
         {
             await FlushAsync(ct);
-            var current = write.Version > 1 ? await tx.ReadForUpdateAsync(write.Type, write.Id, ct) : null;
+            // a site's first version of an id may not land on a row it cannot see
+            var current = write.Version > 1 || Principal.IsSite ? await tx.ReadForUpdateAsync(write.Type, write.Id, ct) : null;
             var created = current is null || current.Deleted;
             var action = write.Deleted ? 'd' : created ? 'c' : 'u';
             if (write.Type == AccessPolicy.AuditEvent && action != 'c')
@@ -182,7 +214,10 @@ public sealed class GuardedFhirStore(IFhirStore inner, AccessContext context, In
             if (Principal.IsSite && current is not null)
             {
                 if (current.Deleted || !await store.VisibleAsync(Principal, write.Type, [write.Id], ct, tx))
-                    throw Forbidden($"{write.Type}/{write.Id} does not belong to site {Principal.Site}.");
+                {
+                    access.Hide(write.Type, write.Id);
+                    throw FhirException.NotFound($"{write.Type}/{write.Id} is not known.");
+                }
             }
             var stored = await tx.PutAsync(write, ct);
             _written.Add((write, created));
@@ -257,7 +292,10 @@ public sealed class GuardedFhirStore(IFhirStore inner, AccessContext context, In
             var action = access.Interaction.Code is "update" or "patch" or "delete" or "create"
                 ? _written.All(w => w.Write.Deleted) ? "D" : _written.All(w => w.Created) ? "C" : "U"
                 : null;
-            var records = new List<ResourceWrite> { store.Prepare(AuditRecords.Event(access, references, 200, now, action: action)) };
+            var patients = _written.Take(RequestAccess.MaxRecordedEntities)
+                .Select(w => TouchLog.PatientOf(new StoredResource(0, w.Write.Type, w.Write.Id, w.Write.Version, w.Write.LastUpdated, w.Write.Deleted, w.Write.Json)))
+                .OfType<string>().Distinct().ToList();
+            var records = new List<ResourceWrite> { store.Prepare(AuditRecords.Event(access, access.Interaction, access.Query, references, patients, 200, now, action: action)) };
             if (access.Interaction.Code == "transaction")
             {
                 var targets = _written.Where(w => !w.Write.Deleted).Select(w => $"{w.Write.Type}/{w.Write.Id}/_history/{w.Write.Version.ToString(CultureInfo.InvariantCulture)}").ToList();

@@ -23,11 +23,12 @@ public static class DocsServices
 
     public static IEndpointRouteBuilder MapFhirDocs(this IEndpointRouteBuilder app)
     {
-        app.MapOpenApi(OpenApiRoute);
+        // public by design, like the CapabilityStatement: they describe the API, not its data
+        app.MapOpenApi(OpenApiRoute).AllowAnonymous();
         app.MapScalarApiReference("/docs", options => options
             .WithTitle("FhirTrial API reference")
             .WithOpenApiRoutePattern(OpenApiRoute)
-            .AddDocument(DocumentName));
+            .AddDocument(DocumentName)).AllowAnonymous();
         return app;
     }
 }

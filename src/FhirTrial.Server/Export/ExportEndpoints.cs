@@ -1,6 +1,8 @@
 using System.Text.Json;
 using FhirTrial.Fhir.Errors;
 using FhirTrial.Fhir.Export;
+using FhirTrial.Fhir.Security;
+using FhirTrial.Server.Security;
 using FhirTrial.Server.Http;
 using Hl7.Fhir.Model;
 
@@ -21,25 +23,33 @@ public static class ExportEndpoints
     {
         var fhir = app.MapGroup("/fhir");
         fhir.MapMethods("/$export", ["GET", "POST"], (HttpContext http, BulkExportService export, CancellationToken ct)
-            => KickOffAsync(http, export, ExportLevel.System, null, ct));
+            => KickOffAsync(http, export, ExportLevel.System, null, ct))
+            .AsFhirInteraction(new FhirInteraction("operation", Operation: "export"), auditAlways: true);
         fhir.MapMethods("/Patient/$export", ["GET", "POST"], (HttpContext http, BulkExportService export, CancellationToken ct)
-            => KickOffAsync(http, export, ExportLevel.Patient, null, ct));
+            => KickOffAsync(http, export, ExportLevel.Patient, null, ct))
+            .AsFhirInteraction(new FhirInteraction("operation", "Patient", Operation: "export"), auditAlways: true);
         fhir.MapMethods("/Group/{id}/$export", ["GET", "POST"], (HttpContext http, string id, BulkExportService export, CancellationToken ct)
-            => KickOffAsync(http, export, ExportLevel.Group, id, ct));
-        fhir.MapGet($"/{JobsSegment}/{{jobId}}", StatusAsync);
+            => KickOffAsync(http, export, ExportLevel.Group, id, ct))
+            .AsFhirInteraction(http => new FhirInteraction("operation", "Group", http.Value("id"), "export"), auditAlways: true);
+        fhir.MapGet($"/{JobsSegment}/{{jobId}}", StatusAsync).AsFhirInteraction(ExportJob, auditAlways: true);
         fhir.MapDelete($"/{JobsSegment}/{{jobId}}", (HttpContext http, string jobId, BulkExportService export) =>
         {
             export.Delete(jobId, Caller(http));
             return FhirResponses.WriteResourceAsync(http, StatusCodes.Status202Accepted, Outcomes.Information($"Export job {jobId} deleted."));
-        });
-        fhir.MapGet($"/{JobsSegment}/{{jobId}}/{{file}}", async (HttpContext http, string jobId, string file, BulkExportService export, CancellationToken ct) =>
+        }).AsFhirInteraction(ExportJob, auditAlways: true);
+        fhir.MapGet($"/{JobsSegment}/{{jobId}}/{{file}}", async (HttpContext http, string jobId, string file, BulkExportService export,
+            AccessContext access, CancellationToken ct) =>
         {
-            var (path, _) = export.OutputFile(jobId, file, Caller(http));
+            var (path, output) = export.OutputFile(jobId, file, Caller(http));
+            access.Current?.Release(output.Patients ?? []);
             http.Response.ContentType = NdjsonContentType;
             await http.Response.SendFileAsync(path, ct);
-        });
+        }).AsFhirInteraction(ExportJob, auditAlways: true);
         return app;
     }
+
+    /// <summary>A poll, deletion or file download of an export job: the job's owner is checked by the export service.</summary>
+    private static FhirInteraction ExportJob(HttpContext http) => new("export-job", Operation: "export");
 
     private static async Task KickOffAsync(HttpContext http, BulkExportService export, ExportLevel level, string? groupId, CancellationToken ct)
     {
@@ -60,7 +70,8 @@ public static class ExportEndpoints
         var handling = prefer.Contains("handling=strict", StringComparison.OrdinalIgnoreCase) ? ExportHandling.Strict
             : prefer.Contains("handling=lenient", StringComparison.OrdinalIgnoreCase) ? ExportHandling.Lenient
             : ExportHandling.Default;
-        var requestUrl = $"{http.Request.Scheme}://{http.Request.Host}{http.Request.PathBase}{http.Request.Path}{http.Request.QueryString}";
+        var path = http.Request.Path.Value ?? "";
+        var requestUrl = $"{FhirFormat.BaseUrl(http.Request)}{(path.Length > 5 ? path[5..] : "")}{http.Request.QueryString}"; // the path after "/fhir"
         var request = ExportRequest.Parse(level, groupId, parameters, requestUrl, handling);
 
         var job = await export.KickOffAsync(request, Caller(http), ct);

@@ -1,5 +1,6 @@
 using FhirTrial.Fhir.Engine;
 using FhirTrial.Fhir.Package;
+using FhirTrial.Fhir.Security;
 using FhirTrial.Fhir.Serialization;
 using FhirTrial.Fhir.Storage;
 using FhirTrial.Fhir.Validation;
@@ -8,10 +9,12 @@ using Hl7.Fhir.Model;
 namespace FhirTrial.Server.Hosting;
 
 /// <summary>Prepares the store on start: schema, the trial package's conformance resources, and the study fixture when absent.</summary>
-public sealed class StartupSeeder(IFhirStore store, ResourceService resources, ProfileValidationService validation, IConfiguration configuration, ILogger<StartupSeeder> logger)
+public sealed class StartupSeeder(IFhirStore store, ResourceService resources, ProfileValidationService validation, IConfiguration configuration,
+    AccessContext access, ILogger<StartupSeeder> logger)
 {
     public async Task RunAsync(CancellationToken ct)
     {
+        using var server = access.EnterServer("startup");
         await store.MigrateAsync(ct);
         // Warm first: the validator generates the snapshots that the stored StructureDefinitions then carry.
         await validation.WarmAsync();

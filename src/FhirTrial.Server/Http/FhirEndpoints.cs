@@ -1,6 +1,8 @@
 using FhirTrial.Fhir.Conformance;
 using FhirTrial.Fhir.Engine;
 using FhirTrial.Fhir.Errors;
+using FhirTrial.Fhir.Security;
+using FhirTrial.Server.Security;
 using Hl7.Fhir.Model;
 
 namespace FhirTrial.Server.Http;
@@ -12,20 +14,33 @@ public static class FhirEndpoints
     {
         var fhir = app.MapGroup("/fhir");
         fhir.MapGet("/metadata", (HttpContext http, CapabilityStatementProvider capabilities)
-            => FhirResponses.WriteResourceAsync(http, 200, capabilities.Get(FhirFormat.BaseUrl(http.Request))));
+            => FhirResponses.WriteResourceAsync(http, 200, capabilities.Get(FhirFormat.BaseUrl(http.Request)))).AllowAnonymous();
 
-        fhir.MapGet("/", (HttpContext http, SearchService search, CancellationToken ct) => SearchAsync(http, search, null, FhirFormat.Query(http.Request), ct));
+        fhir.MapGet("/", (HttpContext http, SearchService search, CancellationToken ct) => SearchAsync(http, search, null, FhirFormat.Query(http.Request), ct))
+            .AsFhirInteraction(new FhirInteraction("search-system"));
         fhir.MapPost("/", async (HttpContext http, BundleProcessor bundles, CancellationToken ct) =>
         {
             var body = await FhirFormat.ReadResourceAsync(http.Request, ct);
             if (body is not Bundle bundle) throw FhirException.BadRequest($"Only a Bundle can be posted to the base URL, not a {body.TypeName}.");
             var result = await bundles.ProcessAsync(bundle, FhirFormat.Context(http.Request, ReturnPreference.Minimal), ct);
             await FhirResponses.WriteBundleAsync(http, 200, result);
-        });
+        }).AsFhirInteraction(new FhirInteraction("transaction"));
         fhir.MapGet("/_history", async (HttpContext http, SearchService search, CancellationToken ct) =>
-            await FhirResponses.WriteBundleAsync(http, 200, await search.HistoryAsync(null, null, FhirFormat.Query(http.Request), Context(http), ct)));
+            await FhirResponses.WriteBundleAsync(http, 200, await search.HistoryAsync(null, null, FhirFormat.Query(http.Request), Context(http), ct)))
+            .AsFhirInteraction(new FhirInteraction("history-system"));
 
-        fhir.MapMethods("/{segment}", ["GET", "POST", "PUT", "DELETE"], TypeLevelAsync);
+        fhir.MapMethods("/{segment}", ["GET", "POST", "PUT", "DELETE"], TypeLevelAsync).AsFhirInteraction(http =>
+        {
+            var segment = http.Value("segment");
+            if (FhirRoute.OperationName(segment) is { } operation) return new FhirInteraction("operation", Operation: operation);
+            return new FhirInteraction(http.Request.Method switch
+            {
+                "POST" => "create",
+                "PUT" => "update",
+                "DELETE" => "delete",
+                _ => "search-type",
+            }, segment);
+        });
         fhir.MapPost("/{type}/_search", async (HttpContext http, string type, SearchService search, CancellationToken ct) =>
         {
             var parameters = FhirFormat.Query(http.Request);
@@ -33,20 +48,37 @@ public static class FhirEndpoints
                 foreach (var (key, values) in await http.Request.ReadFormAsync(ct))
                     foreach (var value in values) parameters.Add(new(key, value ?? ""));
             await SearchAsync(http, search, type, parameters, ct);
-        });
+        }).AsFhirInteraction(http => new FhirInteraction("search-type", http.Value("type")));
         fhir.MapGet("/{type}/_history", async (HttpContext http, string type, SearchService search, CancellationToken ct) =>
-            await FhirResponses.WriteBundleAsync(http, 200, await search.HistoryAsync(type, null, FhirFormat.Query(http.Request), Context(http), ct)));
-        fhir.MapMethods("/{type}/{segment}", ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"], InstanceLevelAsync);
+            await FhirResponses.WriteBundleAsync(http, 200, await search.HistoryAsync(type, null, FhirFormat.Query(http.Request), Context(http), ct)))
+            .AsFhirInteraction(http => new FhirInteraction("history-type", http.Value("type")));
+        fhir.MapMethods("/{type}/{segment}", ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"], InstanceLevelAsync).AsFhirInteraction(http =>
+        {
+            var (type, segment) = (http.Value("type"), http.Value("segment"));
+            if (FhirRoute.OperationName(segment) is { } operation) return new FhirInteraction("operation", type, Operation: operation);
+            return new FhirInteraction(http.Request.Method switch
+            {
+                "PUT" or "POST" => "update",
+                "PATCH" => "patch",
+                "DELETE" => "delete",
+                _ => "read",
+            }, type, segment);
+        });
         fhir.MapGet("/{type}/{id}/_history", async (HttpContext http, string type, string id, SearchService search, CancellationToken ct) =>
-            await FhirResponses.WriteBundleAsync(http, 200, await search.HistoryAsync(type, id, FhirFormat.Query(http.Request), Context(http), ct)));
+            await FhirResponses.WriteBundleAsync(http, 200, await search.HistoryAsync(type, id, FhirFormat.Query(http.Request), Context(http), ct)))
+            .AsFhirInteraction(http => new FhirInteraction("history-instance", http.Value("type"), http.Value("id")));
         fhir.MapGet("/{type}/{id}/_history/{version}", async (HttpContext http, string type, string id, string version, ResourceService resources, CancellationToken ct) =>
         {
             if (!int.TryParse(version, out var v)) throw FhirException.NotFound($"'{version}' is not a version of {type}/{id}.");
             await FhirResponses.WriteStoredAsync(http, 200, await resources.ReadVersionAsync(type, id, v, ct));
-        });
+        }).AsFhirInteraction(http => new FhirInteraction("vread", http.Value("type"), http.Value("id")));
         fhir.MapMethods("/{type}/{id}/{operation}", ["GET", "POST"], (HttpContext http, string type, string id, string operation, OperationDispatcher ops, CancellationToken ct)
-            => ops.InvokeAsync(http, type, id, operation, ct));
-        fhir.MapFallback((HttpContext http) => throw FhirException.NotFound($"No FHIR interaction answers {http.Request.Method} {http.Request.Path}."));
+            => ops.InvokeAsync(http, type, id, operation, ct))
+            .AsFhirInteraction(http => FhirRoute.OperationName(http.Value("operation")) is { } operation
+                ? new FhirInteraction("operation", http.Value("type"), http.Value("id"), operation)
+                : new FhirInteraction("none", http.Value("type"), http.Value("id")));
+        fhir.MapFallback((HttpContext http) => throw FhirException.NotFound($"No FHIR interaction answers {http.Request.Method} {http.Request.Path}."))
+            .AsFhirInteraction(new FhirInteraction("none"));
     }
 
     private static async Task TypeLevelAsync(HttpContext http, string segment, ResourceService resources, SearchService search,

@@ -62,7 +62,12 @@ public static class FhirFormat
         return new RequestContext(BaseUrl(request), returns, strict);
     }
 
-    public static string BaseUrl(HttpRequest request) => $"{request.Scheme}://{request.Host}{request.PathBase}/fhir";
+    /// <summary>The FHIR base clients see: <c>Fhir:PublicBaseUrl</c> when set (never the request's Host, which the client
+    /// controls), else the request's own address (in developer mode its Host is filtered to loopback names).</summary>
+    public static string BaseUrl(HttpRequest request)
+        => request.HttpContext.RequestServices.GetService<IConfiguration>()?["Fhir:PublicBaseUrl"] is { Length: > 0 } configured
+            ? configured.TrimEnd('/')
+            : $"{request.Scheme}://{request.Host}{request.PathBase}/fhir";
 
     public static List<KeyValuePair<string, string>> Query(HttpRequest request)
         => Fhir.Engine.QueryString.Parse(request.QueryString.Value?.TrimStart('?') ?? "");

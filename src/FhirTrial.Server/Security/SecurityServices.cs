@@ -33,6 +33,7 @@ public static class SecurityServices
         services.AddSingleton<SmartConfiguration>();
         services.AddSingleton<ICapabilityAmendment>(sp => sp.GetRequiredService<SmartConfiguration>());
         DecorateStore(services);
+        services.AddFhirAuthorization(settings);
 
         if (settings.Enabled)
         {
@@ -79,9 +80,12 @@ public static class SecurityServices
         return services;
     }
 
+    /// <summary>Routing, then authentication, rate limits, the request's access and audit, and authorization of the matched
+    /// endpoint (so whatever the router matched is judged by that endpoint's own metadata), then timeouts.</summary>
     public static WebApplication UseFhirSecurity(this WebApplication app)
     {
         var settings = app.Services.GetRequiredService<AuthSettings>();
+        app.UseRouting();
         if (settings.Enabled)
         {
             if (settings.EphemeralKeys)
@@ -93,17 +97,18 @@ public static class SecurityServices
         if (app.Services.GetService<Microsoft.Extensions.Options.IOptions<RateLimiterOptions>>()?.Value.GlobalLimiter is not null)
             app.UseRateLimiter();
         app.UseMiddleware<FhirAccessMiddleware>();
+        app.UseAuthorization();
         app.UseRequestTimeouts();
 
         if (settings.Enabled)
         {
             var smart = app.Services.GetRequiredService<SmartConfiguration>();
-            app.MapGet("/.well-known/smart-configuration", smart.WriteAsync);
-            app.MapGet("/fhir/.well-known/smart-configuration", smart.WriteAsync);
+            app.MapGet("/.well-known/smart-configuration", smart.WriteAsync).AllowAnonymous();
+            app.MapGet("/fhir/.well-known/smart-configuration", smart.WriteAsync).AllowAnonymous();
             if (settings.IssuesTokens)
             {
-                app.MapPost(TokenEndpoint.Path, TokenEndpoint.HandleAsync).DisableAntiforgery();
-                app.MapGet("/auth/jwks", smart.WriteKeysAsync);
+                app.MapPost(TokenEndpoint.Path, TokenEndpoint.HandleAsync).DisableAntiforgery().AllowAnonymous();
+                app.MapGet("/auth/jwks", smart.WriteKeysAsync).AllowAnonymous();
             }
         }
         return app;

@@ -36,11 +36,11 @@ public sealed class AuthorizationTableTests(SecuredServerFactory factory)
 
         // clinical writes: a site writes its own patients' data only
         ["create Observation for renji-p1"] = new((_, _) => Send(HttpMethod.Post, "/fhir/Observation", StudyData.Observation(null, "renji-p1")), [A, F, F, F, F, A]),
-        ["update Patient renji-p1"] = new((_, _) => Send(HttpMethod.Put, "/fhir/Patient/renji-p1", StudyData.Patient("renji-p1", "renji", "renji-mrn-1")), [A, F, F, F, F, A]),
+        ["update Patient renji-p1"] = new((_, _) => Send(HttpMethod.Put, "/fhir/Patient/renji-p1", StudyData.Patient("renji-p1", "renji", "renji-mrn-1")), [A, H, F, F, F, A]),
         ["update-as-create renji Patient"] = new((r, u) => Send(HttpMethod.Put, $"/fhir/Patient/new-{r}-{u}", StudyData.Patient($"new-{r}-{u}", "renji")), [A, F, F, F, F, A]),
         ["patch Observation renji-o1"] = new((_, _) => new HttpRequestMessage(HttpMethod.Patch, "/fhir/Observation/renji-o1")
             { Content = StudyData.JsonPatch("""[{"op":"replace","path":"/status","value":"amended"}]""") }, [A, H, F, F, F, A]),
-        ["delete a renji Observation"] = new((r, u) => new HttpRequestMessage(HttpMethod.Delete, $"/fhir/Observation/del-{r}-{u}"), [A, F, F, F, F, A]),
+        ["delete a renji Observation"] = new((r, u) => new HttpRequestMessage(HttpMethod.Delete, $"/fhir/Observation/del-{r}-{u}"), [A, H, F, F, F, A]),
         ["transaction for renji"] = new((r, u) => Send(HttpMethod.Post, "/fhir", StudyData.Transaction("renji", u)), [A, F, F, F, F, A]),
 
         // the study fixture and conformance resources: admin only

@@ -14,10 +14,12 @@ public abstract partial class StoreContract
 {
     // ---- one set of rules: each case as a single request, a transaction entry and a batch entry ----
 
-    /// <summary>The state every case starts from: Patients p1 and p2 (family Shared, p1 with MRN 1), Observation o1 about p1.</summary>
+    /// <summary>The state every case starts from: Patients p1 and p2 (family Shared, p1 with MRN 1), Observation o1 about p1,
+    /// and Patient gone, deleted.</summary>
     private async Task SeedRulesAsync()
     {
-        await PutAllAsync(NewPatient("p1", "Shared", "1"), NewPatient("p2", "Shared", "2"), NewObservation("o1", "Patient/p1"));
+        await PutAllAsync(NewPatient("p1", "Shared", "1"), NewPatient("p2", "Shared", "2"), NewObservation("o1", "Patient/p1"), NewPatient("gone"));
+        await Resources.DeleteAsync("Patient", "gone", None);
     }
 
     private static Observation About(string subject) => NewObservation(subject: subject);
@@ -50,7 +52,7 @@ public abstract partial class StoreContract
         ["update as create"] = (() => WriteRequest.Update("Patient", "p9", NewPatient("p9", "Changed")), 201),
         ["update if-match current"] = (() => WriteRequest.Update("Patient", "p1", NewPatient("p1", "Changed"), 1), 200),
         ["update if-match stale"] = (() => WriteRequest.Update("Patient", "p1", NewPatient("p1", "Changed"), 2), 412),
-        ["update if-match on nothing"] = (() => WriteRequest.Update("Patient", "p9", NewPatient("p9", "Changed"), 1), 412),
+        ["update if-match on nothing"] = (() => WriteRequest.Update("Patient", "p9", NewPatient("p9", "Changed"), 1), 404),
         ["update with another id in the body"] = (() => WriteRequest.Update("Patient", "p1", NewPatient("p2", "Changed")), 400),
         ["update without an id in the body"] = (() => WriteRequest.Update("Patient", "p1", NewPatient(family: "Changed")), 400),
         ["update to reference nothing"] = (() => WriteRequest.Update("Observation", "o1", NewObservation("o1", "Patient/nope")), 422),
@@ -70,8 +72,12 @@ public abstract partial class StoreContract
         ["delete"] = (() => WriteRequest.Delete("Observation", "o1"), 204),
         ["delete if-match current"] = (() => WriteRequest.Delete("Observation", "o1", 1), 204),
         ["delete if-match stale"] = (() => WriteRequest.Delete("Observation", "o1", 2), 412),
-        ["delete if-match on nothing"] = (() => WriteRequest.Delete("Observation", "o9", 1), 412),
-        ["delete of nothing"] = (() => WriteRequest.Delete("Observation", "o9"), 204),
+        ["delete if-match on nothing"] = (() => WriteRequest.Delete("Observation", "o9", 1), 404),
+        ["delete of nothing"] = (() => WriteRequest.Delete("Observation", "o9"), 404),
+        ["delete of a deleted resource"] = (() => WriteRequest.Delete("Patient", "gone"), 204),
+        ["delete of a deleted resource, if-match"] = (() => WriteRequest.Delete("Patient", "gone", 2), 412),
+        ["update of a deleted resource, if-match"] = (() => WriteRequest.Update("Patient", "gone", NewPatient("gone"), 2), 412),
+        ["update of a deleted resource"] = (() => WriteRequest.Update("Patient", "gone", NewPatient("gone")), 201),
         ["delete of a referenced resource"] = (() => WriteRequest.Delete("Patient", "p1"), 409),
         ["delete of a referenced resource, cascading"] = (() => WriteRequest.Delete("Patient", "p1", cascade: true), 204),
         ["conditional delete"] = (() => WriteRequest.ConditionalDelete("Patient", "identifier=urn:trial:mrn|2"), 200),

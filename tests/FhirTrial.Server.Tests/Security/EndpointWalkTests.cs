@@ -1,0 +1,93 @@
+using System.Net;
+using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace FhirTrial.Server.Tests.Security;
+
+/// <summary>
+/// Walks every endpoint the server maps and proves that, with Auth on, each refuses an anonymous caller (401), in the
+/// path's own letter case and in others, unless it is one of the few public ones listed here. A route added later without
+/// protection, or a new public route, fails this test until it is judged.
+/// </summary>
+[Collection(SecuredServerCollection.Name)]
+public sealed partial class EndpointWalkTests(SecuredServerFactory factory)
+{
+    /// <summary>The endpoints that answer without a token: discovery, the token exchange, and the API's description.</summary>
+    private static readonly HashSet<string> Public =
+    [
+        "GET /fhir/metadata",
+        "GET /.well-known/smart-configuration",
+        "GET /fhir/.well-known/smart-configuration",
+        "POST /auth/token",
+        "GET /auth/jwks",
+        "GET /openapi/{documentName}.json",
+        "GET /docs/{documentName?}",
+        "GET /docs/scalar.js",
+        "GET /docs/scalar.aspnetcore.js",
+        "GET /docs/favicon.svg",
+    ];
+
+    private static IEnumerable<(string Method, string Pattern, bool Anonymous)> Walk(IServiceProvider services)
+    {
+        var sources = services.GetServices<EndpointDataSource>();
+        foreach (var endpoint in sources.SelectMany(s => s.Endpoints).OfType<RouteEndpoint>())
+        {
+            var methods = endpoint.Metadata.GetMetadata<HttpMethodMetadata>()?.HttpMethods ?? ["GET", "POST", "PUT", "PATCH", "DELETE"];
+            var anonymous = endpoint.Metadata.GetMetadata<IAllowAnonymous>() is not null;
+            foreach (var method in methods)
+                yield return (method, "/" + (endpoint.RoutePattern.RawText ?? "").TrimStart('/'), anonymous);
+        }
+    }
+
+    [Fact]
+    public void Only_the_listed_endpoints_are_public()
+    {
+        var anonymous = Walk(factory.Services).Where(e => e.Anonymous).Select(e => $"{e.Method} {e.Pattern}").ToHashSet();
+        Assert.Empty(anonymous.Except(Public));
+        Assert.True(Walk(factory.Services).Count() > 20, "the walk should find the FHIR routes");
+    }
+
+    [Fact]
+    public async Task Every_endpoint_refuses_an_anonymous_caller_in_any_letter_case()
+    {
+        using var client = factory.CreateClient();
+        var failures = new List<string>();
+        var walked = 0;
+        foreach (var (method, pattern, _) in Walk(factory.Services).Distinct())
+        {
+            if (Public.Contains($"{method} {pattern}")) continue;
+            var path = Concrete(pattern);
+            foreach (var variant in new[] { path, path.ToUpperInvariant(), Mixed(path) })
+            {
+                using var request = new HttpRequestMessage(new HttpMethod(method), variant);
+                if (method is "POST" or "PUT" or "PATCH")
+                    request.Content = Http.Json("""{"resourceType":"Patient","id":"x1"}""");
+                var response = await client.SendAsync(request);
+                walked++;
+                if (response.StatusCode != HttpStatusCode.Unauthorized)
+                    failures.Add($"{method} {variant} (route {pattern}) answered {(int)response.StatusCode}");
+            }
+        }
+        Assert.True(walked > 60, $"only {walked} requests: the walk should reach every FHIR route");
+        Assert.True(failures.Count == 0, "open to an anonymous caller:\n" + string.Join("\n", failures));
+    }
+
+    /// <summary>The pattern with each parameter filled: a resource type, an id, an operation.</summary>
+    private static string Concrete(string pattern) => Parameter().Replace(pattern, m => m.Groups[1].Value switch
+    {
+        "type" => "Patient",
+        "segment" => "renji-p1",
+        "operation" => "$everything",
+        "version" => "1",
+        "documentName" => "v1",
+        _ => "x1",
+    });
+
+    private static string Mixed(string path) => string.Concat(path.Select((c, i) => i % 2 == 0 ? char.ToUpperInvariant(c) : char.ToLowerInvariant(c)));
+
+    [GeneratedRegex(@"\{\**([A-Za-z]+)[^}]*\}")]
+    private static partial Regex Parameter();
+}
