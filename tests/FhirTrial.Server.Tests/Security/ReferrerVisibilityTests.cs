@@ -36,4 +36,22 @@ public sealed class ReferrerVisibilityTests(SecuredServerFactory factory)
         Assert.Equal(HttpStatusCode.Conflict, named.StatusCode);
         Assert.Contains("Group/mixed-ref", await named.Content.ReadAsStringAsync());
     }
+
+    [Fact]
+    public async Task A_cascading_delete_is_audited_resource_by_resource()
+    {
+        await StudyData.SeedAsync(factory);
+        using var renji = await factory.ClientForAsync("renji");
+        await StudyData.OkAsync(await renji.PostAsync("/fhir", Http.Json(StudyData.SiteBundle("renji", "renji-cascade"))));
+
+        var response = await renji.DeleteAsync("/fhir/Patient/renji-cascade-p1?_cascade=delete");
+
+        Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
+        using var monitor = await factory.ClientForAsync("monitor");
+        var bundle = await monitor.JsonAsync("/fhir/AuditEvent?entity=Observation/renji-cascade-o1&_count=200");
+        var deletion = Assert.Single(bundle["entry"]!.AsArray(), e => (string)e!["resource"]!["action"]! == "D")!["resource"]!;
+        var named = deletion["entity"]!.AsArray().Select(e => (string?)e!["what"]?["reference"]).OfType<string>().ToList();
+        foreach (var gone in new[] { "Patient/renji-cascade-p1/_history/2", "ResearchSubject/renji-cascade-rs1/_history/2", "Observation/renji-cascade-o1/_history/2" })
+            Assert.Contains(gone, named);
+    }
 }
