@@ -132,6 +132,9 @@ public sealed partial class ResourceService
         /// <summary>Resources this transaction deletes, with the entry whose delete (or cascade) it is.</summary>
         private readonly Dictionary<ResourceKey, PlannedEntry> _deleted = [];
 
+        /// <summary>The referrers of each target deleted without a cascade, as the caller saw them before the delete.</summary>
+        private readonly Dictionary<ResourceKey, IReadOnlyList<ReferrerLink>> _blockers = [];
+
         /// <summary>Resources this transaction creates or updates: references to them resolve without a lookup.</summary>
         private readonly HashSet<ResourceKey> _written = [];
 
@@ -270,9 +273,46 @@ public sealed partial class ResourceService
                 _outcomes[entry.Slot] = new WriteOutcome(null);
                 return;
             }
-            _outcomes[entry.Slot] = new WriteOutcome(null, await DeleteVersionAsync(current), 1);
-            _deleted[new ResourceKey(entry.Type, id)] = entry;
+            var target = new ResourceKey(entry.Type, id);
+            // Referrers are looked at while the target still stands: to a site, a patient's data is visible through the patient.
+            var cascaded = 0;
+            if (entry.Request.Cascade) cascaded = await CascadeAsync(entry, target);
+            else if (service.Rules.ReferentialIntegrity)
+                _blockers[target] = (await tx.ReferrersAsync([target], RecordTypes, ReferrersNamed + 1, ct)).Visible;
+            _outcomes[entry.Slot] = new WriteOutcome(null, await DeleteVersionAsync(current), 1 + cascaded);
+            _deleted[target] = entry;
         }
+
+        /// <summary>Deletes what references <paramref name="root"/>, and what references those, deepest first, so that each
+        /// is still visible (through its patient) to the caller when it is deleted; returns how many.</summary>
+        private async Task<int> CascadeAsync(PlannedEntry origin, ResourceKey root)
+        {
+            var seen = new HashSet<ResourceKey> { root };
+            var order = new List<ResourceKey>();
+            IReadOnlyCollection<ResourceKey> frontier = [root];
+            while (frontier.Count > 0)
+            {
+                var referrers = await tx.ReferrersAsync(frontier, RecordTypes, MaxCascade + 1, ct);
+                if (referrers.HiddenTargets.Count > 0) throw HiddenReferrers(referrers.HiddenTargets[0]);
+                var next = referrers.Visible.Select(l => l.Referrer).Where(k => !_deleted.ContainsKey(k) && seen.Add(k)).ToList();
+                order.AddRange(next);
+                if (order.Count > MaxCascade) throw FhirException.Conflict($"_cascade=delete would delete more than {MaxCascade} resources; delete in parts.");
+                frontier = next;
+            }
+            var deleted = 0;
+            for (int i = order.Count - 1; i >= 0; i--)
+            {
+                var current = await tx.ReadForUpdateAsync(order[i].Type, order[i].Id, ct);
+                if (current is null || current.Deleted) continue;
+                await DeleteVersionAsync(current);
+                _deleted[order[i]] = origin;
+                deleted++;
+            }
+            return deleted;
+        }
+
+        private static FhirException HiddenReferrers(ResourceKey target)
+            => FhirException.Conflict($"{target} is referenced by resources you may not see or change, so it cannot be deleted.");
 
         private Task<StoredResource> DeleteVersionAsync(StoredResource current)
             => tx.PutAsync(new ResourceWrite(current.Type, current.Id, current.Version + 1, DateTimeOffset.UtcNow, true, current.Json, [], "DELETE"), ct);
@@ -353,8 +393,9 @@ public sealed partial class ResourceService
             throw FhirException.Unprocessable($"References to {string.Join(", ", missing.Take(DanglingNamed))} do not resolve.");
         }
 
-        /// <summary>What references a deleted resource: with <c>_cascade=delete</c> it is deleted too (and what references
-        /// it, in turn); otherwise, under referential integrity, the delete is refused with 409.</summary>
+        /// <summary>What still references a deleted resource once every write is done (deletes and updates of this
+        /// transaction count): without <c>_cascade=delete</c> and under referential integrity the delete is refused with
+        /// 409; with it, referrers that appeared meanwhile are deleted too.</summary>
         public async Task CheckReferrersAsync()
         {
             var frontier = new Dictionary<ResourceKey, PlannedEntry>(_deleted);
@@ -371,7 +412,9 @@ public sealed partial class ResourceService
                 {
                     var origin = frontier[target];
                     if (!origin.Request.Cascade && !service.Rules.ReferentialIntegrity) continue;
-                    var error = FhirException.Conflict($"{target} is referenced by resources you may not see or change, so it cannot be deleted.");
+                    // Data seen through a patient this transaction deleted is hidden now; it was seen before the delete.
+                    var error = !origin.Request.Cascade && _blockers.TryGetValue(target, out var seen) && seen.Count > 0
+                        ? Referenced(seen) : HiddenReferrers(target);
                     throw labelled ? Label(error, origin) : error;
                 }
 
