@@ -55,6 +55,7 @@ public sealed class SafetyOperationTests : IAsyncLifetime
             Ae("s2", "10016256", "Fatigue", null, "possibly-related", severity: "severe"),
             // s3: fatal sepsis, not related, serious; a related event blamed on a concomitant drug is not a TRAE.
             Ae("s3", "10040047", "Sepsis", 5, "not-related", serious: true),
+            new Medication { Id = "amoxicillin" },
             Ae("s3", "10012735", "Diarrhoea", 1, "related", suspect: "Medication/amoxicillin"),
             // s4: nothing. s5 and the outsider are not subjects of the study.
             Ae("s5", "10028813", "Nausea", 4, "related"),
