@@ -18,16 +18,23 @@ builder.Services.AddFhirWeb(builder.Configuration);
 builder.Services.AddFhirSecurity(builder.Configuration);
 builder.Services.AddBulkExport(builder.Configuration);
 builder.Services.AddFhirOpenApi();
+builder.Services.AddFhirHealthChecks();
 
 var app = builder.Build();
 DeveloperMode.Enforce(app);
 LocalBaseUrls.Register(app.Configuration);
-await app.Services.GetRequiredService<StartupSeeder>().RunAsync(app.Lifetime.ApplicationStopping);
+// The schema before listening; the package, the fixture and the validator's warm-up after (data requests wait for them).
+var startup = app.Services.GetRequiredService<StartupSeeder>();
+await startup.MigrateAsync(app.Lifetime.ApplicationStopping);
+startup.Start(app.Lifetime.ApplicationStopping);
 
 app.UseMiddleware<FhirErrorMiddleware>();
 app.UseDeveloperModeGuards();
 app.MapDashboard(); // static files only, no data: served before authorization
 app.UseFhirSecurity();
+app.UseMiddleware<StartupGate>();
+app.MapFhirHealthChecks();
+app.MapFrontDoor();
 app.MapFhir();
 app.MapBulkExport();
 app.MapFhirDocs();

@@ -2,6 +2,8 @@ using FhirTrial.Fhir.Package;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Spectre.Console;
+using FhirTrial.Tests.Shared;
+using Microsoft.Extensions.Hosting;
 
 namespace FhirTrial.Cli.Tests;
 
@@ -17,6 +19,8 @@ public sealed class CliServerFactory : WebApplicationFactory<Program>
         builder.UseSetting("Export:Folder", Path.Combine(_folder, "export"));
         builder.UseSetting("Export:RetryAfterSeconds", "1");
     }
+
+    protected override IHost CreateHost(IHostBuilder builder) => base.CreateHost(builder).WhenReady();
 
     protected override void Dispose(bool disposing)
     {

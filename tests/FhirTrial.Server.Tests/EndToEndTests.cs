@@ -29,6 +29,22 @@ public sealed class EndToEndTests
         Assert.Equal(observations, (int)count["total"]!);
     }
 
+    [Fact]
+    public async Task The_binary_answers_metadata_while_it_warms_and_says_when_it_is_ready()
+    {
+        await using var server = await ServerProcess.StartAsync(); // returns at the first 200 from /fhir/metadata
+        Assert.Equal(HttpStatusCode.OK, (await server.Client.GetAsync("/health/live")).StatusCode);
+        var ready = HttpStatusCode.ServiceUnavailable;
+        for (var i = 0; i < 600 && ready != HttpStatusCode.OK; i++)
+        {
+            ready = (await server.Client.GetAsync("/health/ready")).StatusCode;
+            if (ready != HttpStatusCode.OK) await Task.Delay(200);
+        }
+        Assert.Equal(HttpStatusCode.OK, ready);
+        // once ready, the fixture is there without waiting
+        Assert.Equal(HttpStatusCode.OK, (await server.Client.GetAsync("/fhir/ResearchStudy/ak104-rcc-2l")).StatusCode);
+    }
+
     public static string SyntheaFolder()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)

@@ -3,6 +3,8 @@ using System.Text;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using FhirTrial.Tests.Shared;
+using Microsoft.Extensions.Hosting;
 
 namespace FhirTrial.Server.Tests;
 
@@ -20,6 +22,8 @@ public sealed class FhirServerFactory : WebApplicationFactory<Program>
         builder.UseSetting("Limits:MaxRequestBytes", (4 * 1024 * 1024).ToString());
         foreach (var (key, value) in Settings) builder.UseSetting(key, value);
     }
+
+    protected override IHost CreateHost(IHostBuilder builder) => base.CreateHost(builder).WhenReady();
 
     protected override void Dispose(bool disposing)
     {

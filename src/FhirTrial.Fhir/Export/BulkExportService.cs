@@ -37,7 +37,7 @@ public sealed class BulkExportService(ExportJobStore jobs, BulkExporter exporter
     public ExportJob Status(string jobId, string? caller)
     {
         var job = jobs.Get(jobId);
-        if (job is null || job.Owner is not null && job.Owner != caller)
+        if (job is null || job.Owner is null || job.Owner != caller)
             throw FhirException.NotFound($"There is no export job '{jobId}'.");
         return job;
     }

@@ -108,14 +108,15 @@ public sealed class GuardedFhirStore(IFhirStore inner, AccessContext context, In
     public async Task<T> WriteAsync<T>(Func<IStoreTransaction, Task<T>> work, CancellationToken ct)
     {
         var access = Require();
+        var wrote = false;
         var result = await inner.WriteAsync(async tx =>
         {
             var guarded = new GuardedTransaction(tx, access, this);
             var value = await work(guarded);
-            await guarded.CompleteAsync(ct);
+            wrote = await guarded.CompleteAsync(ct);
             return value;
         }, ct);
-        access.WriteAudited = true;
+        if (wrote) access.WriteAudited = true;
         return result;
     }
 
@@ -184,6 +185,10 @@ public sealed class GuardedFhirStore(IFhirStore inner, AccessContext context, In
         public async Task<StoredResource?> ReadForUpdateAsync(string type, string id, CancellationToken ct)
         {
             await FlushAsync(ct);
+            // a write reads first (versions, If-Match, a patch's base, a conditional create's match): only what the
+            // principal may read, or a Bundle entry would show what the single read refuses
+            if (!AccessPolicy.MaySee(Principal, type))
+                throw Forbidden($"Client '{Principal.ClientId}' ({Principal.RoleCode}) may not read {type}.");
             var stored = await tx.ReadForUpdateAsync(type, id, ct);
             if (stored is not null && Principal.IsSite && (stored.Deleted || !await store.VisibleAsync(Principal, type, [id], ct, tx)))
             {
@@ -274,10 +279,11 @@ public sealed class GuardedFhirStore(IFhirStore inner, AccessContext context, In
             await tx.PutManyAsync(writes, ct);
         }
 
-        /// <summary>Before commit: every row a site wrote must be its own; then the AuditEvent and, for a Bundle, the Provenance.</summary>
-        public async Task CompleteAsync(CancellationToken ct)
+        /// <summary>Before commit: every row a site wrote must be its own; then the AuditEvent and, for a Bundle, the
+        /// Provenance. False when nothing was written (and so nothing audited).</summary>
+        public async Task<bool> CompleteAsync(CancellationToken ct)
         {
-            if (_written.Count == 0) return;
+            if (_written.Count == 0) return false;
             if (Principal.IsSite)
             {
                 await FlushAsync(ct); // the site check reads the rows back
@@ -305,6 +311,8 @@ public sealed class GuardedFhirStore(IFhirStore inner, AccessContext context, In
             // writes all of it in bulk.
             _held.AddRange(records);
             await FlushAsync(ct);
+            access.Cover(_written.Select(w => $"{w.Write.Type}/{w.Write.Id}"));
+            return true;
         }
 
         private void Require(string type, char action)

@@ -97,6 +97,7 @@ public sealed class RequestAccess(AccessPrincipal principal, FhirInteraction int
     private readonly TouchLog _request = new(interaction, query);
     private readonly List<TouchLog> _entries = [];
     private readonly List<string> _hidden = [];
+    private readonly HashSet<string> _covered = new(StringComparer.Ordinal);
     private TouchLog? _entry;
 
     public AccessPrincipal Principal => principal;
@@ -120,6 +121,19 @@ public sealed class RequestAccess(AccessPrincipal principal, FhirInteraction int
     }
 
     public bool TouchedPatientData => _request.TouchedPatientData;
+
+    /// <summary>True when the request read a resource that no write AuditEvent of it names (a conditional create that
+    /// returned its match, a transaction's reads before writing).</summary>
+    public bool ReadBeyondWrites
+    {
+        get { lock (_gate) return _request.References.Any(r => !_covered.Contains(r)); }
+    }
+
+    /// <summary>Marks resources as named by a committed write's AuditEvent.</summary>
+    public void Cover(IEnumerable<string> references)
+    {
+        lock (_gate) _covered.UnionWith(references);
+    }
 
     /// <summary>Set once a write transaction of this request committed with its AuditEvent.</summary>
     public bool WriteAudited { get; set; }

@@ -102,8 +102,10 @@ public static class ExportEndpoints
         }
     }
 
-    /// <summary>The authenticated caller, whose jobs only they may see; null when the server runs without authentication.</summary>
-    private static string? Caller(HttpContext http) => http.User.Identity is { IsAuthenticated: true, Name: { } name } ? name : null;
+    /// <summary>The caller, whose jobs only they may see: the client id of the request's principal ("anonymous" in developer mode).</summary>
+    private static string Caller(HttpContext http)
+        => http.RequestServices.GetRequiredService<AccessContext>().Current?.Principal.ClientId
+           ?? throw new InvalidOperationException("An export route ran with no access identity.");
 
     private static string StatusUrl(HttpContext http, string jobId) => $"{FhirFormat.BaseUrl(http.Request)}/{JobsSegment}/{jobId}";
 }

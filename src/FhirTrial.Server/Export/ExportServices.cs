@@ -10,6 +10,8 @@ public static class ExportServices
     public static IServiceCollection AddBulkExport(this IServiceCollection services, IConfiguration configuration)
     {
         var options = new ExportOptions();
+        // with Auth on, the files are served only with a token, and the manifest says so (Bulk Data IG)
+        options.RequiresAccessToken = configuration.GetSection("Auth").Exists();
         configuration.GetSection("Export").Bind(options);
         services.AddSingleton(options);
         services.TryAddSingleton(TimeProvider.System);

@@ -44,20 +44,22 @@ public static class DeveloperMode
         });
     }
 
-    /// <summary>In developer mode: a request that arrived on a non-loopback address, or names a Host that is not this
-    /// machine's loopback (or the configured public base URL's), is refused before anything else runs.</summary>
+    /// <summary>In developer mode: a request that arrived on a non-loopback address, names a Host that is not this
+    /// machine's loopback, or came through a proxy (which would make remote callers anonymous admins), is refused
+    /// before anything else runs.</summary>
     public static WebApplication UseDeveloperModeGuards(this WebApplication app)
     {
         if (!IsOn(app.Configuration)) return app;
         var allowedHosts = new HashSet<string>(LoopbackHosts, StringComparer.OrdinalIgnoreCase);
-        if (app.Configuration["Fhir:PublicBaseUrl"] is { Length: > 0 } publicBase && Uri.TryCreate(publicBase, UriKind.Absolute, out var uri))
-            allowedHosts.Add(uri.Host);
         app.Use(async (http, next) =>
         {
             var local = http.Connection.LocalIpAddress;
             if (local is not null && !IPAddress.IsLoopback(local))
                 throw FhirException.Of(HttpStatusCode.Forbidden, OperationOutcome.IssueType.Security,
                     "This server runs without Auth settings and answers on loopback addresses only.");
+            if (http.Request.Headers.ContainsKey("Forwarded") || http.Request.Headers.ContainsKey("X-Forwarded-For"))
+                throw FhirException.Of(HttpStatusCode.Forbidden, OperationOutcome.IssueType.Security,
+                    "This server runs without Auth settings and does not answer through a proxy.");
             var host = http.Request.Host.Host;
             if (!allowedHosts.Contains(host))
                 throw FhirException.BadRequest("This server runs without Auth settings and answers only requests addressed to localhost.");

@@ -8,10 +8,46 @@ using Hl7.Fhir.Model;
 
 namespace FhirTrial.Server.Hosting;
 
-/// <summary>Prepares the store on start: schema, the trial package's conformance resources, and the study fixture when absent.</summary>
+/// <summary>
+/// Prepares the store on start: the schema before the server listens (<see cref="MigrateAsync"/>), then in the background
+/// (<see cref="Start"/>) the validator's warm-up, the trial package's conformance resources and the study fixture when
+/// absent. The server answers <c>/fhir/metadata</c> and the health checks at once; FHIR data requests wait for
+/// <see cref="Completion"/> (see <see cref="StartupGate"/>).
+/// </summary>
 public sealed class StartupSeeder(IFhirStore store, ResourceService resources, ProfileValidationService validation, IConfiguration configuration,
-    AccessContext access, ILogger<StartupSeeder> logger)
+    AccessContext access, IHostApplicationLifetime lifetime, ILogger<StartupSeeder> logger)
 {
+    private readonly TaskCompletionSource _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>Done when the package and the fixture are in the store and the validator is warm; faulted if that failed.</summary>
+    public Task Completion => _completion.Task;
+
+    public async Task MigrateAsync(CancellationToken ct)
+    {
+        using var server = access.EnterServer("startup");
+        await store.MigrateAsync(ct);
+    }
+
+    /// <summary>Starts the rest of start-up in the background; a failure is logged and stops the server.</summary>
+    public void Start(CancellationToken ct) => _ = Task.Run(async () =>
+    {
+        try
+        {
+            await RunAsync(ct);
+            _completion.TrySetResult();
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            _completion.TrySetCanceled(ct);
+        }
+        catch (Exception e)
+        {
+            logger.LogCritical(e, "Start-up failed: the trial package or the study fixture could not be stored. Stopping.");
+            _completion.TrySetException(e);
+            lifetime.StopApplication();
+        }
+    }, CancellationToken.None);
+
     public async Task RunAsync(CancellationToken ct)
     {
         using var server = access.EnterServer("startup");

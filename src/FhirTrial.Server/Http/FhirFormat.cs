@@ -16,15 +16,23 @@ public static class FhirFormat
         var format = request.Query["_format"].ToString();
         if (!string.IsNullOrEmpty(format)) return format.Contains("xml", StringComparison.OrdinalIgnoreCase);
         var accept = request.Headers.Accept.ToString();
+        // a browser (text/html first, xml as a fallback) reads JSON, never a FHIR XML download
+        if (accept.Contains("text/html", StringComparison.OrdinalIgnoreCase)) return false;
         return accept.Contains("xml", StringComparison.OrdinalIgnoreCase) && !accept.Contains("json", StringComparison.OrdinalIgnoreCase);
     }
+
+    private static readonly HashSet<string> JsonTypes = new(StringComparer.OrdinalIgnoreCase) { Json, "application/json", "text/json", "json" };
+    private static readonly HashSet<string> XmlTypes = new(StringComparer.OrdinalIgnoreCase) { Xml, "application/xml", "text/xml", "xml" };
 
     public static async Task<Resource> ReadResourceAsync(HttpRequest request, CancellationToken ct)
     {
         var text = await ReadBodyAsync(request, ct);
         if (string.IsNullOrWhiteSpace(text)) throw FhirException.BadRequest("The request has no body.");
-        var contentType = request.ContentType ?? "";
-        return contentType.Contains("xml", StringComparison.OrdinalIgnoreCase) || text.TrimStart().StartsWith('<')
+        var mediaType = (request.ContentType ?? "").Split(';')[0].Trim();
+        if (mediaType.Length > 0 && !JsonTypes.Contains(mediaType) && !XmlTypes.Contains(mediaType))
+            throw FhirException.Of(System.Net.HttpStatusCode.UnsupportedMediaType, OperationOutcome.IssueType.NotSupported,
+                $"This server reads FHIR resources as {Json} or {Xml}, not {mediaType}.");
+        return XmlTypes.Contains(mediaType) || mediaType.Length == 0 && text.TrimStart().StartsWith('<')
             ? FhirSerializer.ParseXml(text)
             : FhirSerializer.ParseJson(text);
     }

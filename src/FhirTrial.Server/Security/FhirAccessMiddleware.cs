@@ -63,8 +63,8 @@ public sealed class FhirAccessMiddleware(RequestDelegate next, AuthSettings sett
     private async Task AuditAsync(RequestAccess access, FhirRouteMetadata route, int status)
     {
         var refused = status is 401 or 403 or 405 || access.Interaction.IsWrite && status >= 400 || access.Hidden.Count > 0;
-        var requestItself = refused || !access.WriteAudited
-            && (route.AuditAlways || access.TouchedPatientData || access.Interaction.ConcernsPatientData);
+        var requestItself = refused || route.AuditAlways || access.ReadBeyondWrites
+            || !access.WriteAudited && (access.TouchedPatientData || access.Interaction.ConcernsPatientData);
         if (!requestItself && access.Entries.Count == 0) return;
         if (store is not GuardedFhirStore guarded) return;
         try

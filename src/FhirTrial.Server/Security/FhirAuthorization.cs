@@ -70,7 +70,7 @@ public sealed class FhirAccessHandler(AccessContext context, IFhirStore store, I
     private async Task<FhirException?> DenialAsync(AccessPrincipal p, FhirInteraction i, CancellationToken ct)
     {
         var type = i.Type;
-        if (type is not null && !ModelInfo.IsKnownResource(type))
+        if (type is not null && !ResourceService.IsResourceType(type))
             return FhirException.NotFound($"'{type}' is not a FHIR R4 resource type.");
         if (type == AccessPolicy.AuditEvent && i.Code is "update" or "patch" or "delete")
             return FhirException.MethodNotAllowed("AuditEvents are never changed or deleted.");

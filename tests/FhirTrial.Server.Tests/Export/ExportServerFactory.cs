@@ -1,5 +1,7 @@
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using FhirTrial.Tests.Shared;
+using Microsoft.Extensions.Hosting;
 
 namespace FhirTrial.Server.Tests.Export;
 
@@ -20,6 +22,8 @@ public sealed class ExportServerFactory : WebApplicationFactory<Program>, IAsync
         builder.UseSetting("Export:PageSize", "3");
         builder.UseSetting("Export:MaxResourcesPerFile", "4");
     }
+
+    protected override IHost CreateHost(IHostBuilder builder) => base.CreateHost(builder).WhenReady();
 
     public async Task InitializeAsync()
     {

@@ -215,6 +215,61 @@ public sealed class AttackRegressionTests(SecuredServerFactory factory)
     }
 
     [Fact]
+    public async Task A_Bundle_entry_reads_nothing_its_single_request_could_not()
+    {
+        await StudyData.SeedAsync(factory);
+        static string PatchEntry(string url, string patch) => $$$"""
+            {"request":{"method":"PATCH","url":"{{{url}}}"},"resource":{"resourceType":"Binary","contentType":"application/json-patch+json",
+             "data":"{{{Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(patch))}}}"}}
+            """;
+        // a client scoped to Observations copies a Patient's identifier into a date, to read it back from the error
+        using var narrow = await factory.ClientForAsync("narrow");
+        Assert.Equal(HttpStatusCode.Forbidden, (await narrow.GetAsync("/fhir/Patient/renji-p1")).StatusCode);
+        var copy = """[{"op":"copy","from":"/identifier/0/value","path":"/birthDate"}]""";
+        foreach (var type in new[] { "batch", "transaction" })
+        {
+            var bundle = $$$"""{"resourceType":"Bundle","type":"{{{type}}}","entry":[{{{PatchEntry("Patient/renji-p1", copy)}}}]}""";
+            var response = await narrow.PostAsync("/fhir", Http.Json(bundle));
+            var text = await response.Content.ReadAsStringAsync();
+            Assert.DoesNotContain("renji-mrn-1", text);
+            Assert.Contains("403", type == "batch" ? text : ((int)response.StatusCode).ToString());
+        }
+        // a researcher tries the same on an AuditEvent, which it may not read
+        using var monitor = await factory.ClientForAsync("monitor");
+        var audit = (await monitor.JsonAsync("/fhir/AuditEvent?_count=1"))["entry"]![0]!["resource"]!;
+        using var researcher = await factory.ClientForAsync("researcher");
+        var auditPatch = PatchEntry($"AuditEvent/{(string)audit["id"]!}", """[{"op":"copy","from":"/agent/0/who/identifier/value","path":"/recorded"}]""");
+        var probe = """{"resourceType":"Bundle","type":"batch","entry":[@entry]}""".Replace("@entry", auditPatch);
+        var answer = await (await researcher.PostAsync("/fhir", Http.Json(probe))).Content.ReadAsStringAsync();
+        Assert.DoesNotContain((string)audit["agent"]![0]!["who"]!["identifier"]!["value"]!, answer);
+    }
+
+    [Fact]
+    public async Task A_conditional_create_that_returns_its_match_is_audited_as_a_read()
+    {
+        await StudyData.SeedAsync(factory);
+        using var renji = await factory.ClientForAsync("renji");
+        var before = (await EventsAsync("entity=Observation/renji-o1")).Count;
+        var request = new HttpRequestMessage(HttpMethod.Post, "/fhir/Observation") { Content = Http.Json(StudyData.Observation(null, "renji-p1")) }
+            .With("If-None-Exist", "_id=renji-o1");
+        Assert.Equal(HttpStatusCode.OK, (await renji.SendAsync(request)).StatusCode);
+        Assert.True((await EventsAsync("entity=Observation/renji-o1")).Count > before);
+    }
+
+    [Theory]
+    [InlineData("/fhir/auditevent")]
+    [InlineData("/fhir/patient")]
+    [InlineData("/fhir/observation/renji-o1")]
+    public async Task A_type_spelled_in_another_case_is_no_type(string url)
+    {
+        await StudyData.SeedAsync(factory);
+        using var researcher = await factory.ClientForAsync("researcher");
+        Assert.Equal(HttpStatusCode.NotFound, (await researcher.GetAsync(url)).StatusCode);
+        using var admin = await factory.ClientForAsync("admin");
+        Assert.Equal(HttpStatusCode.NotFound, (await admin.DeleteAsync("/fhir/auditevent/x")).StatusCode);
+    }
+
+    [Fact]
     public async Task The_store_refuses_a_call_made_for_nobody()
     {
         var store = factory.Services.GetRequiredService<IFhirStore>();

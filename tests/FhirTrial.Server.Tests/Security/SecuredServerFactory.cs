@@ -15,6 +15,8 @@ using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
+using FhirTrial.Tests.Shared;
+using Microsoft.Extensions.Hosting;
 
 namespace FhirTrial.Server.Tests.Security;
 
@@ -104,6 +106,8 @@ public sealed class SecuredServerFactory : WebApplicationFactory<Program>
             services.AddSingleton<IFhirOperation, StudyProbeOperation>();
         });
     }
+
+    protected override IHost CreateHost(IHostBuilder builder) => base.CreateHost(builder).WhenReady();
 
     /// <summary>A signed client assertion as a SMART backend client makes one.</summary>
     public string Assertion(TestClient client, TimeSpan? lifetime = null, string? audience = null, string? jti = null, SecurityKey? key = null, string? algorithm = null)
