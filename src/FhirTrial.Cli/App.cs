@@ -25,6 +25,9 @@ public static class App
               data dated after the cut-off (default today) are ignored.
           fhirtrial migrate --connection "Host=...;Database=...;Username=..."
               Bring a PostgreSQL database to the newest schema.
+          fhirtrial check-references (--sqlite FILE | --connection "Host=...") [--base URL] [--max N]
+              Report stored local references that resolve to no current resource (exit 1 when any).
+              --base: the server's public base URL, so absolute references to it are checked too.
 
         --server is the FHIR base (http://127.0.0.1:8080/fhir); a bare http://host:port gets /fhir added.
         Exit codes: 0 ok, 1 data errors (invalid or refused resources), 2 usage, 3 server or database unreachable.
@@ -131,8 +134,21 @@ public static class App
                 args.RejectUnknown();
                 return await new MigrateCommand(console).RunAsync(connection, ct);
             }
+            case "check-references":
+            {
+                var args = CommandArgs.Parse(rest);
+                var check = new CheckReferencesCommand(console)
+                {
+                    Max = args.Int("max", 200), Bases = args.Option("base") is { } baseUrl ? [baseUrl] : [],
+                };
+                var sqlite = args.Option("sqlite");
+                var connection = args.Option("connection");
+                args.RejectUnknown();
+                if (args.Positional.Count > 0) throw new UsageException($"check-references takes no arguments besides its options ('{args.Positional[0]}').");
+                return await check.RunAsync(sqlite, connection, ct);
+            }
             default:
-                throw new UsageException($"'{command}' is not a fhirtrial command (import, validate, export, recist, migrate).");
+                throw new UsageException($"'{command}' is not a fhirtrial command (import, validate, export, recist, migrate, check-references).");
         }
     }
 

@@ -46,8 +46,8 @@ public sealed class LocalTrialStore : IAsyncDisposable
         await store.Services.GetRequiredService<IFhirStore>().MigrateAsync(ct);
         var fixture = new ResourceFolder(fixtureFolder ?? ProjectFolders.Find(Path.Combine("fhir-examples", "study")));
         var resources = store.Services.GetRequiredService<ResourceService>();
-        foreach (var resource in fixture.Resources.Where(r => r.Id is not null))
-            await resources.UpdateAsync(resource.TypeName, resource.Id!, resource, null, ct);
+        // One transaction: the fixture's references to each other resolve whatever the file order.
+        await resources.TransactionAsync(fixture.Resources.Where(r => r.Id is not null).Select(r => WriteRequest.Update(r.TypeName, r.Id!, r)).ToList(), ct);
         return store;
     }
 

@@ -25,6 +25,9 @@ public abstract class RelationalFhirStore : IFhirStore, IUsedTokenStore
     /// <summary>Row lock for read-for-update; empty where the whole database is locked by the writer.</summary>
     protected internal virtual string ForUpdateClause => "";
 
+    /// <summary>Lock that keeps a row from being deleted (not from being updated); empty where writers are serialized.</summary>
+    protected internal virtual string KeyShareClause => "";
+
     /// <summary>Writes many new resources; the default goes row by row, stores override with bulk paths.</summary>
     protected internal virtual async Task PutManyAsync(RelationalTransaction tx, IReadOnlyList<ResourceWrite> writes, CancellationToken ct)
     {

@@ -74,6 +74,42 @@ public sealed class RelationalTransaction(RelationalFhirStore store, DbConnectio
 
     public Task PutManyAsync(IReadOnlyList<ResourceWrite> writes, CancellationToken ct) => store.PutManyAsync(this, writes, ct);
 
+    /// <summary>Ids per statement of the batched lookups below.</summary>
+    private const int IdsPerLookup = 500;
+
+    public async Task<IReadOnlyDictionary<string, int>> CurrentVersionsAsync(string type, IReadOnlyCollection<string> ids, CancellationToken ct)
+    {
+        var found = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var chunk in ids.Distinct(StringComparer.Ordinal).Chunk(IdsPerLookup))
+        {
+            var sql = new SqlBuilder().Append("SELECT r.id, r.version FROM resource r WHERE r.deleted = 0 AND r.type = ");
+            sql.Append(sql.Param(type)).Append(" AND r.id IN (").Append(string.Join(", ", chunk.Select(id => sql.Param(id)))).Append(")");
+            sql.Append(store.KeyShareClause);
+            await using var command = sql.ToCommand(connection, transaction);
+            await using var reader = await command.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct)) found[reader.GetString(0)] = Convert.ToInt32(reader.GetValue(1));
+        }
+        return found;
+    }
+
+    public async Task<Referrers> ReferrersAsync(IReadOnlyCollection<ResourceKey> targets, IReadOnlyCollection<string> ignoredTypes, int limit, CancellationToken ct)
+    {
+        var links = new List<ReferrerLink>();
+        foreach (var chunk in targets.Distinct().Chunk(IdsPerLookup / 2))
+        {
+            if (links.Count >= limit) break;
+            var sql = new SqlBuilder().Append("SELECT DISTINCT r.type, r.id, i.target_type, i.target_id FROM idx_reference i JOIN resource r ON r.rkey = i.rkey WHERE r.deleted = 0");
+            if (ignoredTypes.Count > 0) sql.Append(" AND r.type NOT IN (").Append(string.Join(", ", ignoredTypes.Select(t => sql.Param(t)))).Append(")");
+            sql.Append(" AND (").Append(string.Join(" OR ", chunk.Select(k => $"(i.target_id = {sql.Param(k.Id)} AND i.target_type = {sql.Param(k.Type)})"))).Append(")");
+            sql.Append($" ORDER BY r.type, r.id LIMIT {sql.Param(limit - links.Count)}");
+            await using var command = sql.ToCommand(connection, transaction);
+            await using var reader = await command.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct))
+                links.Add(new ReferrerLink(new ResourceKey(reader.GetString(0), reader.GetString(1)), new ResourceKey(reader.GetString(2), reader.GetString(3))));
+        }
+        return new Referrers(links, []);
+    }
+
     /// <summary>Rows per INSERT statement: one round trip for most resources, a handful for a Provenance of a large Bundle.</summary>
     private const int RowsPerInsert = 200;
 

@@ -18,6 +18,20 @@ public sealed class ProfileTests(FhirServerFactory factory)
          "valueQuantity":{"value":20,"unit":"{{{unit}}}","system":"http://unitsofmeasure.org","code":"{{{unit}}}"}}
         """;
 
+    /// <summary>Patient/p1 and BodyStructure/b1, which <see cref="Measurement"/> references, so that its references resolve.</summary>
+    private async Task SeedTargetsAsync()
+    {
+        foreach (var (url, json) in new[]
+        {
+            ("/fhir/Patient/p1", """{"resourceType":"Patient","id":"p1","gender":"male"}"""),
+            ("/fhir/BodyStructure/b1", """{"resourceType":"BodyStructure","id":"b1","patient":{"reference":"Patient/p1"}}"""),
+        })
+        {
+            var response = await _client.PutAsync(url, Http.Json(json));
+            Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
+        }
+    }
+
     [Theory]
     [InlineData("recist-lesion-role")]
     [InlineData("recist-lymph-node")]
@@ -76,6 +90,7 @@ public sealed class ProfileTests(FhirServerFactory factory)
     [Fact]
     public async Task A_resource_claiming_a_trial_profile_it_breaks_is_refused_with_422_and_not_stored()
     {
+        await SeedTargetsAsync();
         var response = await _client.PostAsync("/fhir/Observation", Http.Json(Measurement("cm")));
         Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
         Assert.Equal("OperationOutcome", (string)(await response.BodyAsync())["resourceType"]!);
@@ -108,6 +123,7 @@ public sealed class ProfileTests(FhirServerFactory factory)
     [Fact]
     public async Task The_package_SearchParameters_are_searchable()
     {
+        await SeedTargetsAsync();
         var lesion = $$$"""
             {"resourceType":"BodyStructure","patient":{"reference":"Patient/p1"},"identifier":[{"value":"T1"}],
              "location":{"coding":[{"system":"http://snomed.info/sct","code":"39607008"}]},

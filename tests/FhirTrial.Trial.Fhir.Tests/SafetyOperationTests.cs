@@ -55,6 +55,7 @@ public sealed class SafetyOperationTests : IAsyncLifetime
             Ae("s2", "10016256", "Fatigue", null, "possibly-related", severity: "severe"),
             // s3: fatal sepsis, not related, serious; a related event blamed on a concomitant drug is not a TRAE.
             Ae("s3", "10040047", "Sepsis", 5, "not-related", serious: true),
+            new Medication { Id = "amoxicillin" },
             Ae("s3", "10012735", "Diarrhoea", 1, "related", suspect: "Medication/amoxicillin"),
             // Every subject dosed on 2025-01-10 (s5 too: a candidate is still not in the population).
             Given("s1", "cadonilimab", "2025-01-10", 700m), Given("s2", "cadonilimab", "2025-01-10", 700m),

@@ -136,6 +136,7 @@ public sealed class ScoreOperationTests : IAsyncLifetime
     [Fact]
     public async Task A_Parameters_body_with_a_resource_part_and_a_stored_response_by_id_are_scored()
     {
+        await _trial.PutAsync(Fhir.Patient("qp"));
         var parameters = new Parameters();
         parameters.Add("resource", Response(C30, BestC30()));
         var viaParameters = (Parameters)(await Operation.ExecuteAsync(TrialStore.Post("QuestionnaireResponse", null, parameters), default)).Resource!;
@@ -175,6 +176,7 @@ public sealed class ScoreOperationTests : IAsyncLifetime
     [Fact]
     public async Task Persisting_a_posted_response_stores_it_first_and_needs_a_subject()
     {
+        await _trial.PutAsync(Fhir.Patient("qp"));
         var scores = await ScoreAsync(Response(C30, BestC30()), ("persist", "true"));
         var observation = (ResourceReference)scores.All("observation").First().Value!;
         var stored = await _trial.Records.ReadAsync<Observation>(observation.Reference!.Split('/')[1], default);

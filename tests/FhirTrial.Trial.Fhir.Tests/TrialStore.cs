@@ -33,8 +33,10 @@ public sealed class TrialStore : IAsyncLifetime
     public async Task InitializeAsync()
     {
         await Store.MigrateAsync(default);
-        foreach (var file in Directory.GetFiles(Path.Combine(RepositoryRoot(), "fhir-examples", "study"), "*.json"))
-            await PutAsync(FhirSerializer.ParseJson(await File.ReadAllTextAsync(file)));
+        // One transaction: the fixture's references to each other resolve whatever the file order.
+        var fixture = Directory.GetFiles(Path.Combine(RepositoryRoot(), "fhir-examples", "study"), "*.json")
+            .Select(file => FhirSerializer.ParseJson(File.ReadAllText(file)));
+        await Resources.TransactionAsync(fixture.Select(r => WriteRequest.Update(r.TypeName, r.Id!, r)).ToList(), default);
     }
 
     public Task DisposeAsync()

@@ -78,7 +78,7 @@ public sealed class ImportCommand(FhirServer server, IAnsiConsole console)
         return _failures.Count == 0 ? ExitCodes.Ok : ExitCodes.DataErrors;
     }
 
-    /// <summary>The folder that holds the state file and the files to import, in name order.</summary>
+    /// <summary>The folder that holds the state file and the files to import: ndjson files of referenced types first, then name order.</summary>
     private static (string Folder, List<string> Files) Sources(string path)
     {
         if (Directory.Exists(path))
@@ -87,7 +87,8 @@ public sealed class ImportCommand(FhirServer server, IAnsiConsole console)
             var files = Directory.EnumerateFiles(folder)
                 .Where(f => f.EndsWith(".json", StringComparison.OrdinalIgnoreCase) || f.EndsWith(".ndjson", StringComparison.OrdinalIgnoreCase))
                 .Where(f => Path.GetFileName(f) is not (ImportState.FileName or "package.json") && !Path.GetFileName(f).StartsWith('.'))
-                .OrderBy(f => Path.GetFileName(f), StringComparer.Ordinal)
+                .OrderBy(f => ReferenceRank(Path.GetFileName(f)))
+                .ThenBy(f => Path.GetFileName(f), StringComparer.Ordinal)
                 .ToList();
             if (files.Count == 0) throw new UsageException($"{path} holds no .json or .ndjson files.");
             return (folder, files);
@@ -97,6 +98,26 @@ public sealed class ImportCommand(FhirServer server, IAnsiConsole console)
     }
 
     private static string Name(string folder, string file) => Path.GetRelativePath(folder, file);
+
+    /// <summary>Types that others reference, in the order they are imported, so that with referential integrity on the
+    /// targets of an exported folder's references (<c>Observation.subject</c>, <c>Patient.managingOrganization</c>) are
+    /// stored before the files that point at them; other types follow.</summary>
+    private static readonly string[] ReferencedFirst =
+    [
+        "Organization", "Location", "Practitioner", "PractitionerRole", "Medication", "Substance", "Device", "PlanDefinition",
+        "Questionnaire", "Patient", "RelatedPerson", "Group", "ResearchStudy", "ResearchSubject", "EpisodeOfCare", "Encounter",
+        "BodyStructure", "Specimen", "Condition", "Procedure", "MedicationRequest", "ServiceRequest",
+    ];
+
+    /// <summary>The rank of an ndjson file named by its type (<c>Observation.ndjson</c>, <c>Observation-2.ndjson</c>, as bulk
+    /// export writes them); Bundles and other types follow, in name order.</summary>
+    private static int ReferenceRank(string fileName)
+    {
+        if (!fileName.EndsWith(".ndjson", StringComparison.OrdinalIgnoreCase)) return ReferencedFirst.Length;
+        var type = fileName[..fileName.IndexOfAny(['.', '-'])];
+        var rank = Array.IndexOf(ReferencedFirst, type);
+        return rank < 0 ? ReferencedFirst.Length : rank;
+    }
 
     private async Task<bool> ImportJsonAsync(string file, string name, FileProgress progress, CancellationToken ct)
     {

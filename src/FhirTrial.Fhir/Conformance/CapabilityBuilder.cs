@@ -18,6 +18,23 @@ public sealed class CapabilityBuilder(SearchParameterRegistry registry, IEnumera
         CapabilityStatement.TypeRestfulInteraction.SearchType,
     ];
 
+    /// <summary>Whether local references must resolve and referenced resources cannot be deleted (<c>Fhir:ReferentialIntegrity</c>).</summary>
+    public bool ReferentialIntegrity { get; init; } = true;
+
+    /// <summary>How the server treats references and deletes, as <c>rest.documentation</c> says it.</summary>
+    public string ReferenceDocumentation => ReferentialIntegrity
+        ? "References: every local reference (relative `Type/id`, absolute to this server's base, or versioned `Type/id/_history/n`) "
+          + "in a create, update, patch or Bundle entry must resolve to a current resource, or to one the same transaction writes; "
+          + "otherwise the write is refused with 422 and an OperationOutcome whose `expression` names the element (`Observation.subject`), "
+          + "and nothing is written. References to other servers, contained (`#id`), logical (`urn:`) and identifier-only references "
+          + "are not checked. Deletes: deleting a resource that current resources reference is refused with 409 and an OperationOutcome "
+          + "naming (some of) them; `_cascade=delete` (on `DELETE [type]/[id]`, a conditional delete, or a Bundle DELETE entry's url) "
+          + "deletes the referrers too, recursively, in the same transaction, each version kept in history and audited. AuditEvents "
+          + "and Provenances never block a delete. A Bundle entry obeys exactly the rules of the same single request."
+        : "References: referential integrity is turned off on this server (`Fhir:ReferentialIntegrity=false`, a migration): local "
+          + "references are stored unchecked and referenced resources may be deleted; `_cascade=delete` still deletes the referrers "
+          + "of a deleted resource. A Bundle entry obeys exactly the rules of the same single request.";
+
     public CapabilityStatement Build(string baseUrl, string version)
     {
         var ops = operations.ToList();
@@ -25,6 +42,7 @@ public sealed class CapabilityBuilder(SearchParameterRegistry registry, IEnumera
         var rest = new CapabilityStatement.RestComponent
         {
             Mode = CapabilityStatement.RestfulCapabilityMode.Server,
+            Documentation = ReferenceDocumentation,
             Interaction =
             [
                 new() { Code = CapabilityStatement.SystemRestfulInteraction.Transaction },
@@ -47,7 +65,11 @@ public sealed class CapabilityBuilder(SearchParameterRegistry registry, IEnumera
                 ConditionalRead = CapabilityStatement.ConditionalReadStatus.NotSupported,
                 ConditionalUpdate = true,
                 ConditionalDelete = CapabilityStatement.ConditionalDeleteStatus.Single,
-                ReferencePolicy = [CapabilityStatement.ReferenceHandlingPolicy.Literal, CapabilityStatement.ReferenceHandlingPolicy.Logical],
+                ReferencePolicy = ReferentialIntegrity
+                    ? [CapabilityStatement.ReferenceHandlingPolicy.Literal, CapabilityStatement.ReferenceHandlingPolicy.Logical,
+                        CapabilityStatement.ReferenceHandlingPolicy.Local, CapabilityStatement.ReferenceHandlingPolicy.Enforced]
+                    : [CapabilityStatement.ReferenceHandlingPolicy.Literal, CapabilityStatement.ReferenceHandlingPolicy.Logical,
+                        CapabilityStatement.ReferenceHandlingPolicy.Local],
                 SearchInclude = registry.ForType(type).Where(p => p.Type == SearchParamType.Reference).Select(p => $"{type}:{p.Name}").Order().ToList(),
                 SearchParam = registry.ForType(type).OrderBy(p => p.Name, StringComparer.Ordinal).Select(p => new CapabilityStatement.SearchParamComponent
                 {

@@ -7,7 +7,7 @@ namespace FhirTrial.Fhir.Conformance;
 
 /// <summary>Serves the CapabilityStatement, built once per base URL from the registry, the operations and the loaded profiles.</summary>
 public sealed class CapabilityStatementProvider(SearchParameterRegistry registry, IEnumerable<IFhirOperation> operations, Validation.ProfileValidationService package,
-    IEnumerable<ICapabilityAmendment>? amendments = null)
+    IEnumerable<ICapabilityAmendment>? amendments = null, WriteRules? rules = null)
 {
     // The base URL comes from the request's Host header, which clients choose: cache a few, build the rest.
     private const int MaxCached = 16;
@@ -26,6 +26,7 @@ public sealed class CapabilityStatementProvider(SearchParameterRegistry registry
         var builder = new CapabilityBuilder(registry, operations.Select(o => o.Info), profiles.Keys)
         {
             ProfileType = p => profiles.GetValueOrDefault(p),
+            ReferentialIntegrity = (rules ?? WriteRules.Default).ReferentialIntegrity,
         };
         var version = typeof(CapabilityStatementProvider).Assembly.GetName().Version?.ToString() ?? "0.1.0";
         var statement = builder.Build(url, version);

@@ -4,31 +4,31 @@ using Hl7.Fhir.Model;
 
 namespace FhirTrial.Fhir.Engine;
 
-/// <summary>A Bundle entry understood: its method, target, conditions and body; ids are filled in as the transaction resolves them.</summary>
+/// <summary>A write of a transaction as it is carried out: the request, and what the transaction resolves for it
+/// (the id it writes, the existing match of a conditional create).</summary>
 internal sealed class PlannedEntry
 {
     public required int Index { get; init; }
-    public required Bundle.HTTPVerb Method { get; init; }
-    public required string Type { get; init; }
-    public string? Id { get; init; }
-    public string? Criteria { get; init; }
-    public string? FullUrl { get; init; }
-    public Resource? Resource { get; init; }
-    public string? PatchJson { get; init; }
-    public string? IfNoneExist { get; init; }
-    public int? IfMatch { get; init; }
+    public required WriteRequest Request { get; init; }
+
+    /// <summary>Its position among the writes of its transaction (the Bundle entry's index may differ: reads are apart).</summary>
+    public int Slot { get; init; }
+
+    /// <summary>The attempt's own copy of the body: reference rewriting and id stamping change it.</summary>
+    public Resource? Resource { get; set; }
+
+    public Bundle.HTTPVerb Method => Request.Method;
+    public string Type => Request.Type;
+    public string? Id => Request.Id;
+    public string? Criteria => Request.Criteria;
     public string? AssignedId { get; set; }
     public StoredResource? Existing { get; set; }
 
-    /// <summary>A fresh copy for one attempt of a store transaction: the resource is copied so reference rewriting and
-    /// id stamping of a rolled-back attempt never leak into the next one.</summary>
-    public PlannedEntry ForAttempt() => new()
-    {
-        Index = Index, Method = Method, Type = Type, Id = Id, Criteria = Criteria, FullUrl = FullUrl,
-        Resource = (Resource?)Resource?.DeepCopy(), PatchJson = PatchJson, IfNoneExist = IfNoneExist, IfMatch = IfMatch,
-    };
+    /// <summary>A fresh copy for one attempt of a store transaction, so that a rolled-back attempt leaks nothing into the next.</summary>
+    public PlannedEntry ForAttempt(int slot) => new() { Index = Index, Slot = slot, Request = Request, Resource = (Resource?)Request.Resource?.DeepCopy() };
 
-    public static PlannedEntry From(Bundle.EntryComponent entry, int index)
+    /// <summary>The write a Bundle entry asks for; checks the entry's own shape.</summary>
+    public static WriteRequest RequestOf(Bundle.EntryComponent entry, int index)
     {
         var request = entry.Request ?? throw FhirException.BadRequest($"Bundle.entry[{index}] has no request.", $"Bundle.entry[{index}].request");
         var method = request.Method ?? throw FhirException.BadRequest($"Bundle.entry[{index}].request has no method.", $"Bundle.entry[{index}].request.method");
@@ -36,6 +36,8 @@ internal sealed class PlannedEntry
         var question = url.IndexOf('?');
         var path = (question < 0 ? url : url[..question]).Trim('/');
         var criteria = question < 0 ? null : url[(question + 1)..];
+        var cascade = false;
+        if (method == Bundle.HTTPVerb.DELETE) (criteria, cascade) = CascadeParameter.Split(criteria);
         var segments = path.Split('/');
         var type = segments[0];
         if (!ModelInfo.IsKnownResource(type)) throw FhirException.BadRequest($"Bundle.entry[{index}].request.url '{url}' names no resource type.");
@@ -55,6 +57,7 @@ internal sealed class PlannedEntry
                 break;
             case Bundle.HTTPVerb.DELETE:
                 if (id is null && criteria is null) throw FhirException.BadRequest($"Bundle.entry[{index}] DELETE needs Type/id or Type?criteria.");
+                resource = null;
                 break;
             case Bundle.HTTPVerb.PATCH:
                 if (id is null) throw FhirException.BadRequest($"Bundle.entry[{index}] PATCH needs Type/id.");
@@ -63,10 +66,10 @@ internal sealed class PlannedEntry
                 resource = null;
                 break;
         }
-        return new PlannedEntry
+        return new WriteRequest(method, type)
         {
-            Index = index, Method = method, Type = type, Id = id, Criteria = criteria, FullUrl = entry.FullUrl,
-            Resource = resource, PatchJson = patch, IfNoneExist = request.IfNoneExist, IfMatch = ETags.Parse(request.IfMatch),
+            Id = id, Criteria = criteria, FullUrl = entry.FullUrl, Resource = resource, PatchJson = patch,
+            IfNoneExist = request.IfNoneExist, IfMatch = ETags.Parse(request.IfMatch), Cascade = cascade,
         };
     }
 }

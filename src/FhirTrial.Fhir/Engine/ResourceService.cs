@@ -7,10 +7,17 @@ using Hl7.Fhir.Model;
 
 namespace FhirTrial.Fhir.Engine;
 
-/// <summary>The FHIR instance and type interactions: versioning, conditional operations and soft delete over the store.</summary>
-public sealed class ResourceService(IFhirStore store, IndexExtractor extractor, SearchParser parser, IWriteValidator validator)
+/// <summary>
+/// The FHIR instance and type interactions: versioning, conditional operations, soft delete, and referential integrity
+/// over the store. Every write, a single request or a Bundle entry, is a <see cref="WriteRequest"/> carried out by
+/// <see cref="TransactionAsync"/> (a single request is a transaction of one), so each rule is written once.
+/// </summary>
+public sealed partial class ResourceService(IFhirStore store, IndexExtractor extractor, SearchParser parser, IWriteValidator validator,
+    WriteRules? rules = null)
 {
     public IFhirStore Store => store;
+
+    public WriteRules Rules { get; } = rules ?? WriteRules.Default;
 
     public async Task<StoredResource> ReadAsync(string type, string id, CancellationToken ct)
     {
@@ -29,122 +36,44 @@ public sealed class ResourceService(IFhirStore store, IndexExtractor extractor, 
         return stored;
     }
 
+    /// <summary>Create; with <paramref name="ifNoneExist"/>, returns the single existing match instead (200).</summary>
     public async Task<WriteResult> CreateAsync(Resource resource, string? ifNoneExist, CancellationToken ct)
-    {
-        RequireType(resource.TypeName);
-        await validator.ValidateAsync(resource, ct);
-        var condition = ifNoneExist is null ? null : ParseCondition(resource.TypeName, ifNoneExist);
-        return await store.WriteAsync(tx => CreateInAsync(tx, resource, condition, null, ct), ct);
-    }
-
-    /// <summary>Creates inside an open transaction; with a condition, returns the single existing match instead (200).</summary>
-    public async Task<WriteResult> CreateInAsync(IStoreTransaction tx, Resource resource, SearchQuery? condition, string? assignedId, CancellationToken ct)
-    {
-        if (condition is not null)
-        {
-            var matches = await tx.FindIdsAsync(condition, 2, ct);
-            if (matches.Count > 1) throw FhirException.PreconditionFailed($"If-None-Exist matched {matches.Count} or more {resource.TypeName} resources.");
-            if (matches.Count == 1)
-            {
-                var existing = await tx.ReadForUpdateAsync(resource.TypeName, matches[0], ct);
-                return new WriteResult(existing!, Created: false, Unchanged: true);
-            }
-        }
-        var id = assignedId ?? NewId();
-        return new WriteResult(await PutVersionAsync(tx, resource, id, 1, "POST", ct), Created: true);
-    }
+        => (await SingleAsync(WriteRequest.Create(resource, ifNoneExist), ct)).Written!;
 
     public async Task<WriteResult> UpdateAsync(string type, string id, Resource resource, int? ifMatch, CancellationToken ct)
-    {
-        RequireType(type);
-        CheckBodyMatches(type, id, resource);
-        await validator.ValidateAsync(resource, ct);
-        return await store.WriteAsync(tx => UpdateInAsync(tx, id, resource, ifMatch, ct), ct);
-    }
-
-    public async Task<WriteResult> UpdateInAsync(IStoreTransaction tx, string id, Resource resource, int? ifMatch, CancellationToken ct)
-    {
-        ValidateId(id);
-        var current = await tx.ReadForUpdateAsync(resource.TypeName, id, ct);
-        if (ifMatch is not null && current is null) throw FhirException.NotFound($"{resource.TypeName}/{id} is not known.");
-        if (ifMatch is int expected && (current!.Deleted || current.Version != expected))
-            throw FhirException.PreconditionFailed($"If-Match W/\"{expected}\" does not match the current version of {resource.TypeName}/{id} ({current?.Version.ToString() ?? "none"}).");
-        var version = (current?.Version ?? 0) + 1;
-        var created = current is null || current.Deleted;
-        return new WriteResult(await PutVersionAsync(tx, resource, id, version, "PUT", ct), created);
-    }
+        => (await SingleAsync(WriteRequest.Update(type, id, resource, ifMatch), ct)).Written!;
 
     public async Task<WriteResult> ConditionalUpdateAsync(string type, string criteria, Resource resource, CancellationToken ct)
-    {
-        RequireType(type);
-        if (resource.TypeName != type) throw FhirException.BadRequest($"The body is a {resource.TypeName}, not a {type}.");
-        await validator.ValidateAsync(resource, ct);
-        var condition = ParseCondition(type, criteria);
-        return await store.WriteAsync(tx => ConditionalUpdateInAsync(tx, condition, resource, ct), ct);
-    }
-
-    public async Task<WriteResult> ConditionalUpdateInAsync(IStoreTransaction tx, SearchQuery condition, Resource resource, CancellationToken ct)
-    {
-        var matches = await tx.FindIdsAsync(condition, 2, ct);
-        if (matches.Count > 1) throw FhirException.PreconditionFailed($"The conditional update matched more than one {resource.TypeName}.");
-        if (matches.Count == 1)
-        {
-            if (resource.Id is not null && resource.Id != matches[0])
-                throw FhirException.BadRequest($"The body's id '{resource.Id}' differs from the matched {resource.TypeName}/{matches[0]}.");
-            return await UpdateInAsync(tx, matches[0], resource, null, ct);
-        }
-        var id = resource.Id ?? NewId();
-        var existing = resource.Id is null ? null : await tx.ReadForUpdateAsync(resource.TypeName, id, ct);
-        if (existing is { Deleted: false }) throw FhirException.Conflict($"{resource.TypeName}/{id} exists but does not match the condition.");
-        return new WriteResult(await PutVersionAsync(tx, resource, id, (existing?.Version ?? 0) + 1, "PUT", ct), Created: true);
-    }
+        => (await SingleAsync(WriteRequest.ConditionalUpdate(type, criteria, resource), ct)).Written!;
 
     public async Task<WriteResult> PatchAsync(string type, string id, string jsonPatch, int? ifMatch, CancellationToken ct)
-    {
-        RequireType(type);
-        var current = await ReadAsync(type, id, ct);
-        var patched = JsonPatcher.Apply(current.Json, jsonPatch);
-        var resource = FhirSerializer.ParseJson(patched);
-        CheckBodyMatches(type, id, resource);
-        await validator.ValidateAsync(resource, ct);
-        return await store.WriteAsync(tx => UpdateInAsync(tx, id, resource, ifMatch ?? current.Version, ct), ct);
-    }
+        => (await SingleAsync(WriteRequest.Patch(type, id, jsonPatch, ifMatch), ct)).Written!;
 
-    public async Task<WriteResult?> DeleteAsync(string type, string id, CancellationToken ct)
-    {
-        RequireType(type);
-        return await store.WriteAsync(tx => DeleteInAsync(tx, type, id, ct), ct);
-    }
+    public Task<WriteResult?> DeleteAsync(string type, string id, CancellationToken ct) => DeleteAsync(type, id, null, false, ct);
 
     /// <summary>Soft delete: a new version marked deleted; history keeps every earlier version. Null when it was already
     /// deleted (the spec's no-op); 404 when it never existed (to a site, another site's resource is one of those).</summary>
-    public async Task<WriteResult?> DeleteInAsync(IStoreTransaction tx, string type, string id, CancellationToken ct)
+    public async Task<WriteResult?> DeleteAsync(string type, string id, int? ifMatch, bool cascade, CancellationToken ct)
     {
-        var current = await tx.ReadForUpdateAsync(type, id, ct) ?? throw FhirException.NotFound($"{type}/{id} is not known.");
-        if (current.Deleted) return null;
-        var write = new ResourceWrite(type, id, current.Version + 1, DateTimeOffset.UtcNow, true, current.Json, [], "DELETE");
-        return new WriteResult(await tx.PutAsync(write, ct), Created: false);
+        var outcome = await SingleAsync(WriteRequest.Delete(type, id, ifMatch, cascade), ct);
+        return outcome.Deletion is null ? null : new WriteResult(outcome.Deletion, Created: false);
     }
 
     public async Task<int> ConditionalDeleteAsync(string type, string criteria, CancellationToken ct)
-    {
-        RequireType(type);
-        var condition = ParseCondition(type, criteria);
-        return await store.WriteAsync(tx => ConditionalDeleteInAsync(tx, condition, ct), ct);
-    }
+        => (await ConditionalDeleteAsync(type, criteria, false, ct)).DeletedCount;
 
-    public async Task<int> ConditionalDeleteInAsync(IStoreTransaction tx, SearchQuery condition, CancellationToken ct)
-    {
-        var matches = await tx.FindIdsAsync(condition, 2, ct);
-        if (matches.Count > 1) throw FhirException.PreconditionFailed($"The conditional delete matched more than one {condition.ResourceType}.");
-        foreach (var id in matches) await DeleteInAsync(tx, condition.ResourceType!, id, ct);
-        return matches.Count;
-    }
+    public Task<WriteOutcome> ConditionalDeleteAsync(string type, string criteria, bool cascade, CancellationToken ct)
+        => SingleAsync(WriteRequest.ConditionalDelete(type, criteria, cascade), ct);
 
-    /// <summary>Stamps id, version and time on the resource, indexes it and stores it.</summary>
-    public Task<StoredResource> PutVersionAsync(IStoreTransaction tx, Resource resource, string id, int version, string method, CancellationToken ct)
-        => tx.PutAsync(Prepare(resource, id, version, method), ct);
+    /// <summary>Carries out the writes in one store transaction: all or nothing, in the FHIR transaction order
+    /// (deletes, creates, updates and patches), with every reference checked against the outcome.</summary>
+    public Task<IReadOnlyList<WriteOutcome>> TransactionAsync(IReadOnlyList<WriteRequest> requests, CancellationToken ct)
+        => RunAsync(requests.Select((r, i) => new PlannedEntry { Index = i, Request = r }).ToList(), labelled: false, ct);
 
+    private async Task<WriteOutcome> SingleAsync(WriteRequest request, CancellationToken ct)
+        => (await RunAsync([new PlannedEntry { Index = 0, Request = request }], labelled: false, ct))[0];
+
+    /// <summary>Stamps id, version and time on the resource and indexes it, ready for the store.</summary>
     public ResourceWrite Prepare(Resource resource, string id, int version, string method)
     {
         ValidateId(id);
@@ -167,13 +96,6 @@ public sealed class ResourceService(IFhirStore store, IndexExtractor extractor, 
     }
 
     public static string NewId() => Guid.NewGuid().ToString("N");
-
-    private static void CheckBodyMatches(string type, string id, Resource resource)
-    {
-        if (resource.TypeName != type) throw FhirException.BadRequest($"The body is a {resource.TypeName}, not a {type}.");
-        if (resource.Id is null) throw FhirException.BadRequest("An update needs the resource id in the body.", $"{type}.id");
-        if (resource.Id != id) throw FhirException.BadRequest($"The body's id '{resource.Id}' differs from the URL's '{id}'.", $"{type}.id");
-    }
 
     public static void RequireType(string type)
     {

@@ -236,6 +236,41 @@ public sealed class GuardedFhirStore(IFhirStore inner, AccessContext context, In
             _written.AddRange(writes.Select(w => (w, true)));
         }
 
+        /// <summary>A reference to what the caller may not see is refused as a write outside its scope (403), like data
+        /// written for another site's patient; the reply names only what the caller sent.</summary>
+        public async Task<IReadOnlyDictionary<string, int>> CurrentVersionsAsync(string type, IReadOnlyCollection<string> ids, CancellationToken ct)
+        {
+            await FlushAsync(ct);
+            var found = await tx.CurrentVersionsAsync(type, ids, ct);
+            if (found.Count == 0 || AccessPolicy.ReadRestriction(Principal) is null) return found;
+            var visible = await VisibleIdsAsync(type, found.Keys.ToList(), ct);
+            if (found.Keys.FirstOrDefault(id => !visible.Contains(id)) is { } hidden)
+                throw Forbidden($"Client '{Principal.ClientId}' may not reference {type}/{hidden}: it is outside what the client may see.");
+            return found;
+        }
+
+        /// <summary>Referrers the caller may not see are reported by the target they point at, never by their own id.</summary>
+        public async Task<Referrers> ReferrersAsync(IReadOnlyCollection<ResourceKey> targets, IReadOnlyCollection<string> ignoredTypes, int limit, CancellationToken ct)
+        {
+            await FlushAsync(ct);
+            var found = await tx.ReferrersAsync(targets, ignoredTypes, limit, ct);
+            if (found.Visible.Count == 0 || AccessPolicy.ReadRestriction(Principal) is null) return found;
+            var visible = new HashSet<ResourceKey>();
+            foreach (var byType in found.Visible.Select(l => l.Referrer).Distinct().GroupBy(k => k.Type))
+                foreach (var id in await VisibleIdsAsync(byType.Key, byType.Select(k => k.Id).ToList(), ct))
+                    visible.Add(new ResourceKey(byType.Key, id));
+            return new Referrers(found.Visible.Where(l => visible.Contains(l.Referrer)).ToList(),
+                [.. found.HiddenTargets, .. found.Visible.Where(l => !visible.Contains(l.Referrer)).Select(l => l.Target)]);
+        }
+
+        private async Task<HashSet<string>> VisibleIdsAsync(string type, IReadOnlyList<string> ids, CancellationToken ct)
+        {
+            var visible = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var chunk in ids.Chunk(200))
+                visible.UnionWith(await FindIdsAsync(new SearchQuery(type, [new IdCriterion(chunk)], [], chunk.Length, 0, false), chunk.Length, ct));
+            return visible;
+        }
+
         private async Task FlushAsync(CancellationToken ct)
         {
             if (_held.Count == 0) return;

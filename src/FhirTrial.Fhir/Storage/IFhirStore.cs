@@ -38,9 +38,30 @@ public interface IStoreTransaction
 
     /// <summary>Stores many new resources at once (ids known unused); stores may bulk-copy them.</summary>
     Task PutManyAsync(IReadOnlyList<ResourceWrite> writes, CancellationToken ct);
+
+    /// <summary>Which of these ids of one type are current (stored and not deleted), with their versions, in one query.
+    /// The rows found stay locked against deletion until the transaction ends, so what a write references cannot
+    /// vanish before it commits.</summary>
+    Task<IReadOnlyDictionary<string, int>> CurrentVersionsAsync(string type, IReadOnlyCollection<string> ids, CancellationToken ct);
+
+    /// <summary>Current resources, other than of <paramref name="ignoredTypes"/>, whose reference index points at one of
+    /// the targets; at most <paramref name="limit"/> links.</summary>
+    Task<Referrers> ReferrersAsync(IReadOnlyCollection<ResourceKey> targets, IReadOnlyCollection<string> ignoredTypes, int limit, CancellationToken ct);
 }
 
-public readonly record struct ResourceKey(string Type, string Id);
+/// <summary>A current resource that references a target.</summary>
+public readonly record struct ReferrerLink(ResourceKey Referrer, ResourceKey Target);
+
+/// <summary>The referrers found: those the caller may see, and the targets of those it may not (never their ids).</summary>
+public sealed record Referrers(IReadOnlyList<ReferrerLink> Visible, IReadOnlyList<ResourceKey> HiddenTargets)
+{
+    public bool Any => Visible.Count > 0 || HiddenTargets.Count > 0;
+}
+
+public readonly record struct ResourceKey(string Type, string Id)
+{
+    public override string ToString() => $"{Type}/{Id}";
+}
 
 public sealed record SearchPage(IReadOnlyList<StoredResource> Resources, int? Total);
 

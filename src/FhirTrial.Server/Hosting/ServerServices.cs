@@ -28,6 +28,7 @@ public static class ServerServices
             sp.GetRequiredService<ILogger<ProfileValidationService>>(), sp.GetRequiredService<RequestLimits>().ValidationBudget));
         services.AddSingleton<ICustomSearchParameterSource>(sp => sp.GetRequiredService<ProfileValidationService>());
         services.AddSingleton<IWriteValidator, ProfileWriteValidator>();
+        services.AddSingleton(new WriteRules(ReferentialIntegrity: configuration.GetValue("Fhir:ReferentialIntegrity", true)));
         services.AddSingleton<IFhirOperation, ValidateOperation>();
         services.AddSingleton(RequestLimits.From(configuration));
         services.AddSingleton<CapabilityStatementProvider>();

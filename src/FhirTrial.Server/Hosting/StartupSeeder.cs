@@ -54,29 +54,32 @@ public sealed class StartupSeeder(IFhirStore store, ResourceService resources, P
         await store.MigrateAsync(ct);
         // Warm first: the validator generates the snapshots that the stored StructureDefinitions then carry.
         await validation.WarmAsync();
-        var refreshed = 0;
+        // Each set is written as one transaction, so references between its resources resolve whatever their order.
+        var changed = new List<Resource>();
         foreach (var resource in validation.PackageResources.Where(r => r.Id is not null))
-            if (await PutWhenChangedAsync(resource, ct)) refreshed++;
-        logger.LogInformation("Trial package: {Count} conformance resources loaded, {Refreshed} new or changed", validation.PackageResources.Count, refreshed);
+            if (!await SameAsStoredAsync(resource, ct)) changed.Add((Resource)resource.DeepCopy());
+        await PutAllAsync(changed, ct);
+        logger.LogInformation("Trial package: {Count} conformance resources loaded, {Refreshed} new or changed", validation.PackageResources.Count, changed.Count);
 
         var fixture = new ResourceFolder(configuration["Fhir:FixturePath"] ?? ProjectFolders.Find(Path.Combine("fhir-examples", "study")));
-        var created = 0;
+        var missing = new List<Resource>();
         foreach (var resource in fixture.Resources.Where(r => r.Id is not null))
-        {
-            if (await store.ReadAsync(resource.TypeName, resource.Id!, ct) is { Deleted: false }) continue;
-            await resources.UpdateAsync(resource.TypeName, resource.Id!, resource, null, ct);
-            created++;
-        }
-        logger.LogInformation("Study fixture: {Created} of {Count} resources created", created, fixture.Resources.Count);
+            if (await store.ReadAsync(resource.TypeName, resource.Id!, ct) is not { Deleted: false }) missing.Add(resource);
+        await PutAllAsync(missing, ct);
+        logger.LogInformation("Study fixture: {Created} of {Count} resources created", missing.Count, fixture.Resources.Count);
+    }
+
+    private async Task PutAllAsync(IReadOnlyList<Resource> batch, CancellationToken ct)
+    {
+        if (batch.Count > 0)
+            await resources.TransactionAsync(batch.Select(r => WriteRequest.Update(r.TypeName, r.Id!, r)).ToList(), ct);
     }
 
     /// <summary>Package files are the source of truth for conformance resources: stored copies follow them.</summary>
-    private async Task<bool> PutWhenChangedAsync(Resource resource, CancellationToken ct)
+    private async Task<bool> SameAsStoredAsync(Resource resource, CancellationToken ct)
     {
         var stored = await store.ReadAsync(resource.TypeName, resource.Id!, ct);
-        if (stored is { Deleted: false } && SameContent(stored.Json, resource)) return false;
-        await resources.UpdateAsync(resource.TypeName, resource.Id!, (Resource)resource.DeepCopy(), null, ct);
-        return true;
+        return stored is { Deleted: false } && SameContent(stored.Json, resource);
     }
 
     private static bool SameContent(string storedJson, Resource resource)

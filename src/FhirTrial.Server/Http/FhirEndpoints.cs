@@ -110,9 +110,11 @@ public static class FhirEndpoints
             }
             case "DELETE":
             {
-                var deleted = await resources.ConditionalDeleteAsync(type, RequireCriteria(http), ct);
+                var (criteria, cascade) = CascadeParameter.Split(RequireCriteria(http));
+                if (criteria is null) throw FhirException.MethodNotAllowed("DELETE on a type needs search criteria (conditional delete).");
+                var deleted = (await resources.ConditionalDeleteAsync(type, criteria, cascade, ct)).DeletedCount;
                 http.Response.StatusCode = deleted == 0 ? StatusCodes.Status204NoContent : StatusCodes.Status200OK;
-                if (deleted > 0) await FhirResponses.WriteResourceAsync(http, 200, Outcomes.Information($"Deleted {deleted} {type}."));
+                if (deleted > 0) await FhirResponses.WriteResourceAsync(http, 200, Outcomes.Information($"Deleted {deleted} resource(s)."));
                 break;
             }
         }
@@ -157,13 +159,8 @@ public static class FhirEndpoints
             }
             case "DELETE":
             {
-                ResourceService.RequireType(type);
-                if (ifMatch is int expected)
-                {
-                    var current = await resources.ReadAsync(type, id, ct);
-                    if (current.Version != expected) throw FhirException.PreconditionFailed($"If-Match W/\"{expected}\" does not match version {current.Version}.");
-                }
-                var deleted = await resources.DeleteAsync(type, id, ct);
+                var (_, cascade) = CascadeParameter.Split(http.Request.QueryString.Value);
+                var deleted = await resources.DeleteAsync(type, id, ifMatch, cascade, ct);
                 if (deleted is not null) http.Response.Headers.ETag = FhirText.ETag(deleted.Stored.Version);
                 http.Response.StatusCode = StatusCodes.Status204NoContent;
                 break;

@@ -94,18 +94,12 @@ public sealed class RecistObservationWriter(ResourceService resources, SearchPar
         if (changed.Count == 0 && stale.Count == 0)
             return new PersistResult([], unchanged, []);
 
-        await resources.Store.WriteAsync(async tx =>
-        {
-            foreach (var observation in changed)
-            {
-                var condition = resources.ParseCondition("Observation", $"identifier={IdentifierSystem}|{observation.Identifier[0].Value}");
-                await resources.ConditionalUpdateInAsync(tx, condition, observation, ct);
-            }
-
-            foreach (var id in stale)
-                await resources.DeleteInAsync(tx, "Observation", id, ct);
-            return true;
-        }, ct);
+        // One transaction, through the same write rules as any client's.
+        var requests = changed.Select(o => WriteRequest.ConditionalUpdate("Observation", $"identifier={IdentifierSystem}|{o.Identifier[0].Value}", o))
+            .Concat(stale.Select(id => WriteRequest.Delete("Observation", id)))
+            .ToList();
+        var outcomes = await resources.TransactionAsync(requests, ct);
+        for (int i = 0; i < changed.Count; i++) changed[i].Id = outcomes[i].Written!.Stored.Id;
 
         return new PersistResult(changed.Select(o => "Observation/" + o.Id).ToList(), unchanged, stale.Select(id => "Observation/" + id).ToList());
     }

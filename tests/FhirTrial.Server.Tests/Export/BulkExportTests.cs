@@ -145,6 +145,17 @@ public sealed class BulkExportTests(ExportServerFactory factory) : IClassFixture
         Assert.Superset(ExportData.StudyPatients.Append(ExportData.OtherPatient).ToHashSet(), Ids(byType, "Patient").ToHashSet());
         Assert.Contains("exp-p3-c", Ids(byType, "Condition"));
         Assert.DoesNotContain("ResearchStudy", byType.Keys); // not in any patient's compartment
+        Assert.DoesNotContain("AuditEvent", byType.Keys); // the server's audit trail is not the patients' record
+    }
+
+    [Fact]
+    public async Task Patient_and_Group_export_hold_audit_events_only_when_type_names_them()
+    {
+        var group = await DownloadAsync(await ExportAsync("/fhir/Group/ak104-rcc-2l-eligibility/$export"));
+        Assert.DoesNotContain("AuditEvent", group.Keys);
+
+        var asked = await DownloadAsync(await ExportAsync("/fhir/Patient/$export?_type=Patient,AuditEvent"));
+        Assert.NotEmpty(asked["AuditEvent"]); // the seeding requests' own AuditEvents name the patients
     }
 
     [Fact]

@@ -36,6 +36,7 @@ public abstract partial class StoreContract
             Id = id, Status = ObservationStatus.Final, Subject = new ResourceReference("Patient/x"),
             Prediction = probability is null ? [] : [new RiskAssessment.PredictionComponent { Probability = new FhirDecimal(probability) }],
         };
+        await PutAsync(NewPatient("x"));
         await PutAllAsync(Risk("a", 99.4m), Risk("b", 99.5m), Risk("c", 100m), Risk("d", 100.4m), Risk("h", 100.5m),
             Risk("e", 101m), Risk("f", 120m), Risk("g", 80m), Risk("none", null));
 
@@ -219,6 +220,7 @@ public abstract partial class StoreContract
     public async Task Reference_search_by_id_type_url_and_identifier(string query, string expected)
     {
         Observation About(string id, ResourceReference? subject) { var o = NewObservation(id: id); o.Subject = subject; return o; }
+        await PutAllAsync(NewPatient("p1"), NewPatient("p2"), new Group { Id = "p1", Type = Group.GroupType.Person, Actual = true }, new Group { Id = "g1", Type = Group.GroupType.Person, Actual = true });
         await PutAllAsync(
             About("o1", new ResourceReference("Patient/p1")),
             About("o2", new ResourceReference("Patient/p2")),

@@ -114,9 +114,9 @@ public abstract partial class StoreContract
     }
 
     [Fact]
-    public async Task Update_with_If_Match_of_an_unknown_resource_fails_with_412_and_creates_nothing()
+    public async Task Update_with_If_Match_of_an_unknown_resource_fails_with_404_and_creates_nothing()
     {
-        await FailsWith(HttpStatusCode.PreconditionFailed, () => Resources.UpdateAsync("Patient", "ghost", NewPatient(id: "ghost"), ifMatch: 1, None));
+        await FailsWith(HttpStatusCode.NotFound, () => Resources.UpdateAsync("Patient", "ghost", NewPatient(id: "ghost"), ifMatch: 1, None));
         Assert.Equal(0, await VersionCountAsync());
     }
 
@@ -176,8 +176,8 @@ public abstract partial class StoreContract
         var created = await CreateAsync(NewPatient());
         await Resources.DeleteAsync("Patient", created.Id, None);
 
-        Assert.Null(await Resources.DeleteAsync("Patient", created.Id, None));
-        Assert.Null(await Resources.DeleteAsync("Patient", "never-was", None));
+        Assert.Null(await Resources.DeleteAsync("Patient", created.Id, None)); // the spec's no-op
+        await FailsWith(HttpStatusCode.NotFound, () => Resources.DeleteAsync("Patient", "never-was", None));
         Assert.Equal(2, await VersionCountAsync());
     }
 

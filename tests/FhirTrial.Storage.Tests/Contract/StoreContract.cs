@@ -49,8 +49,12 @@ public abstract partial class StoreContract : IAsyncLifetime
         var validation = new NoWriteValidation();
         Resources = new ResourceService(Store, new IndexExtractor(Registry), Parser, validation);
         Searches = new SearchService(Store, Parser);
-        Bundles = new BundleProcessor(Resources, Searches, validation);
+        Bundles = new BundleProcessor(Resources, Searches);
     }
+
+    /// <summary>The engine over the same store with <c>Fhir:ReferentialIntegrity=false</c>, as for a migration.</summary>
+    protected ResourceService WithoutReferentialIntegrity()
+        => new(Store, new IndexExtractor(Registry), Parser, new NoWriteValidation(), new WriteRules(ReferentialIntegrity: false));
 
     public async Task DisposeAsync()
     {

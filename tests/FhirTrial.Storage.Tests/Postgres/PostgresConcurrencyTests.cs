@@ -96,14 +96,14 @@ public sealed class PostgresConcurrencyTests(PostgresCluster cluster) : Postgres
         var results = await RaceAsync(2, n => Store.WriteAsync(async tx =>
         {
             var own = NewPatient($"mrn-two-tx-side-{n}");
-            await Resources.CreateInAsync(tx, own, null, null, None);
+            await tx.PutAsync(Resources.Prepare(own, ResourceService.NewId(), 1, "POST"), None);
             bothInside.SignalAndWait(TimeSpan.FromSeconds(5));
             var patient = NewPatient("mrn-two-tx", $"Tx{n}");
-            patient.Id = id;
-            return await Resources.UpdateInAsync(tx, id, patient, null, None);
+            var current = await tx.ReadForUpdateAsync("Patient", id, None);
+            return await tx.PutAsync(Resources.Prepare(patient, id, current!.Version + 1, "PUT"), None);
         }, None));
 
-        Assert.Equal([2, 3], results.Select(r => r.Stored.Version).Order());
+        Assert.Equal([2, 3], results.Select(r => r.Version).Order());
         Assert.Equal(3, (await Store.ReadAsync("Patient", id, None))!.Version);
         Assert.Equal(1, await CountAsync("Patient", "identifier=urn:trial:mrn|mrn-two-tx-side-0"));
         Assert.Equal(1, await CountAsync("Patient", "identifier=urn:trial:mrn|mrn-two-tx-side-1"));
@@ -128,7 +128,7 @@ public sealed class PostgresConcurrencyTests(PostgresCluster cluster) : Postgres
     [Fact]
     public async Task A_conditional_create_inside_parallel_transaction_bundles_happens_once()
     {
-        var processor = new BundleProcessor(Resources, new SearchService(Store, Parser), new NoWriteValidation());
+        var processor = new BundleProcessor(Resources, new SearchService(Store, Parser));
         Bundle Feed(int n)
         {
             var bundle = new Bundle { Type = Bundle.BundleType.Transaction };

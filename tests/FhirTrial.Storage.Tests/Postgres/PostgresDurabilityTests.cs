@@ -104,10 +104,14 @@ public sealed class PostgresDurabilityTests(PostgresCluster cluster) : IAsyncLif
         return result;
     }
 
-    /// <summary>A transaction Bundle: one patient's weights, every Observation tagged with the batch.</summary>
+    /// <summary>A transaction Bundle: one patient and its weights, every Observation tagged with the batch.</summary>
     private static string Bundle(string batch)
     {
-        var entries = new JsonArray();
+        var entries = new JsonArray(new JsonObject // the patient the weights are about, so their references resolve
+        {
+            ["resource"] = new JsonObject { ["resourceType"] = "Patient", ["id"] = batch },
+            ["request"] = new JsonObject { ["method"] = "PUT", ["url"] = $"Patient/{batch}" },
+        });
         for (int k = 0; k < ResourcesPerBatch; k++)
         {
             entries.Add(new JsonObject

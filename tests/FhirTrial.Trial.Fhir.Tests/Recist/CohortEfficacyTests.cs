@@ -34,8 +34,10 @@ public sealed class CohortEfficacyTests : IAsyncLifetime
     public async Task The_example_cohort_gives_the_efficacy_computed_by_hand()
     {
         using var validation = new ProfileValidationService(Path.Combine(TrialStore.RepositoryRoot(), "profiles"));
-        var parser = new SearchParser(new SearchParameterRegistry());
-        var bundles = new BundleProcessor(_trial.Resources, new SearchService(_trial.Store, parser), new ProfileWriteValidator(validation));
+        var registry = new SearchParameterRegistry();
+        var parser = new SearchParser(registry);
+        var validated = new ResourceService(_trial.Store, new IndexExtractor(registry), parser, new ProfileWriteValidator(validation));
+        var bundles = new BundleProcessor(validated, new SearchService(_trial.Store, parser));
         var files = Directory.GetFiles(Path.Combine(TrialStore.RepositoryRoot(), "fhir-examples", "cohort"), "Bundle-*.json").Order().ToList();
         Assert.Equal(6, files.Count);
         foreach (var file in files)

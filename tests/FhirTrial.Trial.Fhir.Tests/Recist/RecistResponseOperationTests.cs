@@ -215,6 +215,8 @@ public sealed class RecistResponseOperationTests : IAsyncLifetime
         await _trial.PutAsync(Given(patient.Id!, "cadonilimab", Day(0), 700m));
         var t1 = await _trial.PutAsync(Lesion(patient.Id!, "enc-T1", "target"));
         var t2 = await _trial.PutAsync(Lesion(patient.Id!, "enc-T2", "target"));
+        foreach (var scan in new[] { "scan-0", "scan-1" })
+            await _trial.PutAsync(new Encounter { Id = scan, Status = Encounter.EncounterStatus.Finished, Class = new Coding("http://terminology.hl7.org/CodeSystem/v3-ActCode", "AMB"), Subject = new ResourceReference($"Patient/{patient.Id}") });
         await _trial.PutAsync(Size(patient.Id!, t1, Day(-4), 30m, encounter: "scan-0"));
         await _trial.PutAsync(Size(patient.Id!, t2, Day(-3), 20m, encounter: "scan-0"));
         await _trial.PutAsync(Size(patient.Id!, t1, Day(41), 20m, encounter: "scan-1"));
