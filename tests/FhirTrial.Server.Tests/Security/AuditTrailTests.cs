@@ -8,12 +8,7 @@ namespace FhirTrial.Server.Tests.Security;
 [Collection(SecuredServerCollection.Name)]
 public sealed class AuditTrailTests(SecuredServerFactory factory)
 {
-    private async Task<JsonArray> EventsAsync(string query)
-    {
-        using var monitor = await factory.ClientForAsync("monitor");
-        var bundle = await monitor.JsonAsync($"/fhir/AuditEvent?{query}&_count=200");
-        return new JsonArray((bundle["entry"]?.AsArray() ?? []).Select(e => e!["resource"]!.DeepClone()).ToArray());
-    }
+    private Task<JsonArray> EventsAsync(string query) => StudyData.AuditEventsAsync(factory, query);
 
     private static bool Names(JsonNode audit, string reference)
         => audit["entity"]?.AsArray().Any(e => ((string?)e!["what"]?["reference"])?.StartsWith(reference, StringComparison.Ordinal) == true) == true;

@@ -73,6 +73,14 @@ public static class StudyData
         }
     }
 
+    /// <summary>The AuditEvents matching a search, as the monitor reads them.</summary>
+    public static async Task<JsonArray> AuditEventsAsync(SecuredServerFactory factory, string query)
+    {
+        using var monitor = await factory.ClientForAsync("monitor");
+        var bundle = await monitor.JsonAsync($"/fhir/AuditEvent?{query}&_count=200");
+        return new JsonArray((bundle["entry"]?.AsArray() ?? []).Select(e => e!["resource"]!.DeepClone()).ToArray());
+    }
+
     public static async Task OkAsync(HttpResponseMessage response)
     {
         if ((int)response.StatusCode >= 300)
