@@ -298,9 +298,7 @@ public sealed class GuardedFhirStore(IFhirStore inner, AccessContext context, In
             var action = access.Interaction.Code is "update" or "patch" or "delete" or "create"
                 ? _written.All(w => w.Write.Deleted) ? "D" : _written.All(w => w.Created) ? "C" : "U"
                 : null;
-            var patients = _written.Take(RequestAccess.MaxRecordedEntities)
-                .Select(w => TouchLog.PatientOf(new StoredResource(0, w.Write.Type, w.Write.Id, w.Write.Version, w.Write.LastUpdated, w.Write.Deleted, w.Write.Json)))
-                .OfType<string>().Distinct().ToList();
+            var patients = _written.Take(RequestAccess.MaxRecordedEntities).Select(w => PatientOf(w.Write)).OfType<string>().Distinct().ToList();
             var records = new List<ResourceWrite> { store.Prepare(AuditRecords.Event(access, access.Interaction, access.Query, references, patients, 200, now, action: action)) };
             if (access.Interaction.Code == "transaction")
             {
@@ -313,6 +311,17 @@ public sealed class GuardedFhirStore(IFhirStore inner, AccessContext context, In
             await FlushAsync(ct);
             access.Cover(_written.Select(w => $"{w.Write.Type}/{w.Write.Id}"));
             return true;
+        }
+
+        /// <summary>The patient a write is about, from the reference rows already extracted for the index (no second
+        /// parse of the JSON on the write path); a deletion has no index rows, so its stored JSON is read.</summary>
+        private static string? PatientOf(ResourceWrite write)
+        {
+            if (write.Type == "Patient") return $"Patient/{write.Id}";
+            if (write.Deleted) return TouchLog.PatientOf(new StoredResource(0, write.Type, write.Id, write.Version, write.LastUpdated, true, write.Json));
+            foreach (var entry in write.Index)
+                if (entry is ReferenceIndex { TargetType: "Patient", TargetId: { } id }) return $"Patient/{id}";
+            return null;
         }
 
         private void Require(string type, char action)

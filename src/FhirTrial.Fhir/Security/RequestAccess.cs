@@ -138,13 +138,7 @@ public sealed class RequestAccess(AccessPrincipal principal, FhirInteraction int
     /// <summary>Set once a write transaction of this request committed with its AuditEvent.</summary>
     public bool WriteAudited { get; set; }
 
-    public IReadOnlyList<string> Touched
-    {
-        get { lock (_gate) return _request.References.ToList(); }
-    }
-
-    public int Untracked => _request.Untracked;
-
+    /// <summary>Records a Patient-compartment resource the request (or its current Bundle entry) read.</summary>
     public void Touch(StoredResource resource)
     {
         if (!PatientCompartment.Contains(resource.Type)) return;

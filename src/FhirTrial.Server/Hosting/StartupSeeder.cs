@@ -48,10 +48,9 @@ public sealed class StartupSeeder(IFhirStore store, ResourceService resources, P
         }
     }, CancellationToken.None);
 
-    public async Task RunAsync(CancellationToken ct)
+    private async Task RunAsync(CancellationToken ct)
     {
         using var server = access.EnterServer("startup");
-        await store.MigrateAsync(ct);
         // Warm first: the validator generates the snapshots that the stored StructureDefinitions then carry.
         await validation.WarmAsync();
         // Each set is written as one transaction, so references between its resources resolve whatever their order.

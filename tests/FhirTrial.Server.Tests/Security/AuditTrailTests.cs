@@ -58,6 +58,8 @@ public sealed class AuditTrailTests(SecuredServerFactory factory)
         var actions = audits.Select(a => (string)a!["action"]!).Order().ToList();
         Assert.Equal(["C", "D", "U"], actions);
         Assert.All(audits, a => Assert.Equal("rest", (string)a!["type"]!["code"]!));
+        // each names the patient the Observation is about: from its index rows, and for the deletion from its stored JSON
+        Assert.All(audits, a => Assert.True(Names(a!, "Patient/renji-p1"), a!.ToJsonString()));
     }
 
     [Fact]
