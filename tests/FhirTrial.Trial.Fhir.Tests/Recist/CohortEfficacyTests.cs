@@ -66,7 +66,7 @@ public sealed class CohortEfficacyTests : IAsyncLifetime
         Assert.Equal(FhirSerializer.ToJson(early), FhirSerializer.ToJson(await operations.EfficacyAsync(cutoff: cutoff)));
         ApprovedFile.Verify("efficacy-example-cohort-2025-05-15", early);
         ApprovedFile.Verify("interim-example-cohort-2025-05-15", await operations.InterimAsync(cutoff));
-        var safety = (Parameters)(await new FhirTrial.Trial.Fhir.Safety.SafetyOperation(_trial.Records)
+        var safety = (Parameters)(await new FhirTrial.Trial.Fhir.Safety.SafetyOperation(_trial.Records, PackageTerms.Ctcae)
             .ExecuteAsync(TrialStore.Get("ResearchStudy", TrialStore.StudyId, ("cutoff", cutoff)), default)).Resource!;
         ApprovedFile.Verify("safety-example-cohort-2025-05-15", safety);
     }
