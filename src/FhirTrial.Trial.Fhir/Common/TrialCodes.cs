@@ -23,6 +23,8 @@ public static class TrialCodes
     public const string CtcaeGradeExtension = Canon + "/StructureDefinition/ctcae-grade";
     public const string LesionRoleExtension = Canon + "/StructureDefinition/recist-lesion-role";
     public const string LymphNodeExtension = Canon + "/StructureDefinition/recist-lymph-node";
+    public const string SplitFromExtension = Canon + "/StructureDefinition/recist-split-from";
+    public const string CoalescedIntoExtension = Canon + "/StructureDefinition/recist-coalesced-into";
     public const string StudySettingExtension = Canon + "/StructureDefinition/study-setting";
     public const string EligibilityLimitExtension = Canon + "/StructureDefinition/eligibility-limit";
     public const string EligibilityLookbackExtension = Canon + "/StructureDefinition/eligibility-lookback";
