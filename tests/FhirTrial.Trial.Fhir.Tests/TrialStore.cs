@@ -59,6 +59,15 @@ public sealed class TrialStore : IAsyncLifetime
         foreach (var resource in resources) await PutAsync(resource);
     }
 
+    /// <summary>Posts a Bundle file (path under the repository) through the transaction engine, as an EHR would;
+    /// <paramref name="through"/> is a ResourceService with validation on, when the test wants it.</summary>
+    public async Task PostBundleFileAsync(string relativePath, ResourceService? through = null)
+    {
+        var bundles = new BundleProcessor(through ?? Resources, new SearchService(Store, new SearchParser(new SearchParameterRegistry())));
+        var json = await File.ReadAllTextAsync(Path.Combine(RepositoryRoot(), relativePath));
+        await bundles.ProcessAsync((Bundle)FhirSerializer.ParseJson(json), new RequestContext("http://localhost/fhir"), default);
+    }
+
     public static OperationRequest Get(string type, string? id, params (string Name, string Value)[] query) =>
         new("GET", type, id, query.Select(q => new KeyValuePair<string, string>(q.Name, q.Value)).ToArray(), null,
             new RequestContext("http://localhost/fhir"));

@@ -35,13 +35,11 @@ public sealed class CohortEfficacyTests : IAsyncLifetime
     {
         using var validation = new ProfileValidationService(Path.Combine(TrialStore.RepositoryRoot(), "profiles"));
         var registry = new SearchParameterRegistry();
-        var parser = new SearchParser(registry);
-        var validated = new ResourceService(_trial.Store, new IndexExtractor(registry), parser, new ProfileWriteValidator(validation));
-        var bundles = new BundleProcessor(validated, new SearchService(_trial.Store, parser));
+        var validated = new ResourceService(_trial.Store, new IndexExtractor(registry), new SearchParser(registry), new ProfileWriteValidator(validation));
         var files = Directory.GetFiles(Path.Combine(TrialStore.RepositoryRoot(), "fhir-examples", "cohort"), "Bundle-*.json").Order().ToList();
         Assert.Equal(6, files.Count);
         foreach (var file in files)
-            await bundles.ProcessAsync((Bundle)FhirSerializer.ParseJson(await File.ReadAllTextAsync(file)), new RequestContext("http://localhost/fhir"), default);
+            await _trial.PostBundleFileAsync(Path.GetRelativePath(TrialStore.RepositoryRoot(), file), validated);
 
         var p = await new RecistOperations(_trial).EfficacyAsync();
 

@@ -1,9 +1,3 @@
-using FhirTrial.Fhir.Engine;
-using FhirTrial.Fhir.Indexing;
-using FhirTrial.Fhir.Search;
-using FhirTrial.Fhir.Serialization;
-using Hl7.Fhir.Model;
-
 namespace FhirTrial.Trial.Fhir.Tests.Recist;
 
 /// <summary>
@@ -17,10 +11,7 @@ public sealed class SplitAndCoalescedOperationTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         await _trial.InitializeAsync();
-        var parser = new SearchParser(new SearchParameterRegistry());
-        var bundles = new BundleProcessor(_trial.Resources, new SearchService(_trial.Store, parser));
-        var file = Path.Combine(TrialStore.RepositoryRoot(), "fhir-examples", "lesions", "Bundle-split-and-coalesced.json");
-        await bundles.ProcessAsync((Bundle)FhirSerializer.ParseJson(await File.ReadAllTextAsync(file)), new RequestContext("http://localhost/fhir"), default);
+        await _trial.PostBundleFileAsync(Path.Combine("fhir-examples", "lesions", "Bundle-split-and-coalesced.json"));
     }
 
     public Task DisposeAsync() => _trial.DisposeAsync();
