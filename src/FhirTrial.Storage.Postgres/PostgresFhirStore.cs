@@ -64,6 +64,9 @@ public sealed class PostgresFhirStore : RelationalFhirStore, IAsyncDisposable
         return await _connections.OpenAsync(_connections.Read, ct);
     }
 
+    /// <summary>A connection to the primary, for the store's companions (export job claims).</summary>
+    internal Task<NpgsqlConnection> OpenPrimaryAsync(CancellationToken ct) => _connections.OpenAsync(_connections.Write, ct);
+
     public override async Task<T> WriteAsync<T>(Func<IStoreTransaction, Task<T>> work, CancellationToken ct)
     {
         for (int attempt = 1; ; attempt++)

@@ -1,3 +1,4 @@
+using FhirTrial.Fhir.Export;
 using FhirTrial.Fhir.Storage;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -11,6 +12,8 @@ public static class PostgresStoreServices
         if (string.IsNullOrWhiteSpace(connectionString))
             throw new InvalidOperationException("Storage:Provider 'postgres' needs Storage:ConnectionString (for example 'Host=localhost;Database=fhirtrial;Username=fhir;Password=...').");
         var store = new PostgresFhirStore(connectionString, replica);
-        return services.AddSingleton(store).AddSingleton<IFhirStore>(store).AddSingleton<IUsedTokenStore>(store);
+        // Several server nodes may share the database: export jobs are claimed in it, not in one process's memory.
+        return services.AddSingleton(store).AddSingleton<IFhirStore>(store).AddSingleton<IUsedTokenStore>(store)
+            .AddSingleton<IExportJobClaims>(new PostgresExportJobClaims(store));
     }
 }

@@ -16,6 +16,7 @@ public static class ExportServices
         services.AddSingleton(options);
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<ExportJobStore>();
+        services.TryAddSingleton<IExportJobClaims, InProcessExportJobClaims>(); // a store shared by several nodes registers its own
         services.AddSingleton<BulkExporter>();
         services.AddSingleton<BulkExportService>();
         services.AddSingleton<IFhirOperation, ExportOperation>();
