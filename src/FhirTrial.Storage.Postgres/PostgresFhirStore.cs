@@ -61,7 +61,8 @@ public sealed class PostgresFhirStore : RelationalFhirStore, IAsyncDisposable
             return standby;
         }
         Interlocked.Increment(ref _primaryReads);
-        return await _connections.OpenAsync(_connections.Read, ct);
+        // With a replica, or for a request that writes, the primary itself: a multi-host string's prefer-standby could be stale.
+        return await _connections.OpenAsync(_replica is not null || scope?.Primary == true ? _connections.Write : _connections.Read, ct);
     }
 
     /// <summary>A connection to the primary, for the store's companions (export job claims).</summary>

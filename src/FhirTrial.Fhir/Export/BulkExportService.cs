@@ -81,7 +81,17 @@ public sealed class BulkExportService(ExportJobStore jobs, BulkExporter exporter
         try
         {
             await foreach (var id in _queue.Reader.ReadAllAsync(stopping))
-                await RunAsync(id, stopping);
+            {
+                try
+                {
+                    await RunAsync(id, stopping);
+                }
+                catch (Exception e) when (e is not OperationCanceledException || !stopping.IsCancellationRequested)
+                {
+                    // The claim could not be read or written (the database is away): the next scan tries the job again.
+                    logger.LogError(e, "Export job {JobId} could not be claimed or released; it is tried again later", id);
+                }
+            }
         }
         finally
         {
@@ -140,7 +150,14 @@ public sealed class BulkExportService(ExportJobStore jobs, BulkExporter exporter
         }
         catch (OperationCanceledException) when (cancel.IsCancellationRequested)
         {
-            if (stopping.IsCancellationRequested) return; // the server stops: job.json stays Running and is run again on start
+            if (stopping.IsCancellationRequested)
+            {
+                // The server stops: job.json stays Running, and the lease ends now, so the next node to look (or this one
+                // when it is back) runs the job again without waiting for the lease to run out.
+                try { await claims.RenewAsync(jobId, Node, TimeSpan.Zero, CancellationToken.None); }
+                catch (Exception e) { logger.LogWarning(e, "Export job {JobId}: the claim could not be released; it expires by itself", jobId); }
+                return;
+            }
             if (leaseLost && jobs.Get(jobId) is not null)
             {
                 logger.LogWarning("Export job {JobId}: this node lost its claim; the node that holds it now runs the job", jobId);
