@@ -26,9 +26,6 @@ public sealed class PostgresFhirStore : RelationalFhirStore, IAsyncDisposable
         if (replica is not null) _replica = new PostgresReadReplica(replica);
     }
 
-    /// <summary>True when a read replica is configured (<c>Storage:ReadReplica</c>).</summary>
-    public bool HasReplica => _replica is not null;
-
     /// <summary>Reads served by the read replica, and by the primary (for tests and diagnostics).</summary>
     public long ReplicaReads => Interlocked.Read(ref _replicaReads);
     public long PrimaryReads => Interlocked.Read(ref _primaryReads);
@@ -112,7 +109,8 @@ public sealed class PostgresFhirStore : RelationalFhirStore, IAsyncDisposable
     /// The insert position is read after the commit, so it is at or past the commit record even with asynchronous commit.</summary>
     private async Task ReportCommitAsync(NpgsqlConnection connection, CancellationToken ct)
     {
-        if (_replica is null || ReadConsistency.Current is not { } scope) return;
+        // Only for requests that write: a read's own AuditEvent is the server's record, not something its client reads back.
+        if (_replica is null || ReadConsistency.Current is not { Primary: true } scope) return;
         try
         {
             await using var command = new NpgsqlCommand("SELECT (pg_current_wal_insert_lsn() - '0/0')::bigint", connection);
