@@ -29,6 +29,7 @@ await startup.MigrateAsync(app.Lifetime.ApplicationStopping);
 startup.Start(app.Lifetime.ApplicationStopping);
 
 app.UseMiddleware<FhirErrorMiddleware>();
+app.UseMiddleware<ReadYourWritesMiddleware>();
 app.UseDeveloperModeGuards();
 app.MapDashboard(); // static files only, no data: served before authorization
 app.UseFhirSecurity();
