@@ -40,11 +40,15 @@ function termName(term) {
  * when the server sends it, else "—"; rows come grouped by class (named classes first), in $safety's order within one.
  */
 export function safetyRows(safety) {
+  // Either form the server may give: a `soc` part on each term, or `soc` entries listing their terms.
+  const fromTable = new Map();
+  for (const soc of safety.soc ?? []) for (const term of soc.term ?? []) fromTable.set(term.code?.code ?? term.code, soc);
   const socOf = (term) => {
-    const soc = term.soc;
+    const soc = (Array.isArray(term.soc) ? term.soc[0] : term.soc) ?? fromTable.get(term.code?.code);
     if (!soc) return { name: '—', code: '' };
     if (typeof soc === 'string') return { name: soc, code: '' };
-    return { name: soc.display || soc.code?.display || soc.code?.code || soc.code || '—', code: soc.code?.code ?? (typeof soc.code === 'string' ? soc.code : '') };
+    const code = soc.code?.code ?? (typeof soc.code === 'string' ? soc.code : '');
+    return { name: soc.display || soc.code?.display || code || '—', code };
   };
   return (safety.term ?? [])
     .map((term) => ({ term, soc: socOf(term) }))
