@@ -16,8 +16,9 @@ public static class App
           fhirtrial import <folder|file> --server URL [--batch-size N] [--restart]
               Load Bundles (.json; transactions stay atomic) and .ndjson files (as batch Bundles of N, default 200).
               Resumable: .fhirtrial-import.json in the folder records what is done; --restart imports everything again.
-          fhirtrial validate <files or folders...> [--profiles DIR]
+          fhirtrial validate <files or folders...> [--profiles DIR] [--verbose]
               Validate resources, Bundles and .ndjson files offline against the base spec and the trial profiles.
+              Each problem is printed with its FHIRPath location; --verbose adds the validator's ElementDefinition trace.
           fhirtrial export --server URL --out DIR [--group ID] [--type T1,T2] [--since INSTANT] [--keep-job]
               Bulk Data export (system level, or a Group: --group ak104-rcc-2l-eligibility is the study) into DIR.
           fhirtrial recist <bundle.json> [--subject ID|N] [--cutoff YYYY-MM-DD] [--json] [--profiles DIR]
@@ -95,13 +96,14 @@ public static class App
             }
             case "validate":
             {
-                var args = CommandArgs.Parse(rest);
+                var args = CommandArgs.Parse(rest, "verbose");
                 var profiles = args.Option("profiles") ?? ProjectFolders.Find("profiles");
+                var verbose = args.Flag("verbose");
                 args.RejectUnknown();
                 if (args.Positional.Count == 0) throw new UsageException("validate needs at least one file.");
                 if (profiles is null) throw new UsageException("The trial profiles were not found; pass --profiles DIR.");
                 using var validator = new ProfileValidationService(profiles);
-                return await new ValidateCommand(validator, console).RunAsync(args.Positional, ct);
+                return await new ValidateCommand(validator, console) { Verbose = verbose }.RunAsync(args.Positional, ct);
             }
             case "export":
             {

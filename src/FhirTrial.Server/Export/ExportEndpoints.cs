@@ -64,7 +64,7 @@ public static class ExportEndpoints
         if (http.Request.Method == "POST" && (http.Request.ContentLength is > 0 || http.Request.Headers.TransferEncoding.Count > 0))
         {
             var body = await FhirFormat.ReadResourceAsync(http.Request, ct);
-            if (body is not Parameters p) throw FhirException.BadRequest($"A POST kick-off takes a Parameters resource, not a {body.TypeName}.");
+            if (body is not Parameters p) throw FhirException.BadRequest($"A POST kick-off takes a Parameters resource, not {Wording.A(body.TypeName)}.");
             parameters.AddRange(ExportRequest.FromParameters(p));
         }
         var handling = prefer.Contains("handling=strict", StringComparison.OrdinalIgnoreCase) ? ExportHandling.Strict
