@@ -24,7 +24,11 @@ public sealed record ResearchSubjectFact(string Id, string? PatientId, string? S
 /// A lesion BodyStructure: its role and node flag when the extensions give them, its label (T1, NT1...), and its organ
 /// (the first <c>location</c> coding as system|code, or its text).
 /// </summary>
-public sealed record LesionFact(string Id, string? PatientId, LesionRole? Role, bool IsLymphNode, string? Label, string? Organ = null);
+public sealed record LesionFact(string Id, string? PatientId, LesionRole? Role, bool IsLymphNode, string? Label, string? Organ = null)
+{
+    /// <summary>The location's display or text, as people read it.</summary>
+    public string? OrganName { get; init; }
+}
 
 /// <summary>What an Observation contributes: a RECIST finding (when it is one) and its date for the last day known alive.</summary>
 public sealed record ObservationFact(
@@ -120,7 +124,10 @@ public static class SubjectFactsMapper
             ? site.Array("coding").Select(c => c.String("code") is { } code ? $"{c.String("system")}|{code}" : null).FirstOrDefault(o => o is not null)
               ?? site.String("text")
             : null;
-        return new LesionFact(r.String("id") ?? "", r.ReferenceId("patient", "Patient"), role, node.Value, label, organ);
+        var organName = r.Object("location") is { } named
+            ? named.Array("coding").Select(c => c.String("display")).FirstOrDefault(d => d is not null) ?? named.String("text")
+            : null;
+        return new LesionFact(r.String("id") ?? "", r.ReferenceId("patient", "Patient"), role, node.Value, label, organ) { OrganName = organName };
     }
 
     public static ObservationFact? ReadObservation(string json)
@@ -331,7 +338,7 @@ public static class SubjectFactsMapper
         var facts = lesionFacts.ToList();
         foreach (var fact in facts)
             if (fact.Role is { } role)
-                lesions[fact.Id] = new Lesion(fact.Id, role, fact.IsLymphNode) { Organ = fact.Organ };
+                lesions[fact.Id] = new Lesion(fact.Id, role, fact.IsLymphNode) { Organ = fact.Organ, Label = fact.Label, OrganName = fact.OrganName };
         var nodes = facts.Where(l => l.IsLymphNode).Select(l => l.Id).ToHashSet(StringComparer.Ordinal);
 
         var measurements = new List<TargetMeasurement>();

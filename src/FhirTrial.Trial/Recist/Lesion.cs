@@ -13,4 +13,10 @@ public sealed record Lesion(string Id, LesionRole Role, bool IsLymphNode)
 {
     /// <summary>The organ it lies in (its location code), for the two-per-organ rule; null when not recorded.</summary>
     public string? Organ { get; init; }
+
+    /// <summary>The investigator's label (T1, NT1, N1...) when recorded: SDTM TU/TR <c>--LNKID</c>.</summary>
+    public string? Label { get; init; }
+
+    /// <summary>The organ as the record names it (the location's display or text), for listings.</summary>
+    public string? OrganName { get; init; }
 }
