@@ -31,6 +31,26 @@ public static class ApprovedFile
             : $"{name}: no approved file yet; review {receivedPath} and rename it to {Path.GetFileName(approvedPath)}.");
     }
 
+    /// <summary>Pins a text output (a dataset as CSV, define.xml) as <c>Approved/{name}.approved.{extension}</c>, line endings normalized.</summary>
+    public static void VerifyText(string name, string extension, string text)
+    {
+        var folder = Path.Combine(TrialStore.RepositoryRoot(), "tests", "FhirTrial.Trial.Fhir.Tests", "Approved");
+        var approvedPath = Path.Combine(folder, $"{name}.approved.{extension}");
+        var receivedPath = Path.Combine(folder, $"{name}.received.{extension}");
+        Directory.CreateDirectory(Path.GetDirectoryName(approvedPath)!);
+        var received = text.Replace("\r\n", "\n");
+        if (File.Exists(approvedPath) && File.ReadAllText(approvedPath).Replace("\r\n", "\n") == received)
+        {
+            File.Delete(receivedPath);
+            return;
+        }
+
+        File.WriteAllText(receivedPath, received);
+        Assert.Fail(File.Exists(approvedPath)
+            ? $"{name}: output differs from {approvedPath}; see {receivedPath}."
+            : $"{name}: no approved file yet; review {receivedPath} and rename it to {Path.GetFileName(approvedPath)}.");
+    }
+
     public static string Normalize(string json)
     {
         var node = JsonNode.Parse(json) ?? throw new InvalidOperationException("empty JSON");

@@ -103,7 +103,7 @@ public static class DefineXmlWriter
             var itemRef = new XElement(Odm + "ItemRef",
                 new XAttribute("ItemOID", DatasetSource.ItemOid(d.Name, v.Name)),
                 new XAttribute("OrderNumber", i + 1),
-                new XAttribute("Mandatory", d.Keys.Contains(v.Name) ? "Yes" : "No"));
+                new XAttribute("Mandatory", d.Keys.Contains(v.Name) || IsIdentifier(d, v.Name) ? "Yes" : "No"));
             var key = d.Keys.ToList().IndexOf(v.Name);
             if (key >= 0) itemRef.Add(new XAttribute("KeySequence", key + 1));
             group.Add(itemRef);
@@ -113,6 +113,10 @@ public static class DefineXmlWriter
         group.Add(new XElement(Def + "leaf", new XAttribute("ID", Leaf(d.Name)), new XAttribute(XLink + "href", file), new XElement(Def + "title", file)));
         return group;
     }
+
+    /// <summary>The identifiers every record has: STUDYID, DOMAIN, USUBJID, SUBJID and the sequence number.</summary>
+    private static bool IsIdentifier(DatasetDefinition dataset, string variable) =>
+        variable is "STUDYID" or "DOMAIN" or "USUBJID" or "SUBJID" || variable == dataset.Name + "SEQ";
 
     private static XElement Item(string dataset, DatasetVariable variable, int length)
     {

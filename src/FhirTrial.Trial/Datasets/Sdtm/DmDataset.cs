@@ -31,7 +31,6 @@ public static class DmDataset
             V("ARM", "Description of Planned Arm"),
             V("ACTARMCD", "Actual Arm Code"),
             V("ACTARM", "Description of Actual Arm"),
-            V("RFICDTC", "Date/Time of Informed Consent", VariableType.IsoDate),
         ],
         ["STUDYID", "USUBJID"]);
 
@@ -53,8 +52,7 @@ public static class DmDataset
                 ("SITEID", subject.SiteId), ("BRTHDTC", subject.BirthDate), ("AGE", age), ("AGEU", age is null ? null : "YEARS"),
                 ("SEX", subject.Sex),
                 ("ARMCD", study.Arm.Code), ("ARM", study.Arm.Name),
-                ("ACTARMCD", treated ? study.Arm.Code : NotTreatedCode), ("ACTARM", treated ? study.Arm.Name : NotTreated),
-                ("RFICDTC", subject.EnrollmentDate));
+                ("ACTARMCD", treated ? study.Arm.Code : NotTreatedCode), ("ACTARM", treated ? study.Arm.Name : NotTreated));
         }
         return rows.ToDataset();
     }
