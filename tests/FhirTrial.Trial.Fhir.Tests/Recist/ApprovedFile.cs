@@ -13,38 +13,27 @@ namespace FhirTrial.Trial.Fhir.Tests.Recist;
 /// </summary>
 public static class ApprovedFile
 {
-    public static void Verify(string name, Resource resource)
-    {
-        var folder = Path.Combine(TrialStore.RepositoryRoot(), "tests", "FhirTrial.Trial.Fhir.Tests", "Approved");
-        var approvedPath = Path.Combine(folder, name + ".approved.json");
-        var receivedPath = Path.Combine(folder, name + ".received.json");
-        var received = Normalize(FhirSerializer.ToJson(resource));
-        if (File.Exists(approvedPath) && Normalize(File.ReadAllText(approvedPath)) == received)
-        {
-            File.Delete(receivedPath);
-            return;
-        }
-
-        File.WriteAllText(receivedPath, received);
-        Assert.Fail(File.Exists(approvedPath)
-            ? $"{name}: output differs from {approvedPath}; see {receivedPath}."
-            : $"{name}: no approved file yet; review {receivedPath} and rename it to {Path.GetFileName(approvedPath)}.");
-    }
+    public static void Verify(string name, Resource resource) =>
+        Compare(name, "json", Normalize(FhirSerializer.ToJson(resource)), Normalize);
 
     /// <summary>Pins a text output (a dataset as CSV, define.xml) as <c>Approved/{name}.approved.{extension}</c>, line endings normalized.</summary>
-    public static void VerifyText(string name, string extension, string text)
+    public static void VerifyText(string name, string extension, string text) =>
+        Compare(name, extension, UnixLines(text), UnixLines);
+
+    private static string UnixLines(string text) => text.Replace("\r\n", "\n");
+
+    private static void Compare(string name, string extension, string received, Func<string, string> normalize)
     {
         var folder = Path.Combine(TrialStore.RepositoryRoot(), "tests", "FhirTrial.Trial.Fhir.Tests", "Approved");
         var approvedPath = Path.Combine(folder, $"{name}.approved.{extension}");
         var receivedPath = Path.Combine(folder, $"{name}.received.{extension}");
-        Directory.CreateDirectory(Path.GetDirectoryName(approvedPath)!);
-        var received = text.Replace("\r\n", "\n");
-        if (File.Exists(approvedPath) && File.ReadAllText(approvedPath).Replace("\r\n", "\n") == received)
+        if (File.Exists(approvedPath) && normalize(File.ReadAllText(approvedPath)) == received)
         {
             File.Delete(receivedPath);
             return;
         }
 
+        Directory.CreateDirectory(Path.GetDirectoryName(receivedPath)!);
         File.WriteAllText(receivedPath, received);
         Assert.Fail(File.Exists(approvedPath)
             ? $"{name}: output differs from {approvedPath}; see {receivedPath}."

@@ -6,16 +6,17 @@ namespace FhirTrial.Trial.Datasets.Sdtm;
 /// <summary>SDTM LB (Laboratory Test Results) and VS (Vital Signs): each measurement as sent and in its standard unit.</summary>
 public static class FindingsDatasets
 {
-    public static DatasetDefinition Lb { get; } = Definition("LB", "Laboratory Test Results", DatasetCodelists.LbTest, withLoinc: true);
+    public static DatasetDefinition Lb { get; } =
+        Definition("LB", "Laboratory Test Results", "Lab Test or Examination", DatasetCodelists.LbTest, withLoinc: true);
 
-    public static DatasetDefinition Vs { get; } = Definition("VS", "Vital Signs", DatasetCodelists.VsTest, withLoinc: false);
+    public static DatasetDefinition Vs { get; } = Definition("VS", "Vital Signs", "Vital Signs Test", DatasetCodelists.VsTest, withLoinc: false);
 
-    private static DatasetDefinition Definition(string domain, string label, string testCodes, bool withLoinc) =>
+    private static DatasetDefinition Definition(string domain, string label, string test, string testCodes, bool withLoinc) =>
         new(domain, label, DatasetStandard.Sdtm, "FINDINGS", "One record per test per time point per subject",
         [
             .. SdtmIdentifiers(domain),
-            V(domain + "TESTCD", label switch { "Vital Signs" => "Vital Signs Test Short Name", _ => "Lab Test or Examination Short Name" }, codelist: testCodes),
-            V(domain + "TEST", label switch { "Vital Signs" => "Vital Signs Test Name", _ => "Lab Test or Examination Name" }),
+            V(domain + "TESTCD", test + " Short Name", codelist: testCodes),
+            V(domain + "TEST", test + " Name"),
             .. withLoinc ? [V(domain + "LOINC", "LOINC Code")] : Array.Empty<DatasetVariable>(),
             V(domain + "ORRES", "Result or Finding in Original Units"),
             V(domain + "ORRESU", "Original Units"),
