@@ -11,13 +11,27 @@ public sealed class AnalysisDatasetsHttpTests(FhirServerFactory factory)
     private const string Url = "/fhir/ResearchStudy/ak104-rcc-2l/$analysis-datasets";
     private readonly HttpClient _client = factory.CreateClient();
 
+    // The cohort's Bundles PUT fixed ids, so loading them once serves every test of the shared server.
+    private static readonly SemaphoreSlim Loading = new(1, 1);
+    private static bool _loaded;
+
     private async Task LoadCohortAsync()
     {
-        var root = Path.GetDirectoryName(FhirTrial.Fhir.Validation.TrialPackage.Locate())!;
-        foreach (var file in Directory.GetFiles(Path.Combine(root, "fhir-examples", "cohort"), "Bundle-*.json").Order())
+        await Loading.WaitAsync();
+        try
         {
-            var response = await _client.PostAsync("/fhir", Http.Json(await File.ReadAllTextAsync(file)));
-            Assert.True(response.IsSuccessStatusCode, $"{file}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+            if (_loaded) return;
+            var root = Path.GetDirectoryName(FhirTrial.Fhir.Validation.TrialPackage.Locate())!;
+            foreach (var file in Directory.GetFiles(Path.Combine(root, "fhir-examples", "cohort"), "Bundle-*.json").Order())
+            {
+                var response = await _client.PostAsync("/fhir", Http.Json(await File.ReadAllTextAsync(file)));
+                Assert.True(response.IsSuccessStatusCode, $"{file}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+            }
+            _loaded = true;
+        }
+        finally
+        {
+            Loading.Release();
         }
     }
 
