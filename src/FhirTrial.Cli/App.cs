@@ -24,6 +24,8 @@ public static class App
           fhirtrial recist <bundle.json> [--subject ID|N] [--cutoff YYYY-MM-DD] [--json] [--profiles DIR]
               A subject's RECIST 1.1 responses ($recist-response) computed locally, without a server;
               data dated after the cut-off (default today) are ignored.
+          fhirtrial datasets --server URL --study ID --out DIR [--cutoff YYYY-MM-DD] [--format csv|dataset-json|xpt]
+              The study's CDISC SDTM and ADaM datasets ($analysis-datasets) with define.xml, unpacked into DIR.
           fhirtrial migrate --connection "Host=...;Database=...;Username=..."
               Bring a PostgreSQL database to the newest schema.
           fhirtrial check-references (--sqlite FILE | --connection "Host=...") [--base URL] [--max N]
@@ -129,6 +131,19 @@ public static class App
                 args.RejectUnknown();
                 return await recist.RunAsync(Single(args, "a Bundle file"), ct);
             }
+            case "datasets":
+            {
+                var args = CommandArgs.Parse(rest);
+                var server = new FhirServer(http, FhirServer.NormalizeBase(args.Required("server")));
+                var datasets = new DatasetsCommand(server, console)
+                {
+                    StudyId = args.Required("study"), Cutoff = ParseDate(args.Option("cutoff"), "cutoff"), Format = args.Option("format"),
+                };
+                var outFolder = args.Required("out");
+                args.RejectUnknown();
+                if (args.Positional.Count > 0) throw new UsageException($"datasets takes no arguments besides its options ('{args.Positional[0]}').");
+                return await datasets.RunAsync(outFolder, ct);
+            }
             case "migrate":
             {
                 var args = CommandArgs.Parse(rest);
@@ -150,7 +165,7 @@ public static class App
                 return await check.RunAsync(sqlite, connection, ct);
             }
             default:
-                throw new UsageException($"'{command}' is not a fhirtrial command (import, validate, export, recist, migrate, check-references).");
+                throw new UsageException($"'{command}' is not a fhirtrial command (import, validate, export, recist, datasets, migrate, check-references).");
         }
     }
 
