@@ -11,6 +11,6 @@ public static class PostgresStoreServices
         if (string.IsNullOrWhiteSpace(connectionString))
             throw new InvalidOperationException("Storage:Provider 'postgres' needs Storage:ConnectionString (for example 'Host=localhost;Database=fhirtrial;Username=fhir;Password=...').");
         var store = new PostgresFhirStore(connectionString);
-        return services.AddSingleton<IFhirStore>(store).AddSingleton<IUsedTokenStore>(store);
+        return services.AddSingleton<IFhirStore>(store).AddSingleton<IUsedTokenStore>(store).AddSingleton<ISubscriptionOutbox>(store);
     }
 }
