@@ -69,6 +69,9 @@ public static class AccessPolicy
                 return true;
             case "everything":
                 return MayRead(principal, "Patient", 'r');
+            case "expand" or "lookup" or "validate-code" when type is "ValueSet" or "CodeSystem":
+                // terminology look-ups are reads of the code system or value set
+                return MaySee(principal, type);
             case "export":
                 // The export job runs after the request, outside its access scope: only a principal who may read everything may start one.
                 return ReadsEverything(principal);
