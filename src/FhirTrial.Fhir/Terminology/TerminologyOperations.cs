@@ -86,9 +86,11 @@ public sealed class ExpandOperation(TerminologyService terminology, ResourceServ
             throw FhirException.BadRequest("$expand needs url (or a ValueSet id in the path, or a valueSet in the body).");
         // the whole expansion, then the page: Firely's expander neither filters nor pages
         var whole = new Parameters { Parameter = input.Parameter.Where(p => p.Name is "url" or "valueSet" or "valueSetVersion").ToList() };
-        if (await Terminology.Expand(whole) is not ValueSet expanded || expanded.Expansion is null)
+        if (await Terminology.Expand(whole) is not ValueSet shared || shared.Expansion is null)
             throw FhirException.Unprocessable("The value set could not be expanded.");
-        var contains = Flatten(expanded.Expansion.Contains).Where(c => Matches(c, filter)).ToList();
+        // the expander keeps its expansion on the cached ValueSet the validator uses too: page a copy
+        var expanded = (ValueSet)shared.DeepCopy();
+        var contains = Flatten(expanded.Expansion!.Contains).Where(c => Matches(c, filter)).ToList();
         expanded.Expansion.Total = contains.Count;
         expanded.Expansion.Offset = offset;
         expanded.Expansion.Contains = contains.Skip(offset).Take(count ?? int.MaxValue)
