@@ -121,7 +121,9 @@ public sealed class ProfileValidationService : IDisposable, Engine.ICustomSearch
     {
         try
         {
-            return ValidationOutcome.Normalize(budget.Run(() => _validator.Validate(resource, profileUrl)));
+            var outcome = ValidationOutcome.Normalize(budget.Run(() => _validator.Validate(resource, profileUrl)));
+            outcome.Issue.AddRange(ExtensionUrlChecks.Check(resource));
+            return outcome;
         }
         catch (Exception e) when (e is FormatException or ArgumentException or InvalidOperationException)
         {
