@@ -8,7 +8,20 @@ public abstract partial class RelationalFhirStore
 {
     private const string OutboxColumns = "id, subscription_id, resource_type, resource_id, version, occurred, attempts, last_error";
 
-    public Task<IReadOnlyList<OutboxNotification>> ClaimDueAsync(DateTimeOffset now, TimeSpan lease, int limit, CancellationToken ct)
+    public async Task<IReadOnlyList<OutboxNotification>> ClaimDueAsync(DateTimeOffset now, TimeSpan lease, int limit, CancellationToken ct)
+    {
+        // The worker asks often: a read says whether anything is due, so an empty outbox never takes the writer's lock.
+        await using (var connection = await OpenReadAsync(ct))
+        {
+            var any = new SqlBuilder().Append("SELECT 1 FROM subscription_outbox WHERE next_attempt <= ");
+            any.Append(any.Param(now.UtcTicks)).Append(" LIMIT 1");
+            await using var command = any.ToCommand(connection, null);
+            if (await command.ExecuteScalarAsync(ct) is null) return [];
+        }
+        return await ClaimAsync(now, lease, limit, ct);
+    }
+
+    private Task<IReadOnlyList<OutboxNotification>> ClaimAsync(DateTimeOffset now, TimeSpan lease, int limit, CancellationToken ct)
         => WriteAsync(async tx =>
         {
             var (connection, transaction) = Open(tx);

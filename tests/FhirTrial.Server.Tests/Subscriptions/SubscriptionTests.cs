@@ -7,14 +7,32 @@ namespace FhirTrial.Server.Tests.Subscriptions;
 
 /// <summary>R4 rest-hook subscriptions over HTTP, in developer mode (loopback endpoints allowed), against a local endpoint.</summary>
 [Collection(ServerCollection.Name)]
-public sealed class SubscriptionTests(FhirServerFactory factory) : IDisposable
+public sealed class SubscriptionTests(FhirServerFactory factory) : IAsyncLifetime
 {
     private const string Serious = "http://terminology.hl7.org/CodeSystem/adverse-event-seriousness";
     private const string SeriousCriteria = $"AdverseEvent?seriousness={Serious}|serious";
 
     private readonly NotificationReceiver _receiver = new();
+    private readonly List<string> _created = [];
 
-    public void Dispose() => _receiver.Dispose();
+    /// <summary>Every subscription a test made is turned off, so that no later test's writes (the fuzzing's among them,
+    /// which counts versions) set off deliveries to an endpoint that is gone.</summary>
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync()
+    {
+        using var http = factory.CreateClient();
+        foreach (var id in _created)
+        {
+            var current = await http.GetAsync($"/fhir/Subscription/{id}");
+            if (current.StatusCode != HttpStatusCode.OK) continue;
+            var body = await current.BodyAsync();
+            if ((string?)body["status"] is "off" or "error") continue;
+            body["status"] = "off";
+            await http.PutAsync($"/fhir/Subscription/{id}", Http.Json(body));
+        }
+        _receiver.Dispose();
+    }
 
     public static string Subscription(string criteria, string endpoint, string status = "requested", string? header = null)
     {
@@ -49,6 +67,7 @@ public sealed class SubscriptionTests(FhirServerFactory factory) : IDisposable
         var response = await http.PostAsync($"/fhir/{type}", Http.Json(json));
         var body = await response.BodyAsync();
         Assert.True(response.StatusCode == HttpStatusCode.Created, $"{type}: {(int)response.StatusCode} {body}");
+        if (type == "Subscription") _created.Add((string)body["id"]!);
         return body;
     }
 
