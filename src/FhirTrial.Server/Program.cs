@@ -19,6 +19,7 @@ builder.Services.AddFhirSecurity(builder.Configuration);
 builder.Services.AddBulkExport(builder.Configuration);
 builder.Services.AddFhirOpenApi();
 builder.Services.AddFhirHealthChecks();
+builder.Services.AddSubscriptions(builder.Configuration);
 
 var app = builder.Build();
 DeveloperMode.Enforce(app);

@@ -148,6 +148,8 @@ public sealed class PostgresFhirStore : RelationalFhirStore, IAsyncDisposable
 
     protected override string KeyShareClause => " FOR KEY SHARE OF r";
 
+    protected override string SkipLockedClause => " FOR UPDATE SKIP LOCKED";
+
     protected override async Task LockAsync(DbConnection connection, DbTransaction transaction, string key, CancellationToken ct)
     {
         // Held to the end of the transaction: a second conditional create with the same search waits, then sees the first's row.

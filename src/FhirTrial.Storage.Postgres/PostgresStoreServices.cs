@@ -14,6 +14,6 @@ public static class PostgresStoreServices
         var store = new PostgresFhirStore(connectionString, replica);
         // Several server nodes may share the database: export jobs are claimed in it, not in one process's memory.
         return services.AddSingleton(store).AddSingleton<IFhirStore>(store).AddSingleton<IUsedTokenStore>(store)
-            .AddSingleton<IExportJobClaims>(new PostgresExportJobClaims(store));
+            .AddSingleton<ISubscriptionOutbox>(store).AddSingleton<IExportJobClaims>(new PostgresExportJobClaims(store));
     }
 }

@@ -6,7 +6,7 @@ using FhirTrial.Fhir.Storage;
 namespace FhirTrial.Storage.Relational;
 
 /// <summary>The store over any ADO.NET database with the shared schema; subclasses supply connections, DDL and locking.</summary>
-public abstract class RelationalFhirStore : IFhirStore, IUsedTokenStore
+public abstract partial class RelationalFhirStore : IFhirStore, IUsedTokenStore, ISubscriptionOutbox
 {
     protected const string ResourceColumns = "r.rkey, r.type, r.id, r.version, r.last_updated, r.deleted, r.json";
 
@@ -24,6 +24,9 @@ public abstract class RelationalFhirStore : IFhirStore, IUsedTokenStore
 
     /// <summary>Row lock for read-for-update; empty where the whole database is locked by the writer.</summary>
     protected internal virtual string ForUpdateClause => "";
+
+    /// <summary>Row lock for claiming queue rows that skips rows another worker holds; empty where writers are serialized.</summary>
+    protected internal virtual string SkipLockedClause => "";
 
     /// <summary>Lock that keeps a row from being deleted (not from being updated); empty where writers are serialized.</summary>
     protected internal virtual string KeyShareClause => "";

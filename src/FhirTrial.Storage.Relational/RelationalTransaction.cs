@@ -1,6 +1,7 @@
 using System.Data.Common;
 using FhirTrial.Fhir.Errors;
 using FhirTrial.Fhir.Search;
+using FhirTrial.Fhir.Security;
 using FhirTrial.Fhir.Storage;
 
 namespace FhirTrial.Storage.Relational;
@@ -108,6 +109,33 @@ public sealed class RelationalTransaction(RelationalFhirStore store, DbConnectio
                 links.Add(new ReferrerLink(new ResourceKey(reader.GetString(0), reader.GetString(1)), new ResourceKey(reader.GetString(2), reader.GetString(3))));
         }
         return new Referrers(links, []);
+    }
+
+    public async Task<IReadOnlyList<string>> MatchingIdsAsync(SearchQuery query, AccessPrincipal reader, int limit, CancellationToken ct)
+    {
+        // The reader's restriction is added here, where the rows are, whoever calls.
+        var sql = new SqlBuilder().Append("SELECT r.id FROM resource r WHERE ");
+        SearchCompiler.Where(sql, GuardedFhirStore.Restrict(query, reader));
+        sql.Append($" ORDER BY r.rkey LIMIT {sql.Param(limit)}");
+        await using var command = sql.ToCommand(connection, transaction);
+        await using var rows = await command.ExecuteReaderAsync(ct);
+        var ids = new List<string>();
+        while (await rows.ReadAsync(ct)) ids.Add(rows.GetString(0));
+        return ids;
+    }
+
+    public async Task EnqueueNotificationsAsync(IReadOnlyList<PendingNotification> notifications, CancellationToken ct)
+    {
+        foreach (var chunk in notifications.Chunk(RowsPerInsert))
+        {
+            var sql = new SqlBuilder().Append(
+                "INSERT INTO subscription_outbox (subscription_id, resource_type, resource_id, version, occurred, attempts, next_attempt) VALUES ");
+            sql.Append(string.Join(", ", chunk.Select(n =>
+                $"({sql.Param(n.SubscriptionId)}, {sql.Param(n.ResourceType)}, {sql.Param(n.ResourceId)}, {sql.Param(n.Version)}, "
+                + $"{sql.Param(n.Occurred.UtcTicks)}, 0, {sql.Param(n.Occurred.UtcTicks)})")));
+            await using var command = sql.ToCommand(connection, transaction);
+            await command.ExecuteNonQueryAsync(ct);
+        }
     }
 
     /// <summary>Rows per INSERT statement: one round trip for most resources, a handful for a Provenance of a large Bundle.</summary>

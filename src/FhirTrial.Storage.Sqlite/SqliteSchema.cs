@@ -40,6 +40,15 @@ internal static class SqliteSchema
             // Client-assertion ids spent at /auth/token, kept until they expire (IUsedTokenStore).
             yield return "CREATE TABLE IF NOT EXISTS used_jti (client_id TEXT NOT NULL, jti TEXT NOT NULL, expires_at INTEGER NOT NULL, PRIMARY KEY (client_id, jti))";
             yield return "CREATE INDEX IF NOT EXISTS ix_used_jti_expires ON used_jti (expires_at)";
+            // Subscription notifications, written in the transaction of the change (ISubscriptionOutbox).
+            yield return """
+                CREATE TABLE IF NOT EXISTS subscription_outbox (
+                  id INTEGER PRIMARY KEY AUTOINCREMENT, subscription_id TEXT NOT NULL, resource_type TEXT NOT NULL,
+                  resource_id TEXT NOT NULL, version INTEGER NOT NULL, occurred INTEGER NOT NULL, attempts INTEGER NOT NULL,
+                  next_attempt INTEGER NOT NULL, last_error TEXT)
+                """;
+            yield return "CREATE INDEX IF NOT EXISTS ix_subscription_outbox_due ON subscription_outbox (next_attempt)";
+            yield return "CREATE INDEX IF NOT EXISTS ix_subscription_outbox_subscription ON subscription_outbox (subscription_id)";
         }
     }
 }

@@ -11,6 +11,6 @@ public static class SqliteStoreServices
     public static IServiceCollection AddSqliteStore(this IServiceCollection services, string? connectionString)
     {
         var store = new SqliteFhirStore(string.IsNullOrWhiteSpace(connectionString) ? DefaultConnectionString : connectionString);
-        return services.AddSingleton<IFhirStore>(store).AddSingleton<IUsedTokenStore>(store);
+        return services.AddSingleton<IFhirStore>(store).AddSingleton<IUsedTokenStore>(store).AddSingleton<ISubscriptionOutbox>(store);
     }
 }

@@ -20,6 +20,11 @@ public sealed class FhirServerFactory : WebApplicationFactory<Program>
         builder.UseSetting("Storage:Provider", "sqlite");
         builder.UseSetting("Storage:ConnectionString", $"Data Source={Path.Combine(_folder, "fhir.db")}");
         builder.UseSetting("Limits:MaxRequestBytes", (4 * 1024 * 1024).ToString());
+        // Subscriptions: quick rounds and retries, and one allowed prefix besides loopback (nothing is ever sent to it).
+        builder.UseSetting("Subscriptions:PollSeconds", "0.1");
+        builder.UseSetting("Subscriptions:RetrySeconds", "0.3");
+        builder.UseSetting("Subscriptions:MaxAttempts", "3");
+        builder.UseSetting("Subscriptions:AllowedEndpoints:0", "https://sponsor.example.org/hooks/");
         foreach (var (key, value) in Settings) builder.UseSetting(key, value);
     }
 

@@ -1,5 +1,6 @@
 using System.Net;
 using FhirTrial.Fhir.Errors;
+using FhirTrial.Fhir.Security;
 using FhirTrial.Fhir.Serialization;
 using FhirTrial.Fhir.Storage;
 using Hl7.Fhir.Model;
@@ -41,7 +42,9 @@ public sealed partial class ResourceService
             validated.Add(slot);
         }
 
-        return await store.WriteAsync(async tx =>
+        var subscribed = subscriptions is null ? [] : await subscriptions.ActiveAsync(ct);
+        var notified = 0;
+        var outcomes = await store.WriteAsync(async tx =>
         {
             // A store may run this work again after a serialization failure: every attempt starts from the requests as sent.
             var run = new TransactionRun(this, tx, planned.Select((e, slot) => e.ForAttempt(slot)).ToList(), labelled, ct);
@@ -52,8 +55,14 @@ public sealed partial class ResourceService
             await run.WriteAsync();
             if (Rules.ReferentialIntegrity) await run.CheckReferencesAsync();
             await run.CheckReferrersAsync();
+            // The outbox rows commit with the change they report, or not at all.
+            if (subscribed.Count > 0)
+                notified = await subscriptions!.EnqueueAsync(tx,
+                    run.Outcomes.Select(o => o.Written).Where(w => w is { Unchanged: false }).Select(w => w!.Stored).ToList(), subscribed, ct);
             return run.Outcomes;
         }, ct);
+        subscriptions?.Committed(planned.Any(e => e.Request.Type == AccessPolicy.Subscription), notified);
+        return outcomes;
     }
 
     /// <summary>What a request must be on its own, before anything is read.</summary>

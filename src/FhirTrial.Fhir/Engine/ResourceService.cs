@@ -3,6 +3,7 @@ using FhirTrial.Fhir.Indexing;
 using FhirTrial.Fhir.Search;
 using FhirTrial.Fhir.Serialization;
 using FhirTrial.Fhir.Storage;
+using FhirTrial.Fhir.Subscriptions;
 using Hl7.Fhir.Model;
 
 namespace FhirTrial.Fhir.Engine;
@@ -13,7 +14,7 @@ namespace FhirTrial.Fhir.Engine;
 /// <see cref="TransactionAsync"/> (a single request is a transaction of one), so each rule is written once.
 /// </summary>
 public sealed partial class ResourceService(IFhirStore store, IndexExtractor extractor, SearchParser parser, IWriteValidator validator,
-    WriteRules? rules = null)
+    WriteRules? rules = null, SubscriptionWrites? subscriptions = null)
 {
     public IFhirStore Store => store;
 
@@ -77,6 +78,7 @@ public sealed partial class ResourceService(IFhirStore store, IndexExtractor ext
     public ResourceWrite Prepare(Resource resource, string id, int version, string method)
     {
         ValidateId(id);
+        if (resource is Subscription subscription) subscriptions?.Accept(subscription);
         resource.Id = id;
         resource.Meta ??= new Meta();
         resource.Meta.VersionId = version.ToString(System.Globalization.CultureInfo.InvariantCulture);

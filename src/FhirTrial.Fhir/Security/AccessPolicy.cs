@@ -13,11 +13,14 @@ namespace FhirTrial.Fhir.Security;
 /// <item><term>statistician</term><description>reads everything but AuditEvent; runs every operation and stores the Observations they derive.</description></item>
 /// <item><term>admin</term><description>everything, alone in changing the study fixture and conformance resources.</description></item>
 /// </list>
-/// Nobody updates or deletes an AuditEvent through the API; only the admin may post one.
+/// Nobody updates or deletes an AuditEvent through the API; only the admin may post one. Every role may write a
+/// Subscription (a request to be told, not study data): it is matched with its writer's read access, never more.
 /// </summary>
 public static class AccessPolicy
 {
     public const string AuditEvent = "AuditEvent";
+
+    public const string Subscription = "Subscription";
 
     /// <summary>The study's shared fixture: admin-only writes.</summary>
     public static readonly IReadOnlySet<string> StudyFixtureTypes = new HashSet<string>(StringComparer.Ordinal)
@@ -46,6 +49,7 @@ public static class AccessPolicy
     public static bool RoleMayWrite(StudyRole role, string type, char action, bool inOperation)
     {
         if (type == AuditEvent) return action == 'c' && role is StudyRole.Admin or StudyRole.Anonymous;
+        if (type == Subscription) return role != StudyRole.Unauthenticated;
         return role switch
         {
             StudyRole.Admin or StudyRole.Anonymous => true,
@@ -65,6 +69,9 @@ public static class AccessPolicy
                 return true;
             case "everything":
                 return MayRead(principal, "Patient", 'r');
+            case "expand" or "lookup" or "validate-code" when type is "ValueSet" or "CodeSystem":
+                // terminology look-ups are reads of the code system or value set
+                return MaySee(principal, type);
             case "export":
                 // The export job runs after the request, outside its access scope: only a principal who may read everything may start one.
                 return ReadsEverything(principal);

@@ -133,6 +133,14 @@ public sealed class GuardedFhirStore(IFhirStore inner, AccessContext context, In
         if (records.Count > 0) await inner.WriteAsync(async tx => { await tx.PutManyAsync(records, ct); return 0; }, ct);
     }
 
+    /// <summary>Writes a record of the server's own work (a subscription delivery) as it is: no AuditEvent of its own.</summary>
+    public Task RecordAsync(AuditEvent record, CancellationToken ct)
+    {
+        Require();
+        var write = Prepare(record);
+        return inner.WriteAsync(async tx => { await tx.PutManyAsync([write], ct); return 0; }, ct);
+    }
+
     private RequestAccess Require()
         => context.Current ?? throw new InvalidOperationException(
             "The store was called with no access identity: a request enters its caller's, other work AccessContext.EnterServer or its client's.");
@@ -261,6 +269,20 @@ public sealed class GuardedFhirStore(IFhirStore inner, AccessContext context, In
                     visible.Add(new ResourceKey(byType.Key, id));
             return new Referrers(found.Visible.Where(l => visible.Contains(l.Referrer)).ToList(),
                 [.. found.HiddenTargets, .. found.Visible.Where(l => !visible.Contains(l.Referrer)).Select(l => l.Target)]);
+        }
+
+        /// <summary>Matching is on behalf of <paramref name="reader"/> (a subscription's owner), not of the writer: the
+        /// store applies the reader's restriction.</summary>
+        public async Task<IReadOnlyList<string>> MatchingIdsAsync(SearchQuery query, AccessPrincipal reader, int limit, CancellationToken ct)
+        {
+            await FlushAsync(ct);
+            return await tx.MatchingIdsAsync(query, reader, limit, ct);
+        }
+
+        public async Task EnqueueNotificationsAsync(IReadOnlyList<PendingNotification> notifications, CancellationToken ct)
+        {
+            await FlushAsync(ct);
+            await tx.EnqueueNotificationsAsync(notifications, ct);
         }
 
         private async Task<HashSet<string>> VisibleIdsAsync(string type, IReadOnlyList<string> ids, CancellationToken ct)

@@ -1,4 +1,5 @@
 using FhirTrial.Fhir.Search;
+using FhirTrial.Fhir.Security;
 
 namespace FhirTrial.Fhir.Storage;
 
@@ -47,6 +48,13 @@ public interface IStoreTransaction
     /// <summary>Current resources, other than of <paramref name="ignoredTypes"/>, whose reference index points at one of
     /// the targets; at most <paramref name="limit"/> links.</summary>
     Task<Referrers> ReferrersAsync(IReadOnlyCollection<ResourceKey> targets, IReadOnlyCollection<string> ignoredTypes, int limit, CancellationToken ct);
+
+    /// <summary>Ids the query matches as this transaction sees the data (its own writes included), restricted to what
+    /// <paramref name="reader"/> may read; no lock taken. How a subscription's criteria meet a write.</summary>
+    Task<IReadOnlyList<string>> MatchingIdsAsync(SearchQuery query, AccessPrincipal reader, int limit, CancellationToken ct);
+
+    /// <summary>Adds notifications to the subscription outbox: they commit, or roll back, with the transaction.</summary>
+    Task EnqueueNotificationsAsync(IReadOnlyList<PendingNotification> notifications, CancellationToken ct);
 }
 
 /// <summary>A current resource that references a target.</summary>

@@ -37,19 +37,26 @@ public sealed class ProfileValidationService : IDisposable, Engine.ICustomSearch
             new DirectorySourceSettings { IncludeSubDirectories = false, Mask = "*-*.json" });
         _resolver = new CachedResolver(new SerializedResolver(
             new SnapshotSource(new MultiResolver(packageSource, ZipSource.CreateValidationSource()))));
-        var terminology = new LocalTerminologyService(_resolver);
+        // One terminology service for the validator and the terminology operations.
+        Terminology = new Terminology.TerminologyService(_resolver);
         var settings = new ValidationSettings();
         // The resolver the validator would build itself, made here to be wrapped (marked experimental; the version is pinned).
 #pragma warning disable ExperimentalApi
         var schemas = ValidationBudget.Install(settings, StructureDefinitionToElementSchemaResolver.CreatedCached(_resolver));
 #pragma warning restore ExperimentalApi
-        _validator = new Validator(_resolver, terminology, null, settings, schemas);
+        _validator = new Validator(_resolver, Terminology, null, settings, schemas);
         _warm = new Lazy<Task>(WarmCoreAsync);
     }
 
     /// <summary>How long one validation may run (schema compilation aside) before it is stopped and answered 422
     /// too-costly; null: no limit. Read at the start of each validation.</summary>
     public TimeSpan? Budget { get; set; }
+
+    /// <summary>The terminology service the validator uses, over the same package and core specification.</summary>
+    public Terminology.TerminologyService Terminology { get; }
+
+    /// <summary>A conformance resource of the package or the core specification by canonical URL.</summary>
+    public async Task<Resource?> ResolveAsync(string canonical) => (await _resolver.TryResolveByCanonicalUriAsync(canonical)).Value;
 
     /// <summary>The package this service validates against.</summary>
     public TrialPackage Package { get; }
@@ -114,7 +121,9 @@ public sealed class ProfileValidationService : IDisposable, Engine.ICustomSearch
     {
         try
         {
-            return ValidationOutcome.Normalize(budget.Run(() => _validator.Validate(resource, profileUrl)));
+            var outcome = ValidationOutcome.Normalize(budget.Run(() => _validator.Validate(resource, profileUrl)));
+            outcome.Issue.AddRange(ExtensionUrlChecks.Check(resource));
+            return outcome;
         }
         catch (Exception e) when (e is FormatException or ArgumentException or InvalidOperationException)
         {

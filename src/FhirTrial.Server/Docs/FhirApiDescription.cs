@@ -25,6 +25,22 @@ public sealed class FhirApiDescription(ProfileValidationService package, SearchP
     public IReadOnlyList<OperationDefinition> TrialOperations { get; } = package.Package.Resources.OfType<OperationDefinition>()
         .OrderBy(o => o.Code, StringComparer.Ordinal).ToList();
 
+    /// <summary>The core specification's definitions of the terminology operations the server answers.</summary>
+    public IReadOnlyList<OperationDefinition> TerminologyOperations { get; private set; } = [];
+
+    /// <summary>Reads the core definitions of the terminology operations (once) and describes everything.</summary>
+    public async Task DescribeAsync(OpenApiDocument document)
+    {
+        if (TerminologyOperations.Count == 0)
+        {
+            var found = new List<OperationDefinition>();
+            foreach (var name in new[] { "ValueSet-expand", "ValueSet-validate-code", "CodeSystem-lookup", "CodeSystem-validate-code" })
+                if (await package.ResolveAsync($"http://hl7.org/fhir/OperationDefinition/{name}") is OperationDefinition definition) found.Add(definition);
+            TerminologyOperations = found;
+        }
+        Describe(document);
+    }
+
     public void Describe(OpenApiDocument document)
     {
         document.Info ??= new OpenApiInfo();
@@ -55,6 +71,9 @@ public sealed class FhirApiDescription(ProfileValidationService package, SearchP
         RestInteractions(document, Add);
         BulkExport(document, Add);
         StandardOperations(document, Add);
+        foreach (var definition in TerminologyOperations)
+            foreach (var (path, method, operation) in OperationDefinitionPaths.Describe(document, definition, OperationsTag, queryForm: true))
+                Add(path, method, operation);
         foreach (var definition in TrialOperations)
             foreach (var (path, method, operation) in OperationDefinitionPaths.Describe(document, definition, TrialTag))
                 Add(path, method, operation);

@@ -7,8 +7,5 @@ namespace FhirTrial.Server.Docs;
 public sealed class FhirApiDocumentTransformer(FhirApiDescription description) : IOpenApiDocumentTransformer
 {
     public Task TransformAsync(OpenApiDocument document, OpenApiDocumentTransformerContext context, CancellationToken cancellationToken)
-    {
-        description.Describe(document);
-        return Task.CompletedTask;
-    }
+        => description.DescribeAsync(document);
 }

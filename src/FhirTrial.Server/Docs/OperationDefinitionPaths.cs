@@ -8,8 +8,10 @@ namespace FhirTrial.Server.Docs;
 /// <summary>Turns one OperationDefinition into OpenAPI operations: a path per level it runs at, GET and POST, its inputs and outputs.</summary>
 public static class OperationDefinitionPaths
 {
+    /// <param name="queryForm">GET also when only optional inputs are not primitive (they are then POSTed), as the
+    /// terminology operations take <c>url</c> and <c>code</c> in the query but a <c>valueSet</c> only in a body.</param>
     public static IEnumerable<(string Path, HttpMethod Method, OpenApiOperation Operation)> Describe(OpenApiDocument document,
-        OperationDefinition definition, string tag)
+        OperationDefinition definition, string tag, bool queryForm = false)
     {
         var code = definition.Code;
         var inputs = definition.Parameter.Where(p => p.Use == OperationParameterUse.In).ToList();
@@ -25,12 +27,12 @@ public static class OperationDefinitionPaths
         {
             // At instance level the resource comes from the URL, so an input of that resource's own type is not needed.
             var levelInputs = inputs.Where(p => !(instance && TypeName(p) == type)).ToList();
-            var allPrimitive = levelInputs.All(IsPrimitive);
+            var allPrimitive = queryForm ? levelInputs.All(p => IsPrimitive(p) || (p.Min ?? 0) == 0) : levelInputs.All(IsPrimitive);
             var level = type is null ? "system" : instance ? "instance" : "type";
             if (definition.AffectsState != true && allPrimitive)
             {
                 var get = Operation(document, definition, tag, $"{code}-{level}-get", type, instance, outputs);
-                foreach (var p in levelInputs) get.Parameters!.Add(Query(p.Name ?? "", Documentation(p), PrimitiveSchema(p), required: (p.Min ?? 0) > 0));
+                foreach (var p in levelInputs.Where(IsPrimitive)) get.Parameters!.Add(Query(p.Name ?? "", Documentation(p), PrimitiveSchema(p), required: (p.Min ?? 0) > 0));
                 yield return (path, HttpMethod.Get, get);
             }
             var post = Operation(document, definition, tag, $"{code}-{level}-post", type, instance, outputs);

@@ -1,5 +1,6 @@
 using FhirTrial.Fhir.Conformance;
 using FhirTrial.Fhir.Engine;
+using FhirTrial.Fhir.Terminology;
 using FhirTrial.Fhir.Validation;
 using FhirTrial.Server.Http;
 using FhirTrial.Storage.Postgres;
@@ -30,6 +31,11 @@ public static class ServerServices
         services.AddSingleton<IWriteValidator, ProfileWriteValidator>();
         services.AddSingleton(new WriteRules(ReferentialIntegrity: configuration.GetValue("Fhir:ReferentialIntegrity", true)));
         services.AddSingleton<IFhirOperation, ValidateOperation>();
+        services.AddSingleton(sp => sp.GetRequiredService<ProfileValidationService>().Terminology);
+        services.AddSingleton<IFhirOperation, ExpandOperation>();
+        services.AddSingleton<IFhirOperation, LookupOperation>();
+        services.AddSingleton<IFhirOperation, ValueSetValidateCodeOperation>();
+        services.AddSingleton<IFhirOperation, CodeSystemValidateCodeOperation>();
         services.AddSingleton(RequestLimits.From(configuration));
         services.AddSingleton<CapabilityStatementProvider>();
         services.AddSingleton<OperationDispatcher>();

@@ -7,9 +7,9 @@ namespace FhirTrial.Server.Tests.Security;
 [Collection(SecuredServerCollection.Name)]
 public sealed class AuthorizationTableTests(SecuredServerFactory factory)
 {
-    public enum Expect { Allow, Forbid, Hidden, NotAllowed }
+    public enum Expect { Allow, Forbid, Hidden, NotAllowed, Unprocessable }
 
-    private const Expect A = Expect.Allow, F = Expect.Forbid, H = Expect.Hidden, N = Expect.NotAllowed;
+    private const Expect A = Expect.Allow, F = Expect.Forbid, H = Expect.Hidden, N = Expect.NotAllowed, U = Expect.Unprocessable;
 
     /// <summary>One interaction: how to make the request (role, a unique suffix) and what each role in
     /// <see cref="SecuredServerFactory.Roles"/> (renji, zhongshan, researcher, monitor, statistician, admin) gets.</summary>
@@ -58,6 +58,11 @@ public sealed class AuthorizationTableTests(SecuredServerFactory factory)
 
         // operations
         ["$everything renji-p1"] = new((_, _) => Get("/fhir/Patient/renji-p1/$everything"), [A, H, A, A, A, A]),
+        ["$expand a core value set"] = new((_, _) => Get("/fhir/ValueSet/$expand?url=http://hl7.org/fhir/ValueSet/administrative-gender"), [A, A, A, A, A, A]),
+        ["$lookup a trial code"] = new((_, _) => Get("/fhir/CodeSystem/$lookup?system=http://fhirtrial.example.org/fhir/CodeSystem/recist&code=target"), [A, A, A, A, A, A]),
+        ["create Subscription (endpoint off the allow-list)"] = new((_, _) => Send(HttpMethod.Post, "/fhir/Subscription",
+            """{"resourceType":"Subscription","status":"requested","reason":"x","criteria":"AdverseEvent","channel":{"type":"rest-hook","endpoint":"https://elsewhere.example/hook"}}"""),
+            [U, U, U, F, F, U]),
         ["$validate"] = new((_, _) => Send(HttpMethod.Post, "/fhir/Patient/$validate", StudyData.Patient("v", "renji")), [A, A, A, A, A, A]),
         ["subject operation on renji-rs1"] = new((_, _) => Get("/fhir/ResearchSubject/renji-rs1/$subject-probe"), [A, H, F, F, A, A]),
         ["study-wide operation"] = new((_, _) => Get("/fhir/ResearchStudy/ak104-rcc-2l/$efficacy"), [F, F, F, F, A, A]),
@@ -115,6 +120,11 @@ public sealed class AuthorizationTableTests(SecuredServerFactory factory)
                 break;
             case Expect.NotAllowed:
                 Assert.True(status == 405, because);
+                Assert.Contains("OperationOutcome", body);
+                break;
+            case Expect.Unprocessable:
+                // allowed to try; refused for what was sent
+                Assert.True(status == 422, because);
                 Assert.Contains("OperationOutcome", body);
                 break;
         }

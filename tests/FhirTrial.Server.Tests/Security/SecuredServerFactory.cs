@@ -42,6 +42,9 @@ public sealed class SecuredServerFactory : WebApplicationFactory<Program>
 
     public IReadOnlyDictionary<string, TestClient> Clients { get; }
 
+    /// <summary>The loopback port of the one notification endpoint the allow-list names (Auth on: loopback is not allowed by itself).</summary>
+    public int NotificationPort { get; } = Subscriptions.NotificationReceiver.FreePort();
+
     /// <summary>The same server started again: same database file, keys and clients (dispose it before the original).</summary>
     public SecuredServerFactory Restarted() => new(_folder, _signing, Clients);
 
@@ -100,6 +103,8 @@ public sealed class SecuredServerFactory : WebApplicationFactory<Program>
         builder.UseSetting("Limits:RequestsPerMinute", "100000");
         builder.UseSetting("Export:Folder", Path.Combine(_folder, "export"));
         builder.UseSetting("urls", "http://localhost");
+        builder.UseSetting("Subscriptions:AllowedEndpoints:0", $"http://127.0.0.1:{NotificationPort}/");
+        builder.UseSetting("Subscriptions:PollSeconds", "0.1");
         var signingJwk = JsonWebKeyConverter.ConvertFromRSASecurityKey((RsaSecurityKey)_signing);
         var signingJson = new JsonObject
         {

@@ -1,0 +1,146 @@
+using System.Net.Http.Headers;
+using FhirTrial.Fhir.Engine;
+using FhirTrial.Fhir.Errors;
+using FhirTrial.Fhir.Security;
+using FhirTrial.Fhir.Serialization;
+using FhirTrial.Fhir.Storage;
+using Hl7.Fhir.Model;
+using Microsoft.Extensions.Logging;
+
+namespace FhirTrial.Fhir.Subscriptions;
+
+/// <summary>
+/// Sends what the outbox holds: each notification POSTed to its subscription's endpoint; a failure is tried again after an
+/// exponentially growing wait, and after <see cref="SubscriptionSettings.MaxAttempts"/> failures the subscription turns
+/// <c>error</c> with the reason. A row leaves the outbox only once delivered (or given up), so a restart loses nothing and
+/// a crash between sending and recording sends again: at-least-once. Every attempt is audited.
+/// </summary>
+public sealed class SubscriptionDispatcher(ISubscriptionOutbox outbox, GuardedFhirStore store, ResourceService resources, AccessContext context,
+    SubscriptionSettings settings, HttpClient http, TimeProvider clock, ILogger<SubscriptionDispatcher> logger)
+{
+    /// <summary>Notifications taken per round.</summary>
+    public const int Batch = 20;
+
+    public const string Purpose = "subscription-notification";
+
+    /// <summary>Delivers what is due; returns how many notifications it handled.</summary>
+    public async Task<int> DispatchDueAsync(CancellationToken ct)
+    {
+        using var _ = context.EnterServer(Purpose);
+        var lease = settings.DeliveryTimeout * 2 + TimeSpan.FromSeconds(30);
+        var due = await outbox.ClaimDueAsync(clock.GetUtcNow(), lease, Batch, ct);
+        var subscriptions = new Dictionary<string, (Subscription?, int)>(StringComparer.Ordinal);
+        foreach (var notification in due)
+        {
+            if (!subscriptions.TryGetValue(notification.SubscriptionId, out var current))
+                subscriptions[notification.SubscriptionId] = current = await ReadSubscriptionAsync(notification.SubscriptionId, ct);
+            if (current.Item1 is not { Status: Subscription.SubscriptionStatus.Active } subscription)
+            {
+                // turned off, in error, or deleted since: what it had pending is dropped
+                await outbox.DropAsync(notification.SubscriptionId, ct);
+                continue;
+            }
+            if (!await DeliverAsync(subscription, current.Item2, notification, ct))
+                subscriptions[notification.SubscriptionId] = (null, 0); // gave up: the rest of its batch is dropped
+        }
+        return due.Count;
+    }
+
+    private async Task<(Subscription?, int)> ReadSubscriptionAsync(string id, CancellationToken ct)
+    {
+        var stored = await store.ReadAsync("Subscription", id, ct);
+        return stored is null || stored.Deleted ? (null, 0) : (FhirSerializer.ParseJson(stored.Json) as Subscription, stored.Version);
+    }
+
+    /// <summary>One attempt; false when the subscription gave up.</summary>
+    private async Task<bool> DeliverAsync(Subscription subscription, int version, OutboxNotification notification, CancellationToken ct)
+    {
+        var id = notification.SubscriptionId;
+        var endpoint = subscription.Channel.Endpoint ?? "";
+        string? failure = EndpointPolicy.Refusal(endpoint, settings);
+        var permanent = failure is not null;
+        int? status = null;
+        if (failure is null)
+        {
+            var resource = subscription.Channel.Payload is null ? null
+                : await store.Inner.ReadVersionAsync(notification.ResourceType, notification.ResourceId, notification.Version, ct);
+            var bundle = NotificationBundle.Build(settings.PublicBase, id, notification, resource, clock.GetUtcNow());
+            (status, failure) = await PostAsync(subscription, endpoint, bundle, ct);
+        }
+        await AuditAsync(id, notification, endpoint, status, failure, ct);
+        if (failure is null)
+        {
+            await outbox.DeliveredAsync(notification.Id, ct);
+            return true;
+        }
+        var attempts = notification.Attempts + 1;
+        if (!permanent && attempts < settings.MaxAttempts)
+        {
+            logger.LogInformation("Notification {Event} of Subscription/{Subscription} failed ({Attempt} of {Max}); trying again later.",
+                notification.Id, subscription.Id, attempts, settings.MaxAttempts);
+            await outbox.RetryAsync(notification.Id, attempts, clock.GetUtcNow() + settings.Backoff(attempts), failure, ct);
+            return true;
+        }
+        await GiveUpAsync(subscription, version, permanent ? failure : $"{attempts} deliveries to the endpoint failed; the last: {failure}", ct);
+        return false;
+    }
+
+    private async Task<(int? Status, string? Failure)> PostAsync(Subscription subscription, string endpoint, Bundle bundle, CancellationToken ct)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, endpoint)
+        {
+            Content = new StringContent(FhirSerializer.ToJson(bundle), System.Text.Encoding.UTF8),
+        };
+        request.Content.Headers.ContentType = new MediaTypeHeaderValue(SubscriptionWrites.RestHookPayload) { CharSet = "utf-8" };
+        foreach (var header in subscription.Channel.Header.OfType<string>())
+        {
+            var colon = header.IndexOf(':');
+            if (colon > 0) request.Headers.TryAddWithoutValidation(header[..colon].Trim(), header[(colon + 1)..].Trim());
+        }
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        timeout.CancelAfter(settings.DeliveryTimeout);
+        try
+        {
+            using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
+            var code = (int)response.StatusCode;
+            return (code, response.IsSuccessStatusCode ? null : $"the endpoint answered HTTP {code}");
+        }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        {
+            return (null, $"the endpoint did not answer within {settings.DeliveryTimeout.TotalSeconds:0.#} s");
+        }
+        catch (HttpRequestException e)
+        {
+            return (null, $"the endpoint could not be reached ({e.HttpRequestError})");
+        }
+    }
+
+    /// <summary>The subscription turns <c>error</c> with the reason, through the write path (audited, kept in history);
+    /// its pending notifications are dropped.</summary>
+    private async Task GiveUpAsync(Subscription subscription, int version, string reason, CancellationToken ct)
+    {
+        logger.LogWarning("Subscription/{Subscription} turned to error: {Reason}", subscription.Id, reason);
+        subscription.Status = Subscription.SubscriptionStatus.Error;
+        subscription.Error = reason;
+        try
+        {
+            await resources.UpdateAsync("Subscription", subscription.Id!, subscription, version, ct);
+        }
+        catch (FhirException e) when (e.Status is System.Net.HttpStatusCode.PreconditionFailed or System.Net.HttpStatusCode.Conflict)
+        {
+            // changed meanwhile by its owner: the next round reads it again
+            return;
+        }
+        await outbox.DropAsync(subscription.Id!, ct);
+    }
+
+    private Task AuditAsync(string subscriptionId, OutboxNotification notification, string endpoint, int? status, string? failure, CancellationToken ct)
+    {
+        var access = context.Current!;
+        var audit = AuditRecords.Event(access, new FhirInteraction("operation", "Subscription", subscriptionId, Purpose), null,
+            [$"Subscription/{subscriptionId}", $"{notification.ResourceType}/{notification.ResourceId}/_history/{notification.Version}"], [],
+            failure is null ? status ?? 200 : status is >= 400 ? status.Value : 502, clock.GetUtcNow(), action: "E");
+        audit.OutcomeDesc = failure is null ? $"delivered to {endpoint} (HTTP {status})" : $"not delivered to {endpoint}: {failure}";
+        return store.RecordAsync(audit, ct);
+    }
+}

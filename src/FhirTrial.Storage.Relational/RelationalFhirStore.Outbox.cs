@@ -1,0 +1,88 @@
+using System.Data.Common;
+using FhirTrial.Fhir.Storage;
+
+namespace FhirTrial.Storage.Relational;
+
+/// <summary>The subscription outbox on the shared schema (table <c>subscription_outbox</c>).</summary>
+public abstract partial class RelationalFhirStore
+{
+    private const string OutboxColumns = "id, subscription_id, resource_type, resource_id, version, occurred, attempts, last_error";
+
+    public async Task<IReadOnlyList<OutboxNotification>> ClaimDueAsync(DateTimeOffset now, TimeSpan lease, int limit, CancellationToken ct)
+    {
+        // The worker asks often: a read says whether anything is due, so an empty outbox never takes the writer's lock.
+        await using (var connection = await OpenReadAsync(ct))
+        {
+            var any = new SqlBuilder().Append("SELECT 1 FROM subscription_outbox WHERE next_attempt <= ");
+            any.Append(any.Param(now.UtcTicks)).Append(" LIMIT 1");
+            await using var command = any.ToCommand(connection, null);
+            if (await command.ExecuteScalarAsync(ct) is null) return [];
+        }
+        return await ClaimAsync(now, lease, limit, ct);
+    }
+
+    private Task<IReadOnlyList<OutboxNotification>> ClaimAsync(DateTimeOffset now, TimeSpan lease, int limit, CancellationToken ct)
+        => WriteAsync(async tx =>
+        {
+            var (connection, transaction) = Open(tx);
+            var select = new SqlBuilder().Append($"SELECT {OutboxColumns} FROM subscription_outbox WHERE next_attempt <= ");
+            select.Append(select.Param(now.UtcTicks)).Append($" ORDER BY id LIMIT {select.Param(limit)}").Append(SkipLockedClause);
+            var due = await ReadOutboxAsync(connection, transaction, select, ct);
+            if (due.Count == 0) return due;
+            var leased = new SqlBuilder().Append("UPDATE subscription_outbox SET next_attempt = ");
+            leased.Append(leased.Param((now + lease).UtcTicks)).Append(" WHERE id IN (")
+                .Append(string.Join(", ", due.Select(n => leased.Param(n.Id)))).Append(")");
+            await ExecuteAsync(connection, transaction, leased, ct);
+            return due;
+        }, ct);
+
+    public Task DeliveredAsync(long id, CancellationToken ct)
+        => OutboxWriteAsync(sql => sql.Append("DELETE FROM subscription_outbox WHERE id = ").Append(sql.Param(id)), ct);
+
+    public Task RetryAsync(long id, int attempts, DateTimeOffset nextAttempt, string error, CancellationToken ct)
+        => OutboxWriteAsync(sql => sql.Append("UPDATE subscription_outbox SET attempts = ").Append(sql.Param(attempts))
+            .Append(", next_attempt = ").Append(sql.Param(nextAttempt.UtcTicks))
+            .Append(", last_error = ").Append(sql.Param(error)).Append(" WHERE id = ").Append(sql.Param(id)), ct);
+
+    public Task DropAsync(string subscriptionId, CancellationToken ct)
+        => OutboxWriteAsync(sql => sql.Append("DELETE FROM subscription_outbox WHERE subscription_id = ").Append(sql.Param(subscriptionId)), ct);
+
+    public async Task<IReadOnlyList<OutboxNotification>> PendingAsync(string subscriptionId, CancellationToken ct)
+    {
+        await using var connection = await OpenReadAsync(ct);
+        var sql = new SqlBuilder().Append($"SELECT {OutboxColumns} FROM subscription_outbox WHERE subscription_id = ");
+        sql.Append(sql.Param(subscriptionId)).Append(" ORDER BY id");
+        return await ReadOutboxAsync(connection, null, sql, ct);
+    }
+
+    private Task OutboxWriteAsync(Action<SqlBuilder> build, CancellationToken ct)
+        => WriteAsync(async tx =>
+        {
+            var (connection, transaction) = Open(tx);
+            var sql = new SqlBuilder();
+            build(sql);
+            await ExecuteAsync(connection, transaction, sql, ct);
+            return 0;
+        }, ct);
+
+    private static (DbConnection, DbTransaction) Open(IStoreTransaction tx)
+        => (((RelationalTransaction)tx).Connection, ((RelationalTransaction)tx).Transaction);
+
+    private static async Task ExecuteAsync(DbConnection connection, DbTransaction transaction, SqlBuilder sql, CancellationToken ct)
+    {
+        await using var command = sql.ToCommand(connection, transaction);
+        await command.ExecuteNonQueryAsync(ct);
+    }
+
+    private static async Task<IReadOnlyList<OutboxNotification>> ReadOutboxAsync(DbConnection connection, DbTransaction? transaction, SqlBuilder sql, CancellationToken ct)
+    {
+        await using var command = sql.ToCommand(connection, transaction);
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        var list = new List<OutboxNotification>();
+        while (await reader.ReadAsync(ct))
+            list.Add(new OutboxNotification(reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetString(3),
+                Convert.ToInt32(reader.GetValue(4)), new DateTimeOffset(reader.GetInt64(5), TimeSpan.Zero),
+                Convert.ToInt32(reader.GetValue(6)), reader.IsDBNull(7) ? null : reader.GetString(7)));
+        return list;
+    }
+}

@@ -1,0 +1,199 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using FhirTrial.Fhir.Storage;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace FhirTrial.Server.Tests.Subscriptions;
+
+/// <summary>R4 rest-hook subscriptions over HTTP, in developer mode (loopback endpoints allowed), against a local endpoint.</summary>
+[Collection(ServerCollection.Name)]
+public sealed class SubscriptionTests(FhirServerFactory factory) : IAsyncLifetime
+{
+    private const string Serious = "http://terminology.hl7.org/CodeSystem/adverse-event-seriousness";
+    private const string SeriousCriteria = $"AdverseEvent?seriousness={Serious}|serious";
+
+    private readonly NotificationReceiver _receiver = new();
+    private readonly List<string> _created = [];
+
+    /// <summary>Every subscription a test made is turned off, so that no later test's writes (the fuzzing's among them,
+    /// which counts versions) set off deliveries to an endpoint that is gone.</summary>
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync()
+    {
+        using var http = factory.CreateClient();
+        foreach (var id in _created)
+        {
+            var current = await http.GetAsync($"/fhir/Subscription/{id}");
+            if (current.StatusCode != HttpStatusCode.OK) continue;
+            var body = await current.BodyAsync();
+            if ((string?)body["status"] is "off" or "error") continue;
+            body["status"] = "off";
+            await http.PutAsync($"/fhir/Subscription/{id}", Http.Json(body));
+        }
+        _receiver.Dispose();
+    }
+
+    public static string Subscription(string criteria, string endpoint, string status = "requested", string? header = null)
+    {
+        var json = new JsonObject
+        {
+            ["resourceType"] = "Subscription",
+            ["status"] = status,
+            ["reason"] = "tell the sponsor",
+            ["criteria"] = criteria,
+            ["channel"] = new JsonObject
+            {
+                ["type"] = "rest-hook",
+                ["endpoint"] = endpoint,
+                ["payload"] = "application/fhir+json",
+            },
+        };
+        if (header is not null) json["channel"]!["header"] = new JsonArray(header);
+        return json.ToJsonString();
+    }
+
+    public static string AdverseEvent(string patient, string seriousness) => new JsonObject
+    {
+        ["resourceType"] = "AdverseEvent",
+        ["actuality"] = "actual",
+        ["subject"] = new JsonObject { ["reference"] = $"Patient/{patient}" },
+        ["date"] = "2026-03-02",
+        ["seriousness"] = new JsonObject { ["coding"] = new JsonArray(new JsonObject { ["system"] = Serious, ["code"] = seriousness }) },
+    }.ToJsonString();
+
+    private async Task<JsonObject> CreateAsync(HttpClient http, string type, string json)
+    {
+        var response = await http.PostAsync($"/fhir/{type}", Http.Json(json));
+        var body = await response.BodyAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.Created, $"{type}: {(int)response.StatusCode} {body}");
+        if (type == "Subscription") _created.Add((string)body["id"]!);
+        return body;
+    }
+
+    private async Task<string> PatientAsync(HttpClient http)
+        => (string)(await CreateAsync(http, "Patient", """{"resourceType":"Patient","gender":"female"}"""))["id"]!;
+
+    [Fact]
+    public async Task A_sponsor_hears_of_a_serious_adverse_event_within_seconds()
+    {
+        using var http = factory.CreateClient();
+        var subscription = await CreateAsync(http, "Subscription", Subscription(SeriousCriteria, _receiver.Url("sponsor"), header: "Authorization: Bearer sponsor-secret"));
+        Assert.Equal("active", (string)subscription["status"]!);
+        var patient = await PatientAsync(http);
+
+        await CreateAsync(http, "AdverseEvent", AdverseEvent(patient, "non-serious"));
+        var serious = await CreateAsync(http, "AdverseEvent", AdverseEvent(patient, "serious"));
+        var started = DateTimeOffset.UtcNow;
+
+        var notification = Assert.Single(await _receiver.WaitForAsync("sponsor", seconds: 5));
+        Assert.True(notification.At - started < TimeSpan.FromSeconds(5));
+        Assert.StartsWith("application/fhir+json", notification.ContentType);
+        Assert.Equal("Bearer sponsor-secret", notification.Authorization);
+        var bundle = notification.Body;
+        Assert.Equal(("Bundle", "history"), ((string)bundle["resourceType"]!, (string)bundle["type"]!));
+        var status = bundle["entry"]![0]!["resource"]!;
+        Assert.Equal("Parameters", (string)status["resourceType"]!);
+        Assert.Contains("backport-subscription-status-r4", status["meta"]!["profile"]![0]!.ToString());
+        var parameters = status["parameter"]!.AsArray();
+        Assert.EndsWith($"Subscription/{subscription["id"]}", (string)parameters.First(p => (string)p!["name"]! == "subscription")!["valueReference"]!["reference"]!);
+        Assert.Equal("event-notification", (string)parameters.First(p => (string)p!["name"]! == "type")!["valueCode"]!);
+        var resource = bundle["entry"]![1]!["resource"]!;
+        Assert.Equal(((string)serious["id"]!, "serious"), ((string)resource["id"]!, (string)resource["seriousness"]!["coding"]![0]!["code"]!));
+        Assert.Equal("POST", (string)bundle["entry"]![1]!["request"]!["method"]!);
+
+        // the delivery is audited
+        var audits = await http.GetAsync($"/fhir/AuditEvent?entity=Subscription/{subscription["id"]}");
+        var entries = (await audits.BodyAsync())["entry"]?.AsArray() ?? [];
+        Assert.Contains(entries, e => ((string?)e!["resource"]!["outcomeDesc"])?.StartsWith("delivered to") == true);
+
+        // an update that still matches is heard of too; the non-serious event never was
+        serious["outcome"] = new JsonObject { ["coding"] = new JsonArray(new JsonObject
+        {
+            ["system"] = "http://terminology.hl7.org/CodeSystem/adverse-event-outcome",
+            ["code"] = "ongoing",
+        }) };
+        Assert.Equal(HttpStatusCode.OK, (await http.PutAsync($"/fhir/AdverseEvent/{serious["id"]}", Http.Json(serious))).StatusCode);
+        var both = await _receiver.WaitForAsync("sponsor", count: 2, seconds: 5);
+        Assert.Equal("PUT", (string)both[1].Body["entry"]![1]!["request"]!["method"]!);
+        await Task.Delay(300);
+        Assert.Equal(2, _receiver.At("sponsor").Count);
+    }
+
+    [Fact]
+    public async Task A_failing_endpoint_is_retried_with_growing_waits_then_the_subscription_turns_error()
+    {
+        _receiver.Reply = _ => 503;
+        using var http = factory.CreateClient();
+        var subscription = await CreateAsync(http, "Subscription", Subscription(SeriousCriteria, _receiver.Url("down")));
+        await CreateAsync(http, "AdverseEvent", AdverseEvent(await PatientAsync(http), "serious"));
+
+        // FhirServerFactory: 3 attempts, 0.3 s after the first failure, doubling
+        var attempts = await _receiver.WaitForAsync("down", count: 3, seconds: 15);
+        var firstWait = attempts[1].At - attempts[0].At;
+        var secondWait = attempts[2].At - attempts[1].At;
+        Assert.True(firstWait >= TimeSpan.FromMilliseconds(250), $"first retry after {firstWait}");
+        Assert.True(secondWait >= TimeSpan.FromMilliseconds(550), $"second retry after {secondWait}");
+
+        JsonObject current = [];
+        for (var i = 0; i < 50 && (string?)current["status"] != "error"; i++)
+        {
+            await Task.Delay(100);
+            current = await (await http.GetAsync($"/fhir/Subscription/{subscription["id"]}")).BodyAsync();
+        }
+        Assert.Equal("error", (string)current["status"]!);
+        Assert.Contains("503", (string)current["error"]!);
+        var outbox = factory.Services.GetRequiredService<ISubscriptionOutbox>();
+        Assert.Empty(await outbox.PendingAsync((string)subscription["id"]!, CancellationToken.None));
+        await Task.Delay(800);
+        Assert.Equal(3, _receiver.At("down").Count);
+    }
+
+    [Theory]
+    [InlineData("https://example.org/hook")]
+    [InlineData("https://sponsor.example.org.evil.test/hooks/ae")]
+    [InlineData("https://user:secret@sponsor.example.org/hooks/ae")]
+    [InlineData("ftp://127.0.0.1/hook")]
+    [InlineData("not a url")]
+    public async Task An_endpoint_off_the_allow_list_is_refused(string endpoint)
+    {
+        using var http = factory.CreateClient();
+        var response = await http.PostAsync("/fhir/Subscription", Http.Json(Subscription(SeriousCriteria, endpoint)));
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
+        var outcome = await response.BodyAsync();
+        Assert.Equal("OperationOutcome", (string)outcome["resourceType"]!);
+        Assert.Equal("Subscription.channel.endpoint", (string)outcome["issue"]![0]!["expression"]![0]!);
+    }
+
+    [Fact]
+    public async Task An_endpoint_under_an_allowed_prefix_is_accepted()
+    {
+        using var http = factory.CreateClient();
+        // criteria that nothing in these tests matches: no notification is ever sent off this machine
+        var subscription = await CreateAsync(http, "Subscription", Subscription("Basic?code=urn:test:never|never", "https://sponsor.example.org/hooks/ae"));
+        Assert.Equal("active", (string)subscription["status"]!);
+        subscription["status"] = "off";
+        Assert.Equal(HttpStatusCode.OK, (await http.PutAsync($"/fhir/Subscription/{subscription["id"]}", Http.Json(subscription))).StatusCode);
+    }
+
+    [Theory]
+    [InlineData("AdverseEvent?nonsense=1", "Subscription.criteria")]
+    [InlineData("Nothing?code=1", "Subscription.criteria")]
+    [InlineData("AdverseEvent?_sort=date", "Subscription.criteria")]
+    public async Task Criteria_the_server_cannot_search_are_refused(string criteria, string expression)
+    {
+        using var http = factory.CreateClient();
+        var response = await http.PostAsync("/fhir/Subscription", Http.Json(Subscription(criteria, _receiver.Url("x"))));
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
+        Assert.Equal(expression, (string)(await response.BodyAsync())["issue"]![0]!["expression"]![0]!);
+    }
+
+    [Fact]
+    public async Task A_websocket_channel_is_refused()
+    {
+        using var http = factory.CreateClient();
+        var json = Subscription(SeriousCriteria, _receiver.Url("x")).Replace("rest-hook", "websocket");
+        var response = await http.PostAsync("/fhir/Subscription", Http.Json(json));
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
+    }
+}

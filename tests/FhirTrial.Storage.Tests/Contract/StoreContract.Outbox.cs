@@ -1,0 +1,167 @@
+using System.Net;
+using FhirTrial.Fhir.Engine;
+using FhirTrial.Fhir.Indexing;
+using FhirTrial.Fhir.Security;
+using FhirTrial.Fhir.Storage;
+using FhirTrial.Fhir.Subscriptions;
+using Hl7.Fhir.Model;
+
+namespace FhirTrial.Storage.Tests.Contract;
+
+/// <summary>The subscription outbox (ISubscriptionOutbox): notifications commit with the change they report, matching
+/// runs the criteria as the store's own search within the owner's access, and rows outlive the store object.</summary>
+public abstract partial class StoreContract
+{
+    private const string SeriousCriteria = "AdverseEvent?seriousness=http://terminology.hl7.org/CodeSystem/adverse-event-seriousness|serious";
+
+    private ISubscriptionOutbox Outbox => Assert.IsAssignableFrom<ISubscriptionOutbox>(Store);
+
+    private static readonly AccessPrincipal RenjiSite = new("renji-client", StudyRole.Site, "renji", SmartScopes.All);
+
+    /// <summary>The engine with subscriptions wired in, and the access context its writes are made under.</summary>
+    private (ResourceService Resources, AccessContext Access) WithSubscriptions()
+    {
+        var access = new AccessContext();
+        var settings = new SubscriptionSettings { AllowLoopback = true };
+        var registry = new SubscriptionRegistry(Store, access, Parser, TimeProvider.System);
+        var writes = new SubscriptionWrites(registry, settings, access, Parser, new SubscriptionSignal());
+        return (new ResourceService(Store, new IndexExtractor(Registry), Parser, new NoWriteValidation(), subscriptions: writes), access);
+    }
+
+    private static IDisposable As(AccessContext access, AccessPrincipal principal)
+        => access.Enter(new RequestAccess(principal, new FhirInteraction("create")));
+
+    private static Subscription RestHook(string criteria, Subscription.SubscriptionStatus status = Subscription.SubscriptionStatus.Requested) => new()
+    {
+        Status = status,
+        Reason = "serious adverse events",
+        Criteria = criteria,
+        Channel = new Subscription.ChannelComponent
+        {
+            Type = Subscription.SubscriptionChannelType.RestHook,
+            Endpoint = "http://127.0.0.1:9/hook",
+            Payload = "application/fhir+json",
+        },
+    };
+
+    private static AdverseEvent Adverse(string id, string patient, string seriousness) => new()
+    {
+        Id = id,
+        Actuality = AdverseEvent.AdverseEventActuality.Actual,
+        Subject = new ResourceReference($"Patient/{patient}"),
+        Seriousness = new CodeableConcept("http://terminology.hl7.org/CodeSystem/adverse-event-seriousness", seriousness),
+    };
+
+    [Fact]
+    public async Task A_matching_write_queues_its_notification_in_its_own_transaction()
+    {
+        var (resources, access) = WithSubscriptions();
+        using var _ = As(access, AccessPrincipal.Anonymous);
+        var subscription = (await resources.CreateAsync(RestHook(SeriousCriteria), null, None)).Stored;
+        Assert.Equal(Subscription.SubscriptionStatus.Active, Parse<Subscription>(subscription).Status);
+
+        await resources.UpdateAsync("Patient", "p1", NewPatient("p1"), null, None);
+        await resources.UpdateAsync("AdverseEvent", "serious", Adverse("serious", "p1", "serious"), null, None);
+        await resources.UpdateAsync("AdverseEvent", "mild", Adverse("mild", "p1", "non-serious"), null, None);
+        await resources.UpdateAsync("AdverseEvent", "serious", Adverse("serious", "p1", "serious"), null, None);
+
+        var pending = await Outbox.PendingAsync(subscription.Id, None);
+        Assert.Equal(["AdverseEvent/serious/1", "AdverseEvent/serious/2"], pending.Select(n => $"{n.ResourceType}/{n.ResourceId}/{n.Version}"));
+        Assert.All(pending, n => Assert.Equal(0, n.Attempts));
+    }
+
+    [Fact]
+    public async Task A_refused_write_queues_nothing()
+    {
+        var (resources, access) = WithSubscriptions();
+        using var _ = As(access, AccessPrincipal.Anonymous);
+        var subscription = (await resources.CreateAsync(RestHook(SeriousCriteria), null, None)).Stored;
+        await resources.UpdateAsync("Patient", "p1", NewPatient("p1"), null, None);
+
+        // the second write's dangling reference refuses the whole transaction, the matching event with it
+        await FailsWith(HttpStatusCode.UnprocessableEntity, () => resources.TransactionAsync(
+        [
+            WriteRequest.Update("AdverseEvent", "serious", Adverse("serious", "p1", "serious"), null),
+            WriteRequest.Update("Observation", "o1", NewObservation("o1", "Patient/missing"), null),
+        ], None));
+
+        Assert.Empty(await Outbox.PendingAsync(subscription.Id, None));
+    }
+
+    [Fact]
+    public async Task A_site_subscription_hears_only_of_its_own_patients()
+    {
+        var (resources, access) = WithSubscriptions();
+        StoredResource subscription;
+        using (As(access, RenjiSite)) subscription = (await resources.CreateAsync(RestHook(SeriousCriteria), null, None)).Stored;
+        Assert.Equal("renji-client", SubscriptionOwner.Of(Parse<Subscription>(subscription))!.ClientId);
+
+        using (As(access, AccessPrincipal.Anonymous))
+        {
+            await PutAllAsync(new Organization { Id = "renji" }, new Organization { Id = "zhongshan" });
+            await PutAllAsync(
+                new Patient { Id = "rp", ManagingOrganization = new ResourceReference("Organization/renji") },
+                new Patient { Id = "zp", ManagingOrganization = new ResourceReference("Organization/zhongshan") });
+            await resources.UpdateAsync("AdverseEvent", "renji-ae", Adverse("renji-ae", "rp", "serious"), null, None);
+            await resources.UpdateAsync("AdverseEvent", "zhongshan-ae", Adverse("zhongshan-ae", "zp", "serious"), null, None);
+        }
+
+        Assert.Equal(["renji-ae"], (await Outbox.PendingAsync(subscription.Id, None)).Select(n => n.ResourceId));
+    }
+
+    [Fact]
+    public async Task An_owner_claim_in_the_body_is_replaced_by_the_writer()
+    {
+        var (resources, access) = WithSubscriptions();
+        var forged = RestHook(SeriousCriteria);
+        SubscriptionOwner.Stamp(forged, AccessPrincipal.Server);
+        using var _ = As(access, RenjiSite);
+        var stored = (await resources.CreateAsync(forged, null, None)).Stored;
+        var owner = SubscriptionOwner.Of(Parse<Subscription>(stored))!;
+        Assert.Equal((StudyRole.Site, "renji"), (owner.Role, owner.Site));
+    }
+
+    [Fact]
+    public async Task Outbox_rows_roll_back_with_their_transaction()
+    {
+        await Assert.ThrowsAsync<InvalidOperationException>(() => Store.WriteAsync<int>(async tx =>
+        {
+            await tx.EnqueueNotificationsAsync([new PendingNotification("s1", "AdverseEvent", "a1", 1, DateTimeOffset.UtcNow)], None);
+            throw new InvalidOperationException("the change failed after its notification was queued");
+        }, None));
+        Assert.Empty(await Outbox.PendingAsync("s1", None));
+    }
+
+    [Fact]
+    public async Task Outbox_rows_are_leased_retried_and_outlive_the_store_object()
+    {
+        var now = DateTimeOffset.UtcNow;
+        await Store.WriteAsync(async tx =>
+        {
+            await tx.EnqueueNotificationsAsync([new PendingNotification("s1", "AdverseEvent", "a1", 1, now), new PendingNotification("s2", "AdverseEvent", "a1", 1, now)], None);
+            return 0;
+        }, None);
+
+        var claimed = await Outbox.ClaimDueAsync(now, TimeSpan.FromMinutes(1), 10, None);
+        Assert.Equal(["s1", "s2"], claimed.Select(n => n.SubscriptionId));
+        Assert.Empty(await Outbox.ClaimDueAsync(now.AddSeconds(30), TimeSpan.FromMinutes(1), 10, None)); // leased
+
+        await Outbox.RetryAsync(claimed[0].Id, 1, now.AddMinutes(5), "the endpoint answered HTTP 503", None);
+        await Outbox.DropAsync("s2", None);
+
+        var reopened = Reopen();
+        try
+        {
+            var outbox = Assert.IsAssignableFrom<ISubscriptionOutbox>(reopened);
+            Assert.Empty(await outbox.ClaimDueAsync(now.AddMinutes(4), TimeSpan.FromMinutes(1), 10, None));
+            var again = Assert.Single(await outbox.ClaimDueAsync(now.AddMinutes(5), TimeSpan.FromMinutes(1), 10, None));
+            Assert.Equal((1, "the endpoint answered HTTP 503", "a1"), (again.Attempts, again.LastError, again.ResourceId));
+            await outbox.DeliveredAsync(again.Id, None);
+            Assert.Empty(await outbox.PendingAsync("s1", None));
+        }
+        finally
+        {
+            if (reopened is IAsyncDisposable disposable) await disposable.DisposeAsync();
+        }
+    }
+}
