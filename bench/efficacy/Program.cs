@@ -3,7 +3,6 @@
 // Usage: dotnet run -c Release --project bench/efficacy [-- subjects assessments]
 using System.Diagnostics;
 using FhirTrial.Fhir.Engine;
-using FhirTrial.Fhir.Indexing;
 using FhirTrial.Fhir.Search;
 using FhirTrial.Fhir.Storage;
 using FhirTrial.Storage.Sqlite;
@@ -11,7 +10,9 @@ using FhirTrial.Trial.Endpoints;
 using FhirTrial.Trial.Fhir.Common;
 using FhirTrial.Trial.Fhir.Efficacy;
 using FhirTrial.Trial.Fhir.Recist;
+using FhirTrial.Trial.Fhir;
 using Hl7.Fhir.Model;
+using Microsoft.Extensions.DependencyInjection;
 
 var subjects = args.Length > 0 ? int.Parse(args[0]) : 1000;
 var assessments = args.Length > 1 ? int.Parse(args[1]) : 10;
@@ -20,16 +21,16 @@ try
 {
     var store = new SqliteFhirStore($"Data Source={path}");
     await store.MigrateAsync(default);
-    var registry = new SearchParameterRegistry();
-    var parser = new SearchParser(registry);
-    var resources = new ResourceService(store, new IndexExtractor(registry), parser, new NoWriteValidation());
+    await using var engine = store.BuildFhirEngine(new NoWriteValidation(), more: s => s.AddTrialOperations());
+    var resources = engine.GetRequiredService<ResourceService>();
 
     var load = Stopwatch.StartNew();
     var count = await CohortGenerator.WriteAsync(resources, store, subjects, assessments);
     Console.WriteLine($"cohort: {subjects} subjects x {assessments} assessments = {count} resources written in {load.Elapsed.TotalSeconds:0.0} s ({new FileInfo(path).Length / 1e6:0} MB)");
 
-    var gatherer = new SubjectFactsGatherer(store, parser);
-    var operation = new EfficacyOperation(new StudyOutcomes(gatherer));
+    var parser = engine.GetRequiredService<SearchParser>();
+    var gatherer = engine.GetRequiredService<SubjectFactsGatherer>();
+    var operation = engine.GetServices<IFhirOperation>().OfType<EfficacyOperation>().Single();
     var request = new OperationRequest("GET", "ResearchStudy", CohortGenerator.StudyId, [], null, new RequestContext("http://localhost/fhir"));
 
     var cold = Stopwatch.StartNew();

@@ -1,7 +1,7 @@
 using FhirTrial.Fhir.Engine;
-using FhirTrial.Fhir.Indexing;
 using FhirTrial.Fhir.Search;
 using FhirTrial.Storage.Relational;
+using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 
 namespace FhirTrial.Bench.Ingest;
@@ -11,7 +11,8 @@ internal static class Explain
 {
     public static async Task RunAsync(string connectionString, string patientId, Options options)
     {
-        var parser = new SearchParser(new SearchParameterRegistry());
+        await using var engine = new ServiceCollection().AddFhirEngine().BuildServiceProvider();
+        var parser = engine.GetRequiredService<SearchParser>();
         var queries = new (string Type, string Query)[]
         {
             ("Observation", $"subject=Patient/{patientId}&code=http://loinc.org|718-7"),

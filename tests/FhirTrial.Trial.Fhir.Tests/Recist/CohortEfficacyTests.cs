@@ -1,9 +1,8 @@
 using FhirTrial.Fhir.Engine;
-using FhirTrial.Fhir.Indexing;
-using FhirTrial.Fhir.Search;
 using FhirTrial.Fhir.Serialization;
 using FhirTrial.Fhir.Validation;
 using Hl7.Fhir.Model;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace FhirTrial.Trial.Fhir.Tests.Recist;
 
@@ -33,11 +32,9 @@ public sealed class CohortEfficacyTests : IAsyncLifetime
     [Fact]
     public async Task The_example_cohort_gives_the_efficacy_computed_by_hand()
     {
-        using var validation = new ProfileValidationService(Path.Combine(TrialStore.RepositoryRoot(), "profiles"));
-        var registry = new SearchParameterRegistry();
-        var parser = new SearchParser(registry);
-        var validated = new ResourceService(_trial.Store, new IndexExtractor(registry), parser, new ProfileWriteValidator(validation));
-        var bundles = new BundleProcessor(validated, new SearchService(_trial.Store, parser));
+        using var validation = new ProfileValidationService(TrialStore.Package);
+        await using var validated = _trial.Store.BuildFhirEngine(new ProfileWriteValidator(validation), TrialStore.Package);
+        var bundles = validated.GetRequiredService<BundleProcessor>();
         var files = Directory.GetFiles(Path.Combine(TrialStore.RepositoryRoot(), "fhir-examples", "cohort"), "Bundle-*.json").Order().ToList();
         Assert.Equal(6, files.Count);
         foreach (var file in files)
