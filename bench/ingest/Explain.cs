@@ -27,7 +27,7 @@ internal static class Explain
         foreach (var (type, query) in queries)
         {
             var parsed = parser.Parse(type, QueryString.Parse(query), strict: true).Query;
-            var sql = new SqlBuilder().Append("EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) ");
+            var sql = new SqlBuilder { ArrayParameters = true }.Append("EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) ");
             if (parsed.Sort.Count == 0 && SearchCompiler.MatchedByIndexAlone(parsed))
                 // as the store answers it: the matching keys once, for page and total (the page's rows are then read by key)
                 SearchCompiler.MatchingKeys(sql, parsed, RelationalFhirStore.DefaultKeysFirstLimit + 1);

@@ -96,6 +96,8 @@ public sealed class PostgresFhirStore : RelationalFhirStore, IAsyncDisposable
 
     protected override string ForUpdateClause => " FOR UPDATE";
 
+    protected override bool ArrayParameters => true;
+
     protected override string KeyShareClause => " FOR KEY SHARE OF r";
 
     protected override async Task LockAsync(DbConnection connection, DbTransaction transaction, string key, CancellationToken ct)
