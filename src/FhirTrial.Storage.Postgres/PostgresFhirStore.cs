@@ -19,7 +19,15 @@ public sealed class PostgresFhirStore : RelationalFhirStore, IAsyncDisposable
 
     private readonly PostgresConnections _connections;
 
-    public PostgresFhirStore(string connectionString) => _connections = new PostgresConnections(connectionString);
+    public PostgresFhirStore(string connectionString)
+    {
+        _connections = new PostgresConnections(connectionString);
+        Statistics = new StatisticsUpkeep((grown, ct) => PostgresStatistics.AnalyzeGrownAsync(_connections, grown, ct),
+            PostgresStatistics.Threshold, quiet: TimeSpan.FromSeconds(1), maxWait: TimeSpan.FromSeconds(30));
+    }
+
+    /// <summary>Analyzes the tables large writes grew, in the background (see <see cref="PostgresStatistics"/>).</summary>
+    public StatisticsUpkeep Statistics { get; }
 
     /// <summary>Below this many new resources in one transaction, row-by-row inserts beat setting up the COPY streams.</summary>
     public int BulkThreshold { get; init; } = 8;
@@ -46,9 +54,11 @@ public sealed class PostgresFhirStore : RelationalFhirStore, IAsyncDisposable
             try
             {
                 await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, ct);
-                var result = await work(new RelationalTransaction(this, connection, transaction));
+                var tx = new RelationalTransaction(this, connection, transaction);
+                var result = await work(tx);
                 committing = true;
                 await transaction.CommitAsync(ct);
+                Statistics.Committed(tx.Growth);
                 return result;
             }
             catch (PostgresException e) when (IsRetryable(e))
@@ -124,5 +134,9 @@ public sealed class PostgresFhirStore : RelationalFhirStore, IAsyncDisposable
         await PostgresBulkWriter.WriteAsync((NpgsqlConnection)tx.Connection, writes, BulkMode, ct);
     }
 
-    public async ValueTask DisposeAsync() => await _connections.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        await Statistics.DisposeAsync();
+        await _connections.DisposeAsync();
+    }
 }

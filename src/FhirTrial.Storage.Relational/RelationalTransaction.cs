@@ -11,6 +11,9 @@ public sealed class RelationalTransaction(RelationalFhirStore store, DbConnectio
     public DbConnection Connection => connection;
     public DbTransaction Transaction => transaction;
 
+    /// <summary>What this transaction added, reported to the store's statistics upkeep once it commits.</summary>
+    public TableGrowth Growth { get; } = new();
+
     public async Task<StoredResource?> ReadForUpdateAsync(string type, string id, CancellationToken ct)
     {
         var sql = store.Sql().Append("SELECT r.rkey, r.type, r.id, r.version, r.last_updated, r.deleted, r.json FROM resource r WHERE r.type = ");
@@ -70,10 +73,18 @@ public sealed class RelationalTransaction(RelationalFhirStore store, DbConnectio
             await history.ExecuteNonQueryAsync(ct);
         }
         if (!write.Deleted) await InsertIndexAsync(key, write, ct);
+        Growth.Add(write, newResource: current is null);
         return new StoredResource(key, write.Type, write.Id, write.Version, write.LastUpdated, write.Deleted, write.Json, write.Method);
     }
 
-    public Task PutManyAsync(IReadOnlyList<ResourceWrite> writes, CancellationToken ct) => store.PutManyAsync(this, writes, ct);
+    public async Task PutManyAsync(IReadOnlyList<ResourceWrite> writes, CancellationToken ct)
+    {
+        var before = Growth.Total;
+        await store.PutManyAsync(this, writes, ct);
+        // the row-by-row fallback counted its rows through PutAsync already
+        if (Growth.Total == before)
+            foreach (var write in writes) Growth.Add(write, newResource: true);
+    }
 
     /// <summary>Ids per statement of the batched lookups below.</summary>
     private const int IdsPerLookup = 500;
