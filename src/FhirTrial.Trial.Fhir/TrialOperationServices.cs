@@ -1,4 +1,5 @@
 using FhirTrial.Fhir.Engine;
+using FhirTrial.Fhir.Validation;
 using FhirTrial.Trial.Fhir.Common;
 using FhirTrial.Trial.Fhir.Efficacy;
 using FhirTrial.Trial.Fhir.Eligibility;
@@ -18,6 +19,7 @@ public static class TrialOperationServices
         services.AddSingleton<RecordReader>();
         services.AddSingleton<IFhirOperation, EligibilityOperation>();
         services.AddSingleton<IFhirOperation, ProtocolDeviationsOperation>();
+        services.AddSingleton(sp => CtcaeTermMap.From(sp.GetRequiredService<TrialPackage>().Resources));
         services.AddSingleton<IFhirOperation, SafetyOperation>();
         services.AddSingleton<IFhirOperation, ScoreOperation>();
         services.AddSingleton<SubjectFactsGatherer>();

@@ -66,7 +66,7 @@ public sealed class SafetyOperationTests : IAsyncLifetime
             Ae("outsider", "10028813", "Nausea", 4, "related"),
         ]);
 
-        var result = (Parameters)(await new SafetyOperation(_trial.Records)
+        var result = (Parameters)(await new SafetyOperation(_trial.Records, PackageTerms.Ctcae)
             .ExecuteAsync(TrialStore.Get("ResearchStudy", TrialStore.StudyId, ("cutoff", "2025-06-30")), default)).Resource!;
 
         Assert.Equal(4, result.Out("subjects").Int());
@@ -91,6 +91,18 @@ public sealed class SafetyOperationTests : IAsyncLifetime
             nausea.Part("relatedGrade3to4Subjects").Int(), nausea.Part("relatedGrade5Subjects").Int()));
         Assert.Equal(Meddra, ((Coding)terms["10028813"].Part("code")!).System);
         Assert.Contains("severity", result.Out("note").Text());
+
+        // By system organ class (CTCAE v5.0): GI has s1 nausea 3 and s3 diarrhoea 1 (by name: CTCAE "Diarrhea"), s2 nausea 1.
+        var socs = result.All("soc").ToDictionary(s => s.Part("display").Text() ?? "");
+        Assert.Equal(["Gastrointestinal disorders", "General disorders and administration site conditions",
+            "Infections and infestations", "Vascular disorders"], socs.Keys.Order());
+        var gi = socs["Gastrointestinal disorders"];
+        Assert.Equal(("10017947", 3, 2, 1), (((Coding)gi.Part("code")!).Code, gi.Part("subjects").Int(),
+            gi.Part("grade1to2Subjects").Int(), gi.Part("grade3to4Subjects").Int()));
+        Assert.Equal(1, gi.Part("relatedSubjects").Int());   // s1; s3's diarrhoea was blamed on amoxicillin
+        var diarrhea = gi.Part.Where(p => p.Name == "term").Single(t => t.Part("display").Text() == "Diarrhea");
+        Assert.Equal(("10012727", Meddra), (((Coding)diarrhea.Part("code")!).Code, ((Coding)diarrhea.Part("code")!).System));
+        Assert.Equal(0, gi.Part("unknownCausalityRelated").Int());
     }
 
     [Fact]
@@ -99,7 +111,7 @@ public sealed class SafetyOperationTests : IAsyncLifetime
         await _trial.PutAsync(Patient("s1"));
         await _trial.PutAllAsync([Subject("rs1", "s1", "2025-01-01"), Given("s1", "lenvatinib", "2025-01-10", 12m),
             Ae("s1", "10028813", "Nausea", 2, "related")]);
-        var op = new SafetyOperation(_trial.Records);
+        var op = new SafetyOperation(_trial.Records, PackageTerms.Ctcae);
 
         var result = (Parameters)(await op.ExecuteAsync(TrialStore.Get("ResearchStudy", TrialStore.StudyId, ("cutoff", "2025-06-30")), default)).Resource!;
         Assert.Null(result.Out("note"));
@@ -133,7 +145,7 @@ public sealed class SafetyOperationTests : IAsyncLifetime
             Ae("s2", "10028813", "Nausea", 2, "related", date: "2025-01-20"),
         ]);
 
-        var result = (Parameters)(await new SafetyOperation(_trial.Records)
+        var result = (Parameters)(await new SafetyOperation(_trial.Records, PackageTerms.Ctcae)
             .ExecuteAsync(TrialStore.Post("ResearchStudy", TrialStore.StudyId,
                 new Parameters { { "cutoff", new Date("2025-04-15") } }), default)).Resource!;
 

@@ -67,6 +67,15 @@ public sealed class TrialStore : IAsyncLifetime
         foreach (var resource in resources) await PutAsync(resource);
     }
 
+    /// <summary>Posts a Bundle file (path under the repository) through the transaction engine, as an EHR would;
+    /// <paramref name="through"/> is the Bundle processor of an engine with validation on, when the test wants it.</summary>
+    public async Task PostBundleFileAsync(string relativePath, BundleProcessor? through = null)
+    {
+        var bundles = through ?? Services.GetRequiredService<BundleProcessor>();
+        var json = await File.ReadAllTextAsync(Path.Combine(RepositoryRoot(), relativePath));
+        await bundles.ProcessAsync((Bundle)FhirSerializer.ParseJson(json), new RequestContext("http://localhost/fhir"), default);
+    }
+
     public static OperationRequest Get(string type, string? id, params (string Name, string Value)[] query) =>
         new("GET", type, id, query.Select(q => new KeyValuePair<string, string>(q.Name, q.Value)).ToArray(), null,
             new RequestContext("http://localhost/fhir"));

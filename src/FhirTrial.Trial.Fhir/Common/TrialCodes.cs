@@ -11,6 +11,7 @@ public static class TrialCodes
     public const string Icd10 = "http://hl7.org/fhir/sid/icd-10";
     public const string Icd10Cm = "http://hl7.org/fhir/sid/icd-10-cm";
     public const string IcdO3 = "http://terminology.hl7.org/CodeSystem/icd-o-3";
+    public const string Meddra = "http://terminology.hl7.org/CodeSystem/mdr";
     public const string AdverseEventSeriousness = "http://terminology.hl7.org/CodeSystem/adverse-event-seriousness";
 
     public const string RecistSystem = Canon + "/CodeSystem/recist";
@@ -22,6 +23,8 @@ public static class TrialCodes
     public const string CtcaeGradeExtension = Canon + "/StructureDefinition/ctcae-grade";
     public const string LesionRoleExtension = Canon + "/StructureDefinition/recist-lesion-role";
     public const string LymphNodeExtension = Canon + "/StructureDefinition/recist-lymph-node";
+    public const string SplitFromExtension = Canon + "/StructureDefinition/recist-split-from";
+    public const string CoalescedIntoExtension = Canon + "/StructureDefinition/recist-coalesced-into";
     public const string StudySettingExtension = Canon + "/StructureDefinition/study-setting";
     public const string EligibilityLimitExtension = Canon + "/StructureDefinition/eligibility-limit";
     public const string EligibilityLookbackExtension = Canon + "/StructureDefinition/eligibility-lookback";

@@ -22,9 +22,14 @@ public sealed record ResearchSubjectFact(string Id, string? PatientId, string? S
 
 /// <summary>
 /// A lesion BodyStructure: its role and node flag when the extensions give them, its label (T1, NT1...), and its organ
-/// (the first <c>location</c> coding as system|code, or its text).
+/// (the first <c>location</c> coding as system|code, or its text); for a fragment or a merged lesion, the lesion it split
+/// from or coalesced into (BodyStructure ids).
 /// </summary>
-public sealed record LesionFact(string Id, string? PatientId, LesionRole? Role, bool IsLymphNode, string? Label, string? Organ = null);
+public sealed record LesionFact(string Id, string? PatientId, LesionRole? Role, bool IsLymphNode, string? Label, string? Organ = null)
+{
+    public string? SplitFrom { get; init; }
+    public string? CoalescedInto { get; init; }
+}
 
 /// <summary>What an Observation contributes: a RECIST finding (when it is one) and its date for the last day known alive.</summary>
 public sealed record ObservationFact(
@@ -94,9 +99,12 @@ public static class SubjectFactsMapper
         var r = document.RootElement;
         LesionRole? role = null;
         bool? node = null;
+        string? splitFrom = null, coalescedInto = null;
         foreach (var extension in r.Array("extension"))
         {
             var url = extension.String("url");
+            if (url == TrialCodes.SplitFromExtension) splitFrom = extension.ReferenceId("valueReference", "BodyStructure");
+            if (url == TrialCodes.CoalescedIntoExtension) coalescedInto = extension.ReferenceId("valueReference", "BodyStructure");
             if (url == TrialCodes.LesionRoleExtension)
             {
                 role = extension.String("valueCode") switch
@@ -120,7 +128,11 @@ public static class SubjectFactsMapper
             ? site.Array("coding").Select(c => c.String("code") is { } code ? $"{c.String("system")}|{code}" : null).FirstOrDefault(o => o is not null)
               ?? site.String("text")
             : null;
-        return new LesionFact(r.String("id") ?? "", r.ReferenceId("patient", "Patient"), role, node.Value, label, organ);
+        return new LesionFact(r.String("id") ?? "", r.ReferenceId("patient", "Patient"), role, node.Value, label, organ)
+        {
+            SplitFrom = splitFrom,
+            CoalescedInto = coalescedInto,
+        };
     }
 
     public static ObservationFact? ReadObservation(string json)
@@ -367,6 +379,11 @@ public static class SubjectFactsMapper
                     break;
             }
         }
+
+        // Fragments and merged lesions (RECIST 1.1, lesions that split or coalesce), whatever role they were given or found by.
+        foreach (var fact in facts.Where(f => f.SplitFrom is not null || f.CoalescedInto is not null))
+            if (lesions.TryGetValue(fact.Id, out var lesion))
+                lesions[fact.Id] = lesion with { SplitFrom = fact.SplitFrom, CoalescedInto = fact.CoalescedInto };
 
         return new PatientRecist(lesions.Values.OrderBy(l => l.Id, StringComparer.Ordinal).ToList(), measurements, nonTargets, newLesions, unlinked);
     }

@@ -27,8 +27,19 @@ public static class AdverseEventMapper
             Onset = Onset(adverseEvent, PartialDate.Earliest),
             OnsetLatest = Onset(adverseEvent, PartialDate.Latest),
             EvidenceId = adverseEvent.Id is { } id ? $"AdverseEvent/{id}" : null,
+            MeddraCodes = adverseEvent.Event!.Coding.Where(IsMeddraLike).Select(c => c.Code).OfType<string>().ToList(),
+            Names = adverseEvent.Event.Coding.Select(c => c.Display).Append(adverseEvent.Event.Text)
+                .Where(n => !string.IsNullOrWhiteSpace(n)).OfType<string>().ToList(),
         };
     }
+
+    private static readonly string[] MeddraSystems = [TrialCodes.Meddra, "urn:oid:2.16.840.1.113883.6.163"];
+
+    /// <summary>A coding whose code can be a CTCAE (MedDRA) code: MedDRA, a CTCAE system, or no system at all.</summary>
+    private static bool IsMeddraLike(Coding coding) =>
+        !string.IsNullOrEmpty(coding.Code)
+        && (string.IsNullOrEmpty(coding.System) || MeddraSystems.Contains(coding.System)
+            || coding.System.Contains("ctcae", StringComparison.OrdinalIgnoreCase));
 
     /// <summary>
     /// The onset: <c>date</c> (when the event occurred), else <c>detected</c>, else <c>recordedDate</c> (which can only

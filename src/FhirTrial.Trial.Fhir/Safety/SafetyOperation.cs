@@ -10,7 +10,8 @@ namespace FhirTrial.Trial.Fhir.Safety;
 /// <c>GET ResearchStudy/{id}/$safety[?cutoff=YYYY-MM-DD]</c>: subject-level counts of treatment-emergent adverse events in
 /// the safety population and the per-term table, with pre-treatment events listed apart (ADR 0006).
 /// </summary>
-public sealed class SafetyOperation(RecordReader records) : IFhirOperation
+/// <param name="ctcae">The CTCAE v5.0 terms of the package (<see cref="CtcaeTermMap"/>), for the table by system organ class.</param>
+public sealed class SafetyOperation(RecordReader records, CtcaeTerms ctcae) : IFhirOperation
 {
     private readonly SafetyFactsGatherer _gatherer = new(records);
 
@@ -26,7 +27,7 @@ public sealed class SafetyOperation(RecordReader records) : IFhirOperation
         var record = await _gatherer.GatherAsync(request.Id!, ct);
 
         var facts = SafetyFactsGatherer.Map(record, cutoff);
-        var analysis = TreatmentEmergence.Analyse(facts.Population, facts.AdverseEvents, cutoff, settings);
+        var analysis = TreatmentEmergence.Analyse(facts.Population, facts.AdverseEvents, cutoff, settings, ctcae);
         var terms = record.AdverseEvents
             .Select(AdverseEventMapper.Term)
             .OfType<Coding>()

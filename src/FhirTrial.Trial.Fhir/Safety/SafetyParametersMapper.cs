@@ -1,3 +1,4 @@
+using FhirTrial.Trial.Fhir.Common;
 using FhirTrial.Trial.Fhir.Recist;
 using FhirTrial.Trial.Safety;
 using Hl7.Fhir.Model;
@@ -40,6 +41,12 @@ public static class SafetyParametersMapper
             parts.Add(Tuple.Create<string, Base>("relatedGrade5Subjects", new Integer(term.Related.Grade5)));
             parameters.Add("term", parts);
         }
+        foreach (var soc in summary.SystemOrganClasses)
+        {
+            var socPart = RowParts(parameters.Part("soc"), soc.Soc, meddraCoded: true);
+            foreach (var term in soc.Terms)
+                RowParts(socPart.Part("term"), term, meddraCoded: soc.Soc.Code is not null, terms.GetValueOrDefault(term.Code ?? ""));
+        }
         if (summary.EventsGradedFromSeverity > 0)
             parameters.Add("note", new FhirString(
                 $"{summary.EventsGradedFromSeverity} adverse event(s) had no CTCAE grade; their grade was mapped from severity " +
@@ -67,5 +74,28 @@ public static class SafetyParametersMapper
         }
 
         return parameters;
+    }
+
+    /// <summary>
+    /// A row of the table by system organ class and term: its code (MedDRA, or the event's own coding when unmapped), name,
+    /// subjects at their worst grade in the bands 1-2, 3-4 and 5, for all and for related events, and the events without
+    /// causality counted related.
+    /// </summary>
+    private static Parameters.ParameterComponent RowParts(
+        Parameters.ParameterComponent part, SafetyTableRow row, bool meddraCoded, Coding? asCarried = null)
+    {
+        if (row.Code is { } code)
+            part.Part("code", new Coding(meddraCoded ? TrialCodes.Meddra : asCarried?.System, code, row.Display));
+        part.Part("display", new FhirString(row.Display))
+            .Part("subjects", new Integer(row.All.Any))
+            .Part("grade1to2Subjects", new Integer(row.All.Grade1To2))
+            .Part("grade3to4Subjects", new Integer(row.All.Grade3To4))
+            .Part("grade5Subjects", new Integer(row.All.Grade5))
+            .Part("relatedSubjects", new Integer(row.Related.Any))
+            .Part("relatedGrade1to2Subjects", new Integer(row.Related.Grade1To2))
+            .Part("relatedGrade3to4Subjects", new Integer(row.Related.Grade3To4))
+            .Part("relatedGrade5Subjects", new Integer(row.Related.Grade5))
+            .Part("unknownCausalityRelated", new Integer(row.UnknownCausalityCountedRelated));
+        return part;
     }
 }

@@ -172,10 +172,14 @@ public static class EligibilityEvaluator
                 : lesionLimit.Comparator.Holds(l.Mm, lesionLimit.Value))
             .ToArray();
         return measurable.Length > 0
-            ? Met($"{measurable.Length} measurable target lesion(s)", measurable.Select(l => l.EvidenceId))
-            : NotMet($"no target lesion {lesionLimit.Comparator.ToSymbol()} {lesionLimit.Value} mm " +
-                     $"(node {nodeLimit.Comparator.ToSymbol()} {nodeLimit.Value} mm)", latest.Select(l => l.EvidenceId));
+            ? Met($"{measurable.Length} measurable target lesion(s): {Sizes(measurable)}", measurable.Select(l => l.EvidenceId))
+            : NotMet($"no target lesion {lesionLimit.Comparator.ToSymbol()} {Number(lesionLimit.Value)} mm " +
+                     $"(node {nodeLimit.Comparator.ToSymbol()} {Number(nodeLimit.Value)} mm short axis): {Sizes(latest)}", latest.Select(l => l.EvidenceId));
     }
+
+    /// <summary>Each lesion's latest size as people read it ("T1 9.9 mm, N1 14 mm short axis"), each once.</summary>
+    private static string Sizes(IEnumerable<LesionSizeFact> lesions) =>
+        string.Join(", ", lesions.Select(l => $"{l.LesionId ?? "lesion"} {Number(l.Mm)} mm{(l.IsNode ? " short axis" : "")}").Distinct());
 
     private static Finding LatestMeasurement(PatientFacts facts, EligibilityCriterion criterion, DateOnly date)
     {

@@ -54,7 +54,8 @@ public sealed record Baseline(AssessmentTimePoint TimePoint, IReadOnlyList<Targe
                 : $"baseline {date:yyyy-MM-dd}, {firstDose.DayNumber - date.DayNumber} days before first dose",
         };
         var targets = new List<TargetLesionValue>();
-        foreach (var lesion in lesions.Where(l => l.Role == LesionRole.Target))
+        // A fragment appears on treatment and is added to the target it split from (SplitAndCoalescedLesions).
+        foreach (var lesion in lesions.Where(l => l.Role == LesionRole.Target && l.SplitFrom is null))
         {
             // A target without a baseline size has no reference to compare with, so it cannot join the sum.
             if (merged.MillimetresOf(lesion.Id) is { } mm)

@@ -13,4 +13,10 @@ public sealed record Lesion(string Id, LesionRole Role, bool IsLymphNode)
 {
     /// <summary>The organ it lies in (its location code), for the two-per-organ rule; null when not recorded.</summary>
     public string? Organ { get; init; }
+
+    /// <summary>For a fragment of a target lesion that split on treatment: the lesion it split from (ADR 0008).</summary>
+    public string? SplitFrom { get; init; }
+
+    /// <summary>For a target lesion that coalesced with another on treatment: the lesion now measured for both (ADR 0008).</summary>
+    public string? CoalescedInto { get; init; }
 }

@@ -24,7 +24,7 @@ public static class RecistEvaluator
         var nadir = baselineSum ?? 0m;
         foreach (var timePoint in timePoints.Where(tp => tp.Date > input.FirstDose))
         {
-            var (response, completeSum) = EvaluateTimePoint(timePoint, baseline, nadir, confirmedLater);
+            var (response, completeSum) = EvaluateTimePoint(timePoint, baseline, nadir, confirmedLater, input.Lesions, timePoints);
             responses.Add(response);
             // Only a sum over every target may become the nadir; a partial one understates the disease.
             if (completeSum is { } sum)
@@ -109,9 +109,10 @@ public static class RecistEvaluator
     }
 
     private static (TimePointResponse Response, decimal? CompleteSum) EvaluateTimePoint(
-        AssessmentTimePoint timePoint, Baseline baseline, decimal nadir, Dictionary<string, DateOnly> confirmedLater)
+        AssessmentTimePoint timePoint, Baseline baseline, decimal nadir, Dictionary<string, DateOnly> confirmedLater,
+        IReadOnlyList<Lesion> lesions, IReadOnlyList<AssessmentTimePoint> timePoints)
     {
-        var values = baseline.Targets.Select(t => t with { Millimetres = timePoint.MillimetresOf(t.LesionId) }).ToList();
+        var (values, combined) = SplitAndCoalescedLesions.ValuesAt(timePoint, baseline.Targets, lesions, timePoints);
         var target = TargetResponse.Evaluate(values, baseline.Sum ?? 0m, nadir);
         var nonTarget = NonTargetResponse.Evaluate(baseline.NonTargetLesionIds.Select(id => (id, timePoint.StatusOf(id))).ToList());
         var (newLesion, reasons) = NewLesionsAt(timePoint, confirmedLater);
@@ -129,7 +130,7 @@ public static class RecistEvaluator
             overall.Response,
             newLesion == NewLesionCertainty.Unequivocal,
             timePoint.EvidenceIds,
-            [.. target.Reasons, .. nonTarget.Reasons, .. reasons, "overall " + overall.Response.ToCode() + ": " + overall.Reason]);
+            [.. combined, .. target.Reasons, .. nonTarget.Reasons, .. reasons, "overall " + overall.Response.ToCode() + ": " + overall.Reason]);
         return (response, target.IsCompleteSum ? sum : null);
     }
 

@@ -43,7 +43,7 @@ public sealed record TargetResponse(Response Response, decimal? Sum, bool IsComp
             return new(Response.NE, null, false, [$"target not assessed: {string.Join(", ", missing)}"]);
 
         var abnormal = targets
-            .Where(t => t.IsLymphNode ? t.Millimetres >= NormalNodeMm : t.Millimetres != 0m)
+            .Where(t => t.IsLymphNode ? (t.LargestPartMillimetres ?? t.Millimetres) >= NormalNodeMm : t.Millimetres != 0m)
             .Select(t => t.LesionId)
             .ToList();
         if (abnormal.Count == 0)

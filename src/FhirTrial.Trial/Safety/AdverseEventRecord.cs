@@ -47,6 +47,15 @@ public sealed record AdverseEventRecord(
 
     /// <summary>The event's reference (<c>AdverseEvent/id</c>), for listings.</summary>
     public string? EvidenceId { get; init; }
+
+    private readonly IReadOnlyList<string>? _meddraCodes;
+    private readonly IReadOnlyList<string>? _names;
+
+    /// <summary>Every MedDRA (or CTCAE) code the event carries, to find its CTCAE term; defaults to <see cref="TermCode"/>.</summary>
+    public IReadOnlyList<string> MeddraCodes { get => _meddraCodes ?? [TermCode]; init => _meddraCodes = value; }
+
+    /// <summary>Every name the event carries (codings' displays, the text); defaults to <see cref="TermDisplay"/>.</summary>
+    public IReadOnlyList<string> Names { get => _names ?? [TermDisplay]; init => _names = value; }
 }
 
 /// <summary>Reads causality and severity codes as the EHR sends them.</summary>

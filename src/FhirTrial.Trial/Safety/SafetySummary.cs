@@ -44,6 +44,9 @@ public sealed record SafetySummary(
     int EventsGradedFromSeverity,
     int UnknownCausalityCountedRelated = 0)
 {
+    /// <summary>The table by system organ class and CTCAE term (ADR 0008), Unmapped last.</summary>
+    public IReadOnlyList<SocSummary> SystemOrganClasses { get; init; } = [];
+
     public const int SevereGrade = 3;
     public const int FatalGrade = 5;
 
@@ -52,8 +55,9 @@ public sealed record SafetySummary(
     /// Unknown causality counts as treatment-related unless <paramref name="unknownCausalityIsRelated"/> is false
     /// (the conservative convention of safety tables).
     /// </summary>
+    /// <param name="ctcae">The CTCAE terms for the table by system organ class; without them every event is Unmapped.</param>
     public static SafetySummary Compute(
-        IEnumerable<string> subjectIds, IEnumerable<AdverseEventRecord> events, bool unknownCausalityIsRelated = true)
+        IEnumerable<string> subjectIds, IEnumerable<AdverseEventRecord> events, bool unknownCausalityIsRelated = true, CtcaeTerms? ctcae = null)
     {
         ArgumentNullException.ThrowIfNull(subjectIds);
         ArgumentNullException.ThrowIfNull(events);
@@ -83,7 +87,10 @@ public sealed record SafetySummary(
             Grade5Ae: SubjectsWith(e => e.EffectiveGrade == FatalGrade),
             Terms: terms,
             EventsGradedFromSeverity: onStudy.Count(e => e.GradeFromSeverity),
-            UnknownCausalityCountedRelated: unknownCausalityIsRelated ? onStudy.Count(e => e.Causality == Causality.Unknown) : 0);
+            UnknownCausalityCountedRelated: unknownCausalityIsRelated ? onStudy.Count(e => e.Causality == Causality.Unknown) : 0)
+        {
+            SystemOrganClasses = SocTable.Build(onStudy, ctcae ?? CtcaeTerms.Empty, IsRelated, unknownCausalityIsRelated),
+        };
     }
 
     private static TermSummary SummarizeTerm(IGrouping<string, AdverseEventRecord> term)

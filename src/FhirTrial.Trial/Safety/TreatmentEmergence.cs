@@ -47,8 +47,10 @@ public static class TreatmentEmergence
     }
 
     /// <summary>Events of subjects outside the population are ignored; unknown causality counts as related.</summary>
+    /// <param name="ctcae">The CTCAE terms that group the table by system organ class (without them, all Unmapped).</param>
     public static SafetyAnalysis Analyse(
-        IEnumerable<SubjectExposure> population, IEnumerable<AdverseEventRecord> events, DateOnly cutoff, StudySettings settings)
+        IEnumerable<SubjectExposure> population, IEnumerable<AdverseEventRecord> events, DateOnly cutoff, StudySettings settings,
+        CtcaeTerms? ctcae = null)
     {
         var exposures = new Dictionary<string, SubjectExposure>(StringComparer.Ordinal);
         foreach (var exposure in population) exposures[exposure.SubjectId] = exposure;
@@ -68,7 +70,7 @@ public static class TreatmentEmergence
         }
 
         return new SafetyAnalysis(
-            SafetySummary.Compute(exposures.Keys, emergent),
+            SafetySummary.Compute(exposures.Keys, emergent, ctcae: ctcae),
             before.OrderBy(e => e.Onset).ThenBy(e => e.SubjectId, StringComparer.Ordinal).ToList(),
             after.OrderBy(e => e.Onset).ThenBy(e => e.SubjectId, StringComparer.Ordinal).ToList(),
             emergent.Count(e => e.Onset is null));

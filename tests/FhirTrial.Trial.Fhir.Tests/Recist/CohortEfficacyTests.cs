@@ -34,11 +34,10 @@ public sealed class CohortEfficacyTests : IAsyncLifetime
     {
         using var validation = new ProfileValidationService(TrialStore.Package);
         await using var validated = _trial.Store.BuildFhirEngine(new ProfileWriteValidator(validation), TrialStore.Package);
-        var bundles = validated.GetRequiredService<BundleProcessor>();
         var files = Directory.GetFiles(Path.Combine(TrialStore.RepositoryRoot(), "fhir-examples", "cohort"), "Bundle-*.json").Order().ToList();
         Assert.Equal(6, files.Count);
         foreach (var file in files)
-            await bundles.ProcessAsync((Bundle)FhirSerializer.ParseJson(await File.ReadAllTextAsync(file)), new RequestContext("http://localhost/fhir"), default);
+            await _trial.PostBundleFileAsync(Path.GetRelativePath(TrialStore.RepositoryRoot(), file), validated.GetRequiredService<BundleProcessor>());
 
         var p = await new RecistOperations(_trial).EfficacyAsync();
 
@@ -63,7 +62,7 @@ public sealed class CohortEfficacyTests : IAsyncLifetime
         Assert.Equal(FhirSerializer.ToJson(early), FhirSerializer.ToJson(await operations.EfficacyAsync(cutoff: cutoff)));
         ApprovedFile.Verify("efficacy-example-cohort-2025-05-15", early);
         ApprovedFile.Verify("interim-example-cohort-2025-05-15", await operations.InterimAsync(cutoff));
-        var safety = (Parameters)(await new FhirTrial.Trial.Fhir.Safety.SafetyOperation(_trial.Records)
+        var safety = (Parameters)(await new FhirTrial.Trial.Fhir.Safety.SafetyOperation(_trial.Records, PackageTerms.Ctcae)
             .ExecuteAsync(TrialStore.Get("ResearchStudy", TrialStore.StudyId, ("cutoff", cutoff)), default)).Resource!;
         ApprovedFile.Verify("safety-example-cohort-2025-05-15", safety);
     }

@@ -140,6 +140,28 @@ public class EligibilityCriteriaTests
         Assert.Contains(">= 1.5", result["anc"].Reason);
     }
 
+    [Fact]
+    public void Reasons_round_values_write_units_as_people_do_and_do_not_repeat_a_value()
+    {
+        // The same ANC sent twice on the latest day, with more decimals than the lab means.
+        var patient = Patients.WithMeasurements(Patients.Lab("anc", 1.4567m, id: "a1"), Patients.Lab("anc", 1.4567m, id: "a2"));
+        var result = EligibilityEvaluator.Evaluate(patient, EligibilityCriteria.Default, Patients.Screening);
+
+        Assert.Equal($"anc 1.46 x10^9/L on {Patients.DaysBefore(3):yyyy-MM-dd}, needs anc >= 1.5 x10^9/L", result["anc"].Reason);
+    }
+
+    [Fact]
+    public void Measurable_disease_reasons_give_each_lesion_size_once()
+    {
+        var small = EligibilityEvaluator.Evaluate(
+            Patients.WithLesions(Patients.Lesion(9.94m), Patients.Lesion(14, node: true, id: "N1")), EligibilityCriteria.Default, Patients.Screening);
+        Assert.Equal("no target lesion >= 10 mm (node >= 15 mm short axis): T1 9.94 mm, N1 14 mm short axis", small["measurable-disease"].Reason);
+
+        var one = EligibilityEvaluator.Evaluate(
+            Patients.WithLesions(Patients.Lesion(5, id: "T1"), Patients.Lesion(12.345m, id: "T2")), EligibilityCriteria.Default, Patients.Screening);
+        Assert.Equal("1 measurable target lesion(s): T2 12.35 mm", one["measurable-disease"].Reason);
+    }
+
     [Theory]
     [InlineData("2000-02-29", "2018-02-28", 17)]
     [InlineData("2000-02-29", "2018-03-01", 18)]

@@ -23,6 +23,28 @@ internal sealed class RecistScenario
         return this;
     }
 
+    /// <summary>A fragment of a target that split on treatment (recorded with its parent's id).</summary>
+    public RecistScenario Fragment(string id, string splitFrom, bool node = false)
+    {
+        lesions.Add(new Lesion(id, LesionRole.Target, node) { SplitFrom = splitFrom });
+        return this;
+    }
+
+    /// <summary>Marks a target as coalesced into another, which is measured for both from then on.</summary>
+    public RecistScenario Coalesced(string id, string into)
+    {
+        var index = lesions.FindIndex(l => l.Id == id);
+        lesions[index] = lesions[index] with { CoalescedInto = into };
+        return this;
+    }
+
+    /// <summary>One lesion's size on a day; null = not assessed.</summary>
+    public RecistScenario Size(int day, string lesionId, decimal? millimetres)
+    {
+        measurements.Add(new TargetMeasurement(lesionId, Day(day), millimetres, $"size-{lesionId}-d{day}"));
+        return this;
+    }
+
     public RecistScenario NonTarget(string id)
     {
         lesions.Add(new Lesion(id, LesionRole.NonTarget, false));
