@@ -16,13 +16,16 @@ public static class App
           fhirtrial import <folder|file> --server URL [--batch-size N] [--restart]
               Load Bundles (.json; transactions stay atomic) and .ndjson files (as batch Bundles of N, default 200).
               Resumable: .fhirtrial-import.json in the folder records what is done; --restart imports everything again.
-          fhirtrial validate <files or folders...> [--profiles DIR]
+          fhirtrial validate <files or folders...> [--profiles DIR] [--verbose]
               Validate resources, Bundles and .ndjson files offline against the base spec and the trial profiles.
+              Each problem is printed with its FHIRPath location; --verbose adds the validator's ElementDefinition trace.
           fhirtrial export --server URL --out DIR [--group ID] [--type T1,T2] [--since INSTANT] [--keep-job]
               Bulk Data export (system level, or a Group: --group ak104-rcc-2l-eligibility is the study) into DIR.
           fhirtrial recist <bundle.json> [--subject ID|N] [--cutoff YYYY-MM-DD] [--json] [--profiles DIR]
               A subject's RECIST 1.1 responses ($recist-response) computed locally, without a server;
               data dated after the cut-off (default today) are ignored.
+          fhirtrial datasets --server URL --study ID --out DIR [--cutoff YYYY-MM-DD] [--format csv|dataset-json|xpt]
+              The study's CDISC SDTM and ADaM datasets ($analysis-datasets) with define.xml, unpacked into DIR.
           fhirtrial migrate --connection "Host=...;Database=...;Username=..."
               Bring a PostgreSQL database to the newest schema.
           fhirtrial check-references (--sqlite FILE | --connection "Host=...") [--base URL] [--max N]
@@ -95,13 +98,14 @@ public static class App
             }
             case "validate":
             {
-                var args = CommandArgs.Parse(rest);
+                var args = CommandArgs.Parse(rest, "verbose");
                 var profiles = args.Option("profiles") ?? ProjectFolders.Find("profiles");
+                var verbose = args.Flag("verbose");
                 args.RejectUnknown();
                 if (args.Positional.Count == 0) throw new UsageException("validate needs at least one file.");
                 if (profiles is null) throw new UsageException("The trial profiles were not found; pass --profiles DIR.");
                 using var validator = new ProfileValidationService(profiles);
-                return await new ValidateCommand(validator, console).RunAsync(args.Positional, ct);
+                return await new ValidateCommand(validator, console) { Verbose = verbose }.RunAsync(args.Positional, ct);
             }
             case "export":
             {
@@ -127,6 +131,19 @@ public static class App
                 args.RejectUnknown();
                 return await recist.RunAsync(Single(args, "a Bundle file"), ct);
             }
+            case "datasets":
+            {
+                var args = CommandArgs.Parse(rest);
+                var server = new FhirServer(http, FhirServer.NormalizeBase(args.Required("server")));
+                var datasets = new DatasetsCommand(server, console)
+                {
+                    StudyId = args.Required("study"), Cutoff = ParseDate(args.Option("cutoff"), "cutoff"), Format = args.Option("format"),
+                };
+                var outFolder = args.Required("out");
+                args.RejectUnknown();
+                if (args.Positional.Count > 0) throw new UsageException($"datasets takes no arguments besides its options ('{args.Positional[0]}').");
+                return await datasets.RunAsync(outFolder, ct);
+            }
             case "migrate":
             {
                 var args = CommandArgs.Parse(rest);
@@ -148,7 +165,7 @@ public static class App
                 return await check.RunAsync(sqlite, connection, ct);
             }
             default:
-                throw new UsageException($"'{command}' is not a fhirtrial command (import, validate, export, recist, migrate, check-references).");
+                throw new UsageException($"'{command}' is not a fhirtrial command (import, validate, export, recist, datasets, migrate, check-references).");
         }
     }
 

@@ -58,15 +58,37 @@ public sealed class FhirServer(HttpClient http, string baseUrl)
     public static string Diagnostics(HttpStatusCode status, string body)
         => OutcomeText(TryParse(body)) ?? $"{(int)status} {status}";
 
+    /// <summary>Each issue's message (see <see cref="IssueText"/>) with its FHIRPath location: "Value '7' is larger than 5 (at AdverseEvent.extension[0].value)".</summary>
     public static string? OutcomeText(JsonNode? outcome)
     {
         if (outcome?["resourceType"]?.GetValue<string>() != "OperationOutcome") return null;
-        var issues = outcome["issue"]?.AsArray()
-            .Select(i => string.Join(" ", new[] { (string?)i?["diagnostics"] ?? (string?)i?["details"]?["text"] ?? (string?)i?["code"],
-                i?["expression"] is JsonArray e && e.Count > 0 ? $"[{string.Join(", ", e.Select(x => (string?)x))}]" : null }.OfType<string>()))
-            .Where(s => s.Length > 0)
+        var all = outcome["issue"]?.AsArray() ?? [];
+        var errors = all.Where(i => (string?)i?["severity"] is "error" or "fatal").ToList();
+        var issues = (errors.Count > 0 ? errors : all.ToList())
+            .Select(i => IssueText.Of(i).Message + (i?["expression"] is JsonArray e && e.Count > 0 ? $" (at {string.Join(", ", e.Select(x => (string?)x))})" : ""))
+            .Distinct()
             .ToList();
         return issues is { Count: > 0 } ? string.Join("; ", issues) : null;
+    }
+
+    /// <summary>
+    /// Waits while the server's <c>/health/ready</c> says it is still starting (its validator loading), saying so once,
+    /// so an import does not sit at "0 resources, 0/s". A server without that endpoint is taken as ready.
+    /// </summary>
+    public async Task WaitUntilReadyAsync(Action<string> say, TimeSpan limit, CancellationToken ct)
+    {
+        var ready = new Uri(new Uri(BaseUrl + "/"), "/health/ready");
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var said = false;
+        while (true)
+        {
+            using var response = await SendAsync(new HttpRequestMessage(HttpMethod.Get, ready), ct);
+            if (response.StatusCode != HttpStatusCode.ServiceUnavailable || clock.Elapsed > limit) break;
+            if (!said) say("The server's validator is loading… (waiting for /health/ready)");
+            said = true;
+            await Task.Delay(500, ct);
+        }
+        if (said) say($"The server is ready ({clock.Elapsed.TotalSeconds:F1} s).");
     }
 
     public static JsonNode? TryParse(string text)

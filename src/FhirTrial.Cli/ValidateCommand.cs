@@ -11,12 +11,18 @@ namespace FhirTrial.Cli;
 /// </summary>
 public sealed class ValidateCommand(ProfileValidationService validator, IAnsiConsole console)
 {
+    /// <summary>Also print the validator's ElementDefinition trace under each message.</summary>
+    public bool Verbose { get; init; }
+
     public async Task<int> RunAsync(IReadOnlyList<string> paths, CancellationToken ct)
     {
         var files = paths.SelectMany(Expand).ToList();
         if (files.Count == 0) throw new UsageException("Name at least one .json or .ndjson file (or a folder of them).");
         int errors = 0, warnings = 0, resources = 0;
-        await console.Status().StartAsync("Loading the profiles...", async _ => await validator.WarmAsync());
+        console.MarkupLine("[grey]validator loading… (the base specification and the trial profiles)[/]");
+        var warming = System.Diagnostics.Stopwatch.StartNew();
+        await validator.WarmAsync();
+        console.MarkupLineInterpolated($"[grey]validator ready in {warming.Elapsed.TotalSeconds:F1} s[/]");
         foreach (var file in files)
         {
             var fileErrors = 0;
@@ -25,7 +31,7 @@ public sealed class ValidateCommand(ProfileValidationService validator, IAnsiCon
                 if (parseError is not null)
                 {
                     fileErrors++;
-                    console.MarkupLineInterpolated($"[red]error[/] {file}{where}: {parseError}");
+                    console.MarkupLineInterpolated($"[red]error[/]   {file}{where}: {parseError}");
                     continue;
                 }
                 resources++;
@@ -34,15 +40,19 @@ public sealed class ValidateCommand(ProfileValidationService validator, IAnsiCon
                 {
                     var isError = issue.Severity is OperationOutcome.IssueSeverity.Error or OperationOutcome.IssueSeverity.Fatal;
                     if (isError) fileErrors++; else warnings++;
-                    var expression = issue.Expression.FirstOrDefault();
-                    console.MarkupLineInterpolated(
-                        $"{(isError ? "[red]error[/]" : "[yellow]warning[/]")} {file}{where} {resource!.TypeName}/{resource.Id}{(expression is null ? "" : $" at {expression}")}: {issue.Diagnostics ?? issue.Details?.Text ?? issue.Code?.ToString()}");
+                    var (message, trace) = IssueText.Of(issue);
+                    var location = issue.Expression.FirstOrDefault() ?? issue.Location.FirstOrDefault();
+                    var label = isError ? "[red]error[/]  " : "[yellow]warning[/]";
+                    console.MarkupLine($"{label} {Markup.Escape($"{file}{where} {resource!.TypeName}/{resource.Id}")}" +
+                        $"{(location is null ? "" : $" at [blue]{Markup.Escape(location)}[/]")}: {Markup.Escape(message)}");
+                    if (Verbose && trace is not null) console.MarkupLineInterpolated($"[grey]        {trace}[/]");
                 }
             }
             errors += fileErrors;
-            if (fileErrors == 0) console.MarkupLineInterpolated($"[green]ok[/]    {file}");
+            if (fileErrors == 0) console.MarkupLineInterpolated($"[green]ok[/]      {file}");
         }
-        console.MarkupLineInterpolated($"{files.Count} file(s), {resources} resource(s): {(errors == 0 ? "[green]0 errors[/]" : $"[red]{errors} error(s)[/]")}, {warnings} warning(s).");
+        var errorText = errors == 0 ? "[green]0 errors[/]" : $"[red]{errors} error(s)[/]";
+        console.MarkupLine($"{files.Count} file(s), {resources} resource(s): {errorText}, {warnings} warning(s).");
         return errors == 0 ? ExitCodes.Ok : ExitCodes.DataErrors;
     }
 

@@ -29,8 +29,10 @@ await startup.MigrateAsync(app.Lifetime.ApplicationStopping);
 startup.Start(app.Lifetime.ApplicationStopping);
 
 app.UseMiddleware<FhirErrorMiddleware>();
+app.UseMiddleware<ReadYourWritesMiddleware>();
 app.UseDeveloperModeGuards();
 app.MapDashboard(); // static files only, no data: served before authorization
+app.UseFhirHtmlView(); // a browser's HTML page for /fhir/... holds no data; its script reads the FHIR API (authorized)
 app.UseFhirSecurity();
 app.UseMiddleware<StartupGate>();
 app.MapFhirHealthChecks();

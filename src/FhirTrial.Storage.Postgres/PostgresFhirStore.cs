@@ -18,16 +18,26 @@ public sealed class PostgresFhirStore : RelationalFhirStore, IAsyncDisposable
     public const int MaxAttempts = 5;
 
     private readonly PostgresConnections _connections;
+    private readonly PostgresReadReplica? _replica;
 
-    public PostgresFhirStore(string connectionString)
+    public PostgresFhirStore(string connectionString, PostgresReplicaSettings? replica = null)
     {
         _connections = new PostgresConnections(connectionString);
+        if (replica is not null) _replica = new PostgresReadReplica(replica);
         Statistics = new StatisticsUpkeep((grown, ct) => PostgresStatistics.AnalyzeGrownAsync(_connections, grown, ct),
             PostgresStatistics.Threshold, quiet: TimeSpan.FromSeconds(1), maxWait: TimeSpan.FromSeconds(30));
     }
 
     /// <summary>Analyzes the tables large writes grew, in the background (see <see cref="PostgresStatistics"/>).</summary>
     public StatisticsUpkeep Statistics { get; }
+
+    /// <summary>Reads served by the read replica, and by the primary (for tests and diagnostics).</summary>
+    public long ReplicaReads => Interlocked.Read(ref _replicaReads);
+    public long PrimaryReads => Interlocked.Read(ref _primaryReads);
+    private long _replicaReads, _primaryReads;
+
+    /// <summary>How the read replica stands, looked at now; null without one.</summary>
+    public async Task<ReplicaState?> ReplicaStateAsync(CancellationToken ct) => _replica is null ? null : await _replica.CheckAsync(ct);
 
     /// <summary>Below this many new resources in one transaction, row-by-row inserts beat setting up the COPY streams.</summary>
     public int BulkThreshold { get; init; } = 8;
@@ -43,7 +53,22 @@ public sealed class PostgresFhirStore : RelationalFhirStore, IAsyncDisposable
 
     public override async Task MigrateAsync(CancellationToken ct) => await PostgresMigrator.MigrateAsync(_connections, ct);
 
-    protected override async Task<DbConnection> OpenReadAsync(CancellationToken ct) => await _connections.OpenAsync(_connections.Read, ct);
+    /// <summary>The replica when there is one and it may serve this read (see <see cref="ReadConsistency"/>), else the primary.</summary>
+    protected override async Task<DbConnection> OpenReadAsync(CancellationToken ct)
+    {
+        var scope = ReadConsistency.Current;
+        if (_replica is not null && scope?.Primary != true && await _replica.TryOpenAsync(scope?.ReadAfter, ct) is { } standby)
+        {
+            Interlocked.Increment(ref _replicaReads);
+            return standby;
+        }
+        Interlocked.Increment(ref _primaryReads);
+        // With a replica, or for a request that writes, the primary itself: a multi-host string's prefer-standby could be stale.
+        return await _connections.OpenAsync(_replica is not null || scope?.Primary == true ? _connections.Write : _connections.Read, ct);
+    }
+
+    /// <summary>A connection to the primary, for the store's companions (export job claims).</summary>
+    internal Task<NpgsqlConnection> OpenPrimaryAsync(CancellationToken ct) => _connections.OpenAsync(_connections.Write, ct);
 
     public override async Task<T> WriteAsync<T>(Func<IStoreTransaction, Task<T>> work, CancellationToken ct)
     {
@@ -59,6 +84,7 @@ public sealed class PostgresFhirStore : RelationalFhirStore, IAsyncDisposable
                 committing = true;
                 await transaction.CommitAsync(ct);
                 Statistics.Committed(tx.Growth);
+                await ReportCommitAsync(connection, ct);
                 return result;
             }
             catch (PostgresException e) when (IsRetryable(e))
@@ -86,6 +112,23 @@ public sealed class PostgresFhirStore : RelationalFhirStore, IAsyncDisposable
         }
     }
 
+    /// <summary>Tells the request's scope where its commit ended in the WAL, so its client can ask later reads to include it.
+    /// The insert position is read after the commit, so it is at or past the commit record even with asynchronous commit.</summary>
+    private async Task ReportCommitAsync(NpgsqlConnection connection, CancellationToken ct)
+    {
+        // Only for requests that write: a read's own AuditEvent is the server's record, not something its client reads back.
+        if (_replica is null || ReadConsistency.Current is not { Primary: true } scope) return;
+        try
+        {
+            await using var command = new NpgsqlCommand("SELECT (pg_current_wal_insert_lsn() - '0/0')::bigint", connection);
+            scope.Commit((ulong)(long)(await command.ExecuteScalarAsync(ct))!);
+        }
+        catch (NpgsqlException)
+        {
+            // The write is committed; without its position the client's next read may be served a little stale, no worse.
+        }
+    }
+
     /// <summary>Serialization failure, deadlock, or a concurrent first insert of the same resource (its version is then re-read).</summary>
     internal static bool IsRetryable(PostgresException e) => e.SqlState switch
     {
@@ -102,7 +145,11 @@ public sealed class PostgresFhirStore : RelationalFhirStore, IAsyncDisposable
         _ => false,
     };
 
-    protected override void ConnectionLost() => _connections.ClearPools();
+    protected override void ConnectionLost()
+    {
+        _connections.ClearPools();
+        _replica?.Clear();
+    }
 
     protected override string ForUpdateClause => " FOR UPDATE";
 
@@ -138,5 +185,6 @@ public sealed class PostgresFhirStore : RelationalFhirStore, IAsyncDisposable
     {
         await Statistics.DisposeAsync();
         await _connections.DisposeAsync();
+        if (_replica is not null) await _replica.DisposeAsync();
     }
 }

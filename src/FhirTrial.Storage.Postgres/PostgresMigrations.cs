@@ -25,7 +25,11 @@ public static class PostgresMigrations
               CONSTRAINT used_jti_pkey PRIMARY KEY (client_id, jti));
             CREATE INDEX ix_used_jti_expires ON used_jti (expires_at);
             """),
-        new(6, "statistics kept fresh: autovacuum analyzes the busy tables sooner; no statistics on the JSON", FreshStatistics()),
+        new(6, "export job claims: one node runs a job, another takes it over when the lease runs out", """
+            CREATE TABLE export_job_claim (job_id text COLLATE "C" PRIMARY KEY, node text NOT NULL,
+              lease_until timestamptz NOT NULL, claims integer NOT NULL DEFAULT 1);
+            """),
+        new(7, "statistics kept fresh: autovacuum analyzes the busy tables sooner; no statistics on the JSON", FreshStatistics()),
     ];
 
     /// <summary>

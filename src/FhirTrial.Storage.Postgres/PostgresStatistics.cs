@@ -11,7 +11,7 @@ namespace FhirTrial.Storage.Postgres;
 internal static class PostgresStatistics
 {
     /// <summary>The share of a table's rows that, added since its last analyze, makes its statistics stale (autovacuum's
-    /// default, <c>autovacuum_analyze_scale_factor</c>, is 0.1; migration 6 lowers it on the busy tables).</summary>
+    /// default, <c>autovacuum_analyze_scale_factor</c>, is 0.1; migration 7 lowers it on the busy tables).</summary>
     public const double GrowthFraction = 0.1;
 
     /// <summary>Below this many new rows a table is left to autovacuum.</summary>

@@ -1,6 +1,7 @@
 using FhirTrial.Fhir.Engine;
 using FhirTrial.Fhir.Validation;
 using FhirTrial.Trial.Fhir.Common;
+using FhirTrial.Trial.Fhir.Datasets;
 using FhirTrial.Trial.Fhir.Efficacy;
 using FhirTrial.Trial.Fhir.Eligibility;
 using FhirTrial.Trial.Fhir.Protocol;
@@ -8,6 +9,7 @@ using FhirTrial.Trial.Fhir.QualityOfLife;
 using FhirTrial.Trial.Fhir.Recist;
 using FhirTrial.Trial.Fhir.Safety;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace FhirTrial.Trial.Fhir;
 
@@ -29,6 +31,9 @@ public static class TrialOperationServices
         services.AddSingleton<IFhirOperation, RecistResponseOperation>();
         services.AddSingleton<IFhirOperation, EfficacyOperation>();
         services.AddSingleton<IFhirOperation, InterimOperation>();
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<DatasetFactsGatherer>();
+        services.AddSingleton<IFhirOperation, AnalysisDatasetsOperation>();
         return services;
     }
 }

@@ -20,7 +20,8 @@ public sealed class ImportTests(CliServerFactory factory) : IClassFixture<CliSer
         var folder = Cli.CopyOf(Cli.Repo("tests", "data", "synthea"));
         var (exit, output) = await Cli.RunAsync(_http, "import", folder, "--server", "http://localhost/fhir");
         Assert.True(exit == ExitCodes.Ok, output);
-        Assert.Contains("files imported", output);
+        Assert.Contains("resources imported", output);
+        Assert.Contains("files completed", output);
         Assert.Contains("resources/s", output);
         Assert.True(await CountAsync("Patient") >= 5);
         var encounters = await CountAsync("Encounter");
@@ -77,6 +78,21 @@ public sealed class ImportTests(CliServerFactory factory) : IClassFixture<CliSer
         var (exit, output) = await Cli.RunAsync(_http, "import", folder, "--server", "http://localhost/fhir");
         Assert.Equal(ExitCodes.DataErrors, exit);
         Assert.Contains("bad.json", output);
+    }
+
+    [Fact]
+    public async Task The_summary_counts_resources_and_a_refusal_shows_the_validators_message_not_its_trace()
+    {
+        var folder = Directory.CreateTempSubdirectory("fhirtrial-grade7-").FullName;
+        File.Copy(Cli.Repo("fhir-examples", "invalid", "AdverseEvent-ctcae-grade-7.json"), Path.Combine(folder, "ae.json"));
+        await File.WriteAllTextAsync(Path.Combine(folder, "org.json"), """{"resourceType":"Organization","id":"one-org","name":"One"}""");
+        var (exit, output) = await Cli.RunAsync(_http, "import", folder, "--server", "http://localhost/fhir");
+        Assert.Equal(ExitCodes.DataErrors, exit);
+        Assert.Matches(@"resources imported\s*│\s*1\s", output);
+        Assert.Matches(@"resources refused\s*│\s*1\s", output);
+        Assert.Matches(@"files completed\s*│\s*1\s", output);
+        Assert.DoesNotContain("ElementDefinition trace", output);
+        Assert.DoesNotContain("[red]", output);
     }
 
     [Fact]

@@ -22,6 +22,25 @@ public sealed class OfflineCommandTests
     }
 
     [Fact]
+    public async Task Validate_prints_the_validators_message_at_its_FHIRPath_location_and_the_trace_only_when_verbose()
+    {
+        var grade7 = Cli.Repo("fhir-examples", "invalid", "AdverseEvent-ctcae-grade-7.json");
+        var (exit, output) = await Cli.RunAsync(null, "validate", grade7);
+        Assert.True(exit == ExitCodes.DataErrors, output);
+        Assert.Contains("validator loading", output);
+        Assert.Contains("AdverseEvent/ctcae-grade-7 at AdverseEvent.extension", output);
+        Assert.Contains("Value '7' is larger than 5", output);
+        Assert.DoesNotContain("ElementDefinition trace", output);
+        Assert.DoesNotContain("[red]", output); // markup is rendered, not printed
+        Assert.DoesNotContain("[/]", output);
+        Assert.Contains("error(s)", output);
+
+        (exit, output) = await Cli.RunAsync(null, "validate", grade7, "--verbose");
+        Assert.Equal(ExitCodes.DataErrors, exit);
+        Assert.Contains("ElementDefinition trace", output);
+    }
+
+    [Fact]
     public async Task Validate_checks_ndjson_line_by_line_and_a_missing_file_is_a_usage_error()
     {
         var file = Path.Combine(Directory.CreateTempSubdirectory().FullName, "mixed.ndjson");

@@ -45,6 +45,40 @@ public sealed class ErrorStatusTests(FhirServerFactory factory)
         Assert.Equal("OperationOutcome", (string)(await response.BodyAsync())["resourceType"]!);
     }
 
+    public static TheoryData<string, string, string> WordedFaults => new()
+    {
+        { "/fhir/Patient", """{"resourceType":"Observation","status":"final","code":{"text":"x"}}""", "The body is an Observation, not a Patient." },
+        { "/fhir/Observation", """{"resourceType":"Patient","gender":"male"}""", "The body is a Patient, not an Observation." },
+        { "/fhir/Patient", """{"resourceType":"Patient","birthDate":""", "not a valid FHIR JSON resource" },
+        { "/fhir/Patient", "{not json", "not a valid FHIR JSON resource" },
+        { "/fhir/Patient", """{"resourceType":"Patient","gender":"sometimes"}""", "gender" },
+        { "/fhir/Patient", """{"resourceType":"Patient","birthDate":"yesterday"}""", "birthDate" },
+        { "/fhir/Patient", """{"resourceType":"Patient","unknownElement":1}""", "unknownElement" },
+        { "/fhir", """{"resourceType":"Bundle","type":"transaction","entry":[{"resource":{"resourceType":"Observation","status":"final","code":{"text":"x"}},"request":{"method":"POST","url":"Patient"}}]}""", "posts an Observation to Patient" },
+    };
+
+    /// <summary>Messages in plain English ("an Observation"), free of .NET reader internals, with FHIRPath that parses.</summary>
+    [Theory]
+    [MemberData(nameof(WordedFaults))]
+    public async Task Error_messages_are_plain_and_their_expressions_are_FHIRPath(string url, string body, string expected)
+    {
+        var response = await _client.PostAsync(url, Http.Json(body));
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var outcome = await response.BodyAsync();
+        var issues = outcome["issue"]!.AsArray();
+        var texts = string.Join(" | ", issues.Select(i => $"{(string?)i!["diagnostics"]} {(string?)i["details"]?["text"]}"));
+        Assert.Contains(expected, texts);
+        Assert.DoesNotContain("LineNumber", texts);
+        Assert.DoesNotContain("BytePositionInLine", texts);
+        Assert.DoesNotMatch(@"\ba [AEIOU][a-z]", texts);
+        var compiler = new Hl7.FhirPath.FhirPathCompiler();
+        foreach (var expression in issues.SelectMany(i => i!["expression"]?.AsArray() ?? []).Select(e => (string)e!))
+        {
+            var error = Record.Exception(() => compiler.Compile(expression));
+            Assert.True(error is null, $"'{expression}' is not FHIRPath: {error?.Message}");
+        }
+    }
+
     [Fact]
     public async Task A_body_over_the_limit_is_413()
     {

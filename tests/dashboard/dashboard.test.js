@@ -5,7 +5,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { Harness, attr, described, marks, readDescription } from './lib/harness.js';
+import { Harness, attr, described, marks, readDescription, screenshotFor } from './lib/harness.js';
 import { EXPECTED, seed } from './lib/seed.js';
 
 const harness = new Harness('seeded');
@@ -23,7 +23,7 @@ const widths = (locator) => locator.evaluateAll((nodes) => nodes.map((n) => n.ge
 describe('study dashboard', () => {
   before(async () => {
     await harness.start(seed);
-    page = await harness.open(`?date=${EXPECTED.eligibilityDate}`);
+    page = await harness.open(`?date=${EXPECTED.eligibilityDate}&cutoff=${EXPECTED.cutoff}&lang=en`);
   });
 
   after(() => harness.stop());
@@ -31,8 +31,13 @@ describe('study dashboard', () => {
   test('every panel loads without errors', async (t) => {
     await checked(t, async () => {
       const states = await page.locator('section.panel').evaluateAll((nodes) => nodes.map((n) => `${n.id}:${n.dataset.state}`));
-      assert.deepEqual(states, ['overview', 'enrollment', 'waterfall', 'swimmer', 'survival', 'safety', 'eligibility'].map((id) => `${id}:ready`));
+      assert.deepEqual(states, ['overview', 'enrollment', 'waterfall', 'swimmer', 'survival', 'safety', 'deviations', 'qol', 'listing', 'eligibility'].map((id) => `${id}:ready`));
       assert.match(await page.locator('#study-title').textContent(), /Cadonilimab/);
+      // The cut-off is in the header and in the study picker's and date box's state.
+      assert.equal(await page.locator('[data-testid="cutoff"]').getAttribute('data-cutoff'), EXPECTED.cutoff);
+      assert.match(await page.locator('[data-testid="cutoff"]').textContent(), new RegExp(`Data cut-off: ${EXPECTED.cutoff}`));
+      assert.equal(await page.inputValue('#cutoff'), EXPECTED.cutoff);
+      assert.equal(await page.inputValue('#study-picker'), 'ak104-rcc-2l');
     });
   });
 
@@ -73,8 +78,17 @@ describe('study dashboard', () => {
       assert.equal(await card('treated'), EXPECTED.efficacy.treated);
       assert.equal(await card('evaluable'), EXPECTED.efficacy.evaluable);
       assert.equal(await card('responders'), EXPECTED.efficacy.responders);
-      assert.match(await card('orr'), new RegExp(`^${EXPECTED.efficacy.orr.replace('.', '\\.')} \\(95% CI`));
-      assert.equal(await card('dcr'), EXPECTED.efficacy.dcr);
+      const ci = (key) => page.locator(`[data-testid="efficacy-cards"] [data-key="${key}"] .card-ci`).textContent();
+      // ORR with n/N and its exact interval; DCR likewise; DOR and TTR medians with their intervals.
+      assert.equal(await card('orr'), `${EXPECTED.efficacy.orr} (${EXPECTED.efficacy.responders}/${EXPECTED.efficacy.evaluable})`);
+      assert.match(await ci('orr'), /^95% CI \d+\.\d%–\d+\.\d%$/);
+      assert.equal(await card('dcr'), `${EXPECTED.efficacy.dcr} (3/${EXPECTED.efficacy.evaluable})`);
+      const efficacy = await (await fetch(`${harness.base}/fhir/ResearchStudy/ak104-rcc-2l/$efficacy?cutoff=${EXPECTED.cutoff}`)).json();
+      const value = (name) => efficacy.parameter.find((p) => p.name === name).valueDecimal;
+      assert.equal(await ci('dcr'), `95% CI ${(value('dcrLower') * 100).toFixed(1)}%–${(value('dcrUpper') * 100).toFixed(1)}%`);
+      assert.match(await card('ttr'), /^\d+\.\d mo$/, 'one response: TTR median reached');
+      assert.match(await ci('ttr'), /^95% CI /);
+      assert.ok(await card('dor'));
       const chips = await page.locator('[data-testid="bor-counts"] [data-bor]').evaluateAll((nodes) => Object.fromEntries(nodes.map((n) => [n.dataset.bor, n.textContent])));
       assert.deepEqual(chips, Object.fromEntries(Object.entries(EXPECTED.bor).map(([code, n]) => [code, `${code} ${n}`])));
     });
@@ -119,7 +133,7 @@ describe('study dashboard', () => {
       assert.deepEqual(rows.map((r) => r.subject), ['dt-rs01', 'dt-rs03', 'dt-rs04', 'dt-rs02', 'dt-rs05'], 'longest first');
       assert.deepEqual(await fills(marks(page, 'swimmer-plot', 'swimmer_bars')), rows.map((r) => RESPONSE_COLORS[r.response]), 'colours by response');
       const lengths = await widths(marks(page, 'swimmer-plot', 'swimmer_bars'));
-      assert.ok(lengths.every((w, i) => i === 0 || w < lengths[i - 1]), 'bar lengths follow the days');
+      assert.ok(lengths.every((w, i) => i === 0 || w <= lengths[i - 1]), 'bar lengths follow the days');
       // Each event marker sits on its subject's bar.
       const middles = (layer) => marks(page, 'swimmer-plot', layer).evaluateAll((nodes) => nodes.map((n) => {
         const box = n.getBoundingClientRect();
@@ -164,6 +178,20 @@ describe('study dashboard', () => {
     });
   });
 
+  test('Kaplan-Meier curves carry their 95% bands from $efficacy, and say where they are cut', async (t) => {
+    await checked(t, async () => {
+      const bands = await described(page, 'km-pfs', 'km_band');
+      assert.equal(bands.length, 1, 'one band area');
+      const efficacy = await (await fetch(`${harness.base}/fhir/ResearchStudy/ak104-rcc-2l/$efficacy?cutoff=${EXPECTED.cutoff}`)).json();
+      const pfs = efficacy.parameter.find((p) => p.name === 'pfs').part.filter((p) => p.name === 'point')
+        .map((p) => Object.fromEntries(p.part.map((x) => [x.name, x.valueDecimal ?? x.valueInteger])));
+      const day42 = pfs.find((p) => p.time === 42);
+      assert.ok(day42.lower < day42.survival && day42.survival < day42.upper, 'the band holds the estimate');
+      // OS: at day 105 one subject is left at risk (< 2 of 5): the curve is cut there and the caption says so.
+      assert.match(await page.locator('#survival figcaption').nth(1).textContent(), /Curve cut at 3\.4 months \(day 105\), where fewer than 2 subjects remain at risk/);
+    });
+  });
+
   test('safety table counts subjects by term and grade', async (t) => {
     await checked(t, async () => {
       const table = page.locator('[data-testid="safety-table"]');
@@ -174,6 +202,9 @@ describe('study dashboard', () => {
         assert.equal(await row.locator('[data-col="maxGrade"]').textContent(), e.maxGrade, `${code} worst grade`);
       }
       assert.equal(await table.locator('tbody tr').count(), Object.keys(EXPECTED.safety.terms).length);
+      // Grade bands and related counts; hypertension: one subject grade 2, one grade 3, both related.
+      const hypertension = table.locator('tr[data-term="10020772"]');
+      assert.deepEqual(await Promise.all(['g12', 'g34', 'g5', 'related'].map((col) => hypertension.locator(`[data-col="${col}"]`).getAttribute('data-value'))), ['1', '1', '0', '2']);
       assert.equal(await page.locator('[data-testid="safety-summary"] [data-key="grade5Ae"]').getAttribute('data-count'), String(EXPECTED.safety.grade5Ae));
       const count = (text) => text.split(' ')[0];
       const anyGrade = await described(page, 'safety-plot', 'ae_any_grade');
@@ -207,6 +238,72 @@ describe('study dashboard', () => {
       await page.click('#screen-run');
       await page.waitForSelector('#eligibility[data-state="ready"] [data-testid="eligibility-table"]');
       await page.waitForFunction(() => document.querySelectorAll('[data-testid="eligibility-table"] tr[data-patient]').length === 7);
+    });
+  });
+
+  test('protocol deviations and the subject listing agree with the operations, and download as CSV', async (t) => {
+    await checked(t, async () => {
+      let total = 0;
+      for (const id of ['dt-rs01', 'dt-rs02', 'dt-rs03', 'dt-rs04', 'dt-rs05']) {
+        const result = await (await fetch(`${harness.base}/fhir/ResearchSubject/${id}/$protocol-deviations?cutoff=${EXPECTED.cutoff}`)).json();
+        const count = (result.parameter ?? []).filter((p) => p.name === 'deviation').length;
+        total += count;
+        assert.equal(await page.locator(`[data-testid="deviation-table"] tr[data-subject="${id}"]`).count(), count, id);
+        assert.equal(await page.locator(`[data-testid="subject-listing"] tr[data-subject="${id}"] td`).last().textContent(), String(count), `${id} in the listing`);
+      }
+      const byKind = await page.locator('[data-testid="deviation-kinds"] [data-col="count"]').allTextContents();
+      assert.equal(byKind.map(Number).reduce((a, b) => a + b, 0), total);
+      assert.equal(await page.locator('#qol .muted').textContent(), 'No scored questionnaire responses.');
+
+      const [download] = await Promise.all([page.waitForEvent('download'), page.click('button[data-csv="subjects.csv"]')]);
+      assert.equal(download.suggestedFilename(), 'subjects.csv');
+      const csv = readFileSync(await download.path(), 'utf8').replace(/^\uFEFF/, '').trim().split('\r\n');
+      assert.equal(csv[0].split(',')[0], 'Subject');
+      assert.equal(csv.length, 1 + 5);
+      assert.match(csv.find((line) => line.startsWith('DT-02,')), /^DT-02,Renji[^,]*,off-study,2024-01-15,2024-02-05,\d+,PD,30\.0,2024-02-26,/);
+      for (const file of ['adverse-events.csv', 'deviations.csv', 'deviations-by-kind.csv', 'eligibility.csv']) {
+        const [d] = await Promise.all([page.waitForEvent('download'), page.click(`button[data-csv="${file}"]`)]);
+        assert.equal(d.suggestedFilename(), file);
+        assert.ok(readFileSync(await d.path(), 'utf8').split('\r\n').length >= 2, file);
+      }
+    });
+  });
+
+  test('a cut-off before some data leaves it out of every panel; the page speaks Chinese when asked', async (t) => {
+    await checked(t, async () => {
+      const early = await harness.browser.context.newPage();
+      await early.goto(`${harness.base}/dashboard/?cutoff=${EXPECTED.earlyCutoff}&lang=zh-CN`);
+      await early.waitForSelector('body[data-state="ready"]', { timeout: 120_000 });
+      assert.equal(await early.getAttribute('html', 'lang'), 'zh-CN');
+      assert.equal(await early.locator('[data-testid="cutoff"]').textContent(), `数据截止日期: ${EXPECTED.earlyCutoff}`);
+      assert.equal(await early.locator('#overview-title').textContent(), '疗效概览');
+      await screenshotFor(early, 'DASHBOARD_SCREENSHOT_ZH');
+      assert.match(await early.locator('[data-testid="efficacy-cards"] [data-key="orr"] .card-label').textContent(), /客观缓解率/);
+      assert.match(await early.locator('[data-testid="efficacy-cards"] [data-key="dcr"] .card-label').textContent(), /疾病控制率/);
+      assert.match(await early.locator('#survival figcaption').first().textContent(), /无进展生存期/);
+      assert.match(await early.locator('#survival figcaption').nth(1).textContent(), /总生存期/);
+      // DT-05 starts after the cut-off and DT-04's death is after it.
+      assert.equal(await early.locator('[data-testid="efficacy-cards"] [data-key="treated"] .card-value').textContent(), '4');
+      const bars = await described(early, 'swimmer-plot', 'swimmer_bars');
+      assert.deepEqual(bars.map((b) => b.subject).sort(), ['DT-01', 'DT-02', 'DT-03', 'DT-04']);
+      assert.ok(bars.every((b) => b['last dose'] <= EXPECTED.earlyCutoff), 'no dose after the cut-off');
+      assert.ok(!(await described(early, 'swimmer-plot', 'swimmer_events')).some((e) => e.event === 'death'), 'the death after the cut-off is not shown');
+      // The picker switches back to English and remembers it.
+      await Promise.all([early.waitForNavigation(), early.selectOption('#language', 'en')]);
+      await early.waitForSelector('body[data-state="ready"]', { timeout: 120_000 });
+      assert.equal(await early.locator('#overview-title').textContent(), 'Efficacy overview');
+      await early.close();
+    });
+  });
+
+  test('an unknown study gets a plain message and the studies there are', async (t) => {
+    await checked(t, async () => {
+      const unknown = await harness.browser.context.newPage();
+      await unknown.goto(`${harness.base}/dashboard/?study=no-such-study&lang=en`);
+      await unknown.waitForSelector('body[data-state="unknown-study"]');
+      assert.equal(await unknown.locator('#unknown-study h2').textContent(), 'There is no study "no-such-study" on this server.');
+      assert.ok((await unknown.locator('#unknown-study li a').allTextContents()).some((text) => text.startsWith('ak104-rcc-2l')));
+      await unknown.close();
     });
   });
 
@@ -245,7 +342,7 @@ describe('study dashboard', () => {
         if (new URL(r.url()).pathname.startsWith('/fhir/')) authorizations.add(r.headers().authorization ?? 'none');
       });
       await withToken.addInitScript(() => sessionStorage.setItem('fhirtrial.accessToken', 'test-token-123'));
-      await withToken.goto(`${harness.base}/dashboard/?date=${EXPECTED.eligibilityDate}`);
+      await withToken.goto(`${harness.base}/dashboard/?date=${EXPECTED.eligibilityDate}&lang=en`);
       await withToken.waitForSelector('body[data-state="ready"]', { timeout: 90_000 });
       assert.deepEqual([...authorizations], ['Bearer test-token-123']);
       await withToken.close();

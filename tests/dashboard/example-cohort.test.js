@@ -88,6 +88,8 @@ describe('dashboard on the example cohort', () => {
         assert.equal(has('progression'), Boolean(s.recist.progressionDate), `${id} progression marker`);
         assert.equal(has('first response'), Boolean(s.recist.firstResponseDate), `${id} response marker`);
       }
+      // Without a cut-off "today" is long after the example cohort's last doses: nobody is drawn as still on treatment.
+      assert.ok(!events.some((e) => e.event === 'on treatment'), 'no "on treatment" arrow long after the last dose');
     });
   });
 
@@ -104,6 +106,17 @@ describe('dashboard on the example cohort', () => {
         const [median] = await described(page, `km-${key}`, 'km_median');
         assert.equal(median['median days'], String(efficacy[key].median ?? 'not reached'), `${key} median`);
       }
+    });
+  });
+
+  test('quality of life: mean scale scores by visit, with as many QLQ-C30 responses as the server holds', async (t) => {
+    await harness.checked(t, async () => {
+      const bundle = await harness.fhir('QuestionnaireResponse?_count=500');
+      const c30 = (bundle.entry ?? []).filter((e) => e.resource.questionnaire?.endsWith('/eortc-qlq-c30')).length;
+      assert.ok(c30 > 0, 'the example cohort has QLQ-C30 responses');
+      const cells = page.locator('[data-testid="qol-table"] tr[data-scale="QL2"] td[data-n]');
+      assert.equal((await attr(cells, 'data-n')).map(Number).reduce((a, b) => a + b, 0), c30);
+      assert.ok((await described(page, 'qol-plot', 'qol_points')).every((p) => Number(p.mean) >= 0 && Number(p.mean) <= 100));
     });
   });
 

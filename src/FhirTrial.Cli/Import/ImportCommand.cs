@@ -18,6 +18,7 @@ public sealed class ImportCommand(FhirServer server, IAnsiConsole console)
 
     private readonly List<ImportFailure> _failures = [];
     private int _resources;
+    private int _refused;
 
     public IReadOnlyList<ImportFailure> Failures => _failures;
 
@@ -27,6 +28,7 @@ public sealed class ImportCommand(FhirServer server, IAnsiConsole console)
         var state = ImportState.Load(folder);
         if (Restart) state.Forget(server.BaseUrl);
         await server.EnsureReachableAsync(ct);
+        await server.WaitUntilReadyAsync(text => console.MarkupLineInterpolated($"[grey]{text}[/]"), TimeSpan.FromMinutes(3), ct);
 
         var pending = files.Where(f => !state.For(server.BaseUrl, Name(folder, f)).Completed).ToList();
         var skipped = files.Count - pending.Count;
@@ -35,6 +37,7 @@ public sealed class ImportCommand(FhirServer server, IAnsiConsole console)
         var totalBytes = Math.Max(1, pending.Sum(f => new FileInfo(f).Length));
         var clock = Stopwatch.StartNew();
         var filesDone = 0;
+        var filesFailed = 0;
 
         try
         {
@@ -63,7 +66,7 @@ public sealed class ImportCommand(FhirServer server, IAnsiConsole console)
                         progress.Completed = ok;
                         progress.At = DateTimeOffset.UtcNow;
                         state.Save();
-                        filesDone++;
+                        if (ok) filesDone++; else filesFailed++;
                         Report(name);
                     }
                     bar.Value = bar.MaxValue;
@@ -73,7 +76,7 @@ public sealed class ImportCommand(FhirServer server, IAnsiConsole console)
         finally
         {
             state.Save();
-            Summary(filesDone, skipped, clock.Elapsed);
+            Summary(filesDone, filesFailed, skipped, clock.Elapsed);
         }
         return _failures.Count == 0 ? ExitCodes.Ok : ExitCodes.DataErrors;
     }
@@ -125,6 +128,7 @@ public sealed class ImportCommand(FhirServer server, IAnsiConsole console)
         if (FhirServer.TryParse(text) is not JsonObject json || json["resourceType"] is null)
         {
             _failures.Add(new ImportFailure(name, "file", 0, "not a FHIR resource in JSON"));
+            _refused++;
             return false;
         }
         var type = (string?)json["resourceType"];
@@ -154,10 +158,12 @@ public sealed class ImportCommand(FhirServer server, IAnsiConsole console)
         {
             _failures.Add(new ImportFailure(name, transaction ? "transaction" : "bundle", (int)response.StatusCode,
                 FhirServer.Diagnostics(response.StatusCode, responseText)));
+            _refused += transaction ? count : Math.Max(1, count);
             return false;
         }
         var failed = transaction ? 0 : EntryFailures(name, responseText, i => $"entry {i + 1}");
         _resources += count - failed;
+        _refused += failed;
         progress.Resources = count - failed;
         return failed == 0;
     }
@@ -173,6 +179,7 @@ public sealed class ImportCommand(FhirServer server, IAnsiConsole console)
             if (batch.Count == 0) return;
             var failed = await PostBatchAsync(name, batch, ct);
             _resources += batch.Count - failed;
+            _refused += failed;
             progress.Resources += batch.Count - failed;
             // The resume point only moves while everything so far went in: a rerun then retries from the first failure.
             clean &= failed == 0;
@@ -277,15 +284,16 @@ public sealed class ImportCommand(FhirServer server, IAnsiConsole console)
         return new JsonObject { ["resourceType"] = "Bundle", ["type"] = type, ["entry"] = entries }.ToJsonString();
     }
 
-    private void Summary(int files, int skipped, TimeSpan elapsed)
+    private void Summary(int files, int filesFailed, int skipped, TimeSpan elapsed)
     {
         var rate = _resources / Math.Max(0.001, elapsed.TotalSeconds);
         var table = new Table().Border(TableBorder.Rounded).AddColumns("", "");
         table.ShowHeaders = false;
-        table.AddRow("files imported", files.ToString());
+        table.AddRow("resources imported", _resources.ToString());
+        table.AddRow("resources refused", _refused == 0 ? "[green]0[/]" : $"[red]{_refused}[/]");
+        table.AddRow("files completed", files.ToString());
+        if (filesFailed > 0) table.AddRow("files with failures", $"[red]{filesFailed}[/]");
         table.AddRow("files skipped (already imported)", skipped.ToString());
-        table.AddRow("resources", _resources.ToString());
-        table.AddRow("failures", _failures.Count == 0 ? "[green]0[/]" : $"[red]{_failures.Count}[/]");
         table.AddRow("time", $"{elapsed.TotalSeconds:F1} s");
         table.AddRow("throughput", $"{rate:F0} resources/s");
         console.Write(table);

@@ -27,9 +27,13 @@ public sealed record OperationRequest(string Method, string? Type, string? Id,
     }
 }
 
-/// <summary>What an operation answers: a resource, or a raw Bundle, with an HTTP status.</summary>
-public sealed record OperationResult(int Status, Resource? Resource, RawBundle? Bundle = null)
+/// <summary>What an operation answers: a resource, a raw Bundle, or a file that is not FHIR, with an HTTP status.</summary>
+public sealed record OperationResult(int Status, Resource? Resource, RawBundle? Bundle = null, OperationFile? File = null)
 {
     public static OperationResult Ok(Resource resource) => new(200, resource);
     public static OperationResult Ok(RawBundle bundle) => new(200, null, bundle);
+    public static OperationResult Ok(OperationFile file) => new(200, null, null, file);
 }
+
+/// <summary>A file an operation answers instead of a resource (a zip of analysis datasets): its media type, name and bytes.</summary>
+public sealed record OperationFile(string ContentType, string FileName, byte[] Content);

@@ -48,11 +48,11 @@ internal sealed class PlannedEntry
         {
             case Bundle.HTTPVerb.POST:
                 if (resource is null) throw FhirException.BadRequest($"Bundle.entry[{index}] POST has no resource.");
-                if (resource.TypeName != type) throw FhirException.BadRequest($"Bundle.entry[{index}] posts a {resource.TypeName} to {type}.");
+                if (resource.TypeName != type) throw FhirException.BadRequest($"Bundle.entry[{index}] posts {Errors.Wording.A(resource.TypeName)} to {type}.");
                 break;
             case Bundle.HTTPVerb.PUT:
                 if (resource is null) throw FhirException.BadRequest($"Bundle.entry[{index}] PUT has no resource.");
-                if (resource.TypeName != type) throw FhirException.BadRequest($"Bundle.entry[{index}] puts a {resource.TypeName} to {type}.");
+                if (resource.TypeName != type) throw FhirException.BadRequest($"Bundle.entry[{index}] puts {Errors.Wording.A(resource.TypeName)} to {type}.");
                 if (id is null && criteria is null) throw FhirException.BadRequest($"Bundle.entry[{index}] PUT needs Type/id or Type?criteria.");
                 break;
             case Bundle.HTTPVerb.DELETE:

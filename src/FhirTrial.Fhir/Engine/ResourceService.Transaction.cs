@@ -61,7 +61,7 @@ public sealed partial class ResourceService
     {
         RequireType(request.Type);
         if (request.Resource is { } resource && resource.TypeName != request.Type)
-            throw FhirException.BadRequest($"The body is a {resource.TypeName}, not a {request.Type}.");
+            throw FhirException.BadRequest($"The body is {Errors.Wording.A(resource.TypeName)}, not {Errors.Wording.A(request.Type)}.");
         if (request.Id is { } id) ValidateId(id);
         if (request.Method == Bundle.HTTPVerb.PUT && request.Criteria is null)
         {

@@ -6,8 +6,9 @@ using Microsoft.Extensions.Logging;
 namespace FhirTrial.Fhir.Export;
 
 /// <summary>
-/// The jobs, in memory, each also written as <c>job.json</c> in its folder at every change of state so that finished
-/// jobs (and their files) outlive a restart and unfinished ones can be run again.
+/// The jobs, each written as <c>job.json</c> in its folder at every change of state, and read from there: finished jobs
+/// (and their files) outlive a restart, unfinished ones can be run again, and several server nodes sharing the folder
+/// (<c>Export:Folder</c> on a shared volume) all see every job. Progress stays in the memory of the node running the job.
 /// </summary>
 public sealed class ExportJobStore(ExportOptions options, ILogger<ExportJobStore> logger)
 {
@@ -17,19 +18,31 @@ public sealed class ExportJobStore(ExportOptions options, ILogger<ExportJobStore
         Converters = { new JsonStringEnumConverter() },
     };
 
-    private readonly ConcurrentDictionary<string, ExportJob> _jobs = new(StringComparer.Ordinal);
+    /// <summary>The running jobs of this node, with their latest progress.</summary>
+    private readonly ConcurrentDictionary<string, ExportJob> _progress = new(StringComparer.Ordinal);
+
+    /// <summary>Jobs seen finished: a finished job never changes again, so a scan need not read it.</summary>
+    private readonly ConcurrentDictionary<string, bool> _finished = new(StringComparer.Ordinal);
 
     public string FolderOf(string jobId) => Path.Combine(Path.GetFullPath(options.Folder), jobId);
 
-    public ExportJob? Get(string id) => _jobs.GetValueOrDefault(id);
+    /// <summary>The job as stored, with this node's progress when it runs it; null when unknown (or not a job id at all).</summary>
+    public ExportJob? Get(string id)
+    {
+        if (!IsJobId(id)) return null;
+        var stored = Read(Path.Combine(FolderOf(id), "job.json"));
+        if (stored is null || stored.Id != id) return null;
+        return stored.State == ExportJobState.Running && _progress.TryGetValue(id, out var running) ? running : stored;
+    }
 
     public async Task SaveAsync(ExportJob job, CancellationToken ct)
     {
-        _jobs[job.Id] = job;
+        if (job.State == ExportJobState.Running) _progress[job.Id] = job;
+        else _progress.TryRemove(job.Id, out _);
         var folder = FolderOf(job.Id);
         Directory.CreateDirectory(folder);
         var path = Path.Combine(folder, "job.json");
-        var temp = path + ".tmp";
+        var temp = $"{path}.{Guid.NewGuid():N}.tmp"; // a name of its own: another node may be saving the same job
         await File.WriteAllTextAsync(temp, JsonSerializer.Serialize(job, Json), ct);
         File.Move(temp, path, overwrite: true);
     }
@@ -37,13 +50,46 @@ public sealed class ExportJobStore(ExportOptions options, ILogger<ExportJobStore
     /// <summary>Progress changes only in memory: it is cheap to lose and frequent.</summary>
     public void Report(ExportJob job)
     {
-        if (_jobs.ContainsKey(job.Id)) _jobs[job.Id] = job;
+        if (_progress.ContainsKey(job.Id)) _progress[job.Id] = job;
+    }
+
+    /// <summary>The unfinished jobs in the folder, whichever node kicked them off.</summary>
+    public IReadOnlyList<ExportJob> Unfinished()
+    {
+        var root = Path.GetFullPath(options.Folder);
+        if (!Directory.Exists(root)) return [];
+        var unfinished = new List<ExportJob>();
+        foreach (var folder in Directory.EnumerateDirectories(root))
+        {
+            var id = Path.GetFileName(folder);
+            if (_finished.ContainsKey(id) || Get(id) is not { } job) continue;
+            if (job.IsFinished) _finished[id] = true;
+            else unfinished.Add(job);
+        }
+        return unfinished;
+    }
+
+    private static bool IsJobId(string id)
+        => id.Length is > 0 and <= 64 && id.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_');
+
+    private ExportJob? Read(string path)
+    {
+        try
+        {
+            return File.Exists(path) ? JsonSerializer.Deserialize<ExportJob>(File.ReadAllText(path), Json) : null;
+        }
+        catch (Exception e) when (e is JsonException or IOException)
+        {
+            logger.LogWarning(e, "Ignoring the unreadable export job file {Path}", path);
+            return null;
+        }
     }
 
     /// <summary>Forgets the job and removes its folder; true when it was known.</summary>
     public bool Remove(string id)
     {
-        var known = _jobs.TryRemove(id, out _);
+        var known = Get(id) is not null;
+        _progress.TryRemove(id, out _);
         DeleteFolder(id);
         return known;
     }
@@ -61,35 +107,17 @@ public sealed class ExportJobStore(ExportOptions options, ILogger<ExportJobStore
         }
     }
 
-    /// <summary>Reads the jobs left by an earlier run; returns the unfinished ones, which the caller runs again.</summary>
-    public async Task<IReadOnlyList<ExportJob>> LoadAsync(DateTimeOffset now, CancellationToken ct)
+    /// <summary>Removes finished jobs past their retention; returns the unfinished ones, which the caller runs again.</summary>
+    public Task<IReadOnlyList<ExportJob>> LoadAsync(DateTimeOffset now, CancellationToken ct)
     {
         var root = Path.GetFullPath(options.Folder);
-        if (!Directory.Exists(root)) return [];
-        var unfinished = new List<ExportJob>();
-        foreach (var folder in Directory.EnumerateDirectories(root))
-        {
-            var path = Path.Combine(folder, "job.json");
-            if (!File.Exists(path)) continue;
-            ExportJob? job;
-            try
+        if (Directory.Exists(root))
+            foreach (var folder in Directory.EnumerateDirectories(root))
             {
-                job = JsonSerializer.Deserialize<ExportJob>(await File.ReadAllTextAsync(path, ct), Json);
+                ct.ThrowIfCancellationRequested();
+                if (Get(Path.GetFileName(folder)) is { IsFinished: true } job && now - job.TransactionTime > options.Retention)
+                    DeleteFolder(job.Id);
             }
-            catch (JsonException e)
-            {
-                logger.LogWarning(e, "Ignoring the unreadable export job file {Path}", path);
-                continue;
-            }
-            if (job is null || job.Id != Path.GetFileName(folder)) continue;
-            if (job.IsFinished && now - job.TransactionTime > options.Retention)
-            {
-                DeleteFolder(job.Id);
-                continue;
-            }
-            _jobs[job.Id] = job;
-            if (!job.IsFinished) unfinished.Add(job);
-        }
-        return unfinished;
+        return Task.FromResult(Unfinished());
     }
 }

@@ -26,7 +26,7 @@ public static class AccessPolicy
     /// <summary>Operations over the whole study; a site client is refused them (an aggregate over one site's subjects would
     /// be mistaken for the study's result).</summary>
     public static readonly IReadOnlySet<string> StudyWideOperations = new HashSet<string>(StringComparer.Ordinal)
-        { "efficacy", "interim", "safety" };
+        { "efficacy", "interim", "safety", "analysis-datasets" };
 
     public static bool RoleMayRead(StudyRole role, string type)
         => role != StudyRole.Unauthenticated && (type != AuditEvent || role is StudyRole.Monitor or StudyRole.Admin or StudyRole.Anonymous);

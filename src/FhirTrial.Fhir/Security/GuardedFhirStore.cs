@@ -290,7 +290,7 @@ public sealed class GuardedFhirStore(IFhirStore inner, AccessContext context, In
                 foreach (var byType in _written.Where(w => !w.Write.Deleted).GroupBy(w => w.Write.Type))
                     foreach (var chunk in byType.Select(w => w.Write.Id).Distinct().Chunk(200))
                         if (!await store.VisibleAsync(Principal, byType.Key, chunk, ct, tx))
-                            throw Forbidden($"A {byType.Key} written belongs to no patient of site {Principal.Site} (check Patient.managingOrganization and the patient references).");
+                            throw Forbidden($"This request writes {Errors.Wording.A(byType.Key)} that belongs to no patient of site {Principal.Site} (check Patient.managingOrganization and the patient references).");
             }
             var now = DateTimeOffset.UtcNow;
             var references = _written.Select(w => $"{w.Write.Type}/{w.Write.Id}/_history/{w.Write.Version.ToString(CultureInfo.InvariantCulture)}").ToList();

@@ -32,7 +32,7 @@ public static class FhirSerializer
         }
         catch (Exception e) when (IsMalformedInput(e))
         {
-            throw FhirException.BadRequest($"The body is not a valid FHIR JSON resource: {e.Message}");
+            throw FhirException.BadRequest($"The body is not a valid FHIR JSON resource: {Errors.Wording.JsonProblem(e)}.");
         }
     }
 
@@ -138,12 +138,12 @@ public static class FhirSerializer
         {
             var issue = new OperationOutcome.IssueComponent
             {
-                Severity = OperationOutcome.IssueSeverity.Error, Code = OperationOutcome.IssueType.Structure, Diagnostics = ex.Message,
+                Severity = OperationOutcome.IssueSeverity.Error, Code = OperationOutcome.IssueType.Structure, Diagnostics = Errors.Wording.JsonProblem(ex),
             };
             if (ex is Hl7.Fhir.Utility.ExtendedCodedException { InstancePath: { } path }) issue.Expression = [path];
             outcome.Issue.Add(issue);
         }
-        if (outcome.Issue.Count == 0) outcome.Issue.Add(new() { Severity = OperationOutcome.IssueSeverity.Error, Code = OperationOutcome.IssueType.Structure, Diagnostics = e.Message });
+        if (outcome.Issue.Count == 0) outcome.Issue.Add(new() { Severity = OperationOutcome.IssueSeverity.Error, Code = OperationOutcome.IssueType.Structure, Diagnostics = Errors.Wording.JsonProblem(e) });
         return outcome;
     }
 }

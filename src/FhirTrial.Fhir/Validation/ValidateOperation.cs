@@ -32,7 +32,7 @@ public sealed class ValidateOperation(ProfileValidationService validation, Resou
         if (resource is null && request.Id is not null)
             resource = FhirSerializer.ParseJson((await resources.ReadAsync(request.Type!, request.Id, ct)).Json);
         if (resource is null) throw FhirException.BadRequest("$validate needs a resource in the body (or a Parameters with a 'resource' part).");
-        if (resource.TypeName != request.Type) throw FhirException.BadRequest($"The resource is a {resource.TypeName}, not a {request.Type}.");
+        if (resource.TypeName != request.Type) throw FhirException.BadRequest($"The resource is {Errors.Wording.A(resource.TypeName)}, not {Errors.Wording.A(request.Type)}.");
         if (mode == "update" && resource.Id is null) throw FhirException.BadRequest("mode=update needs the resource id.", $"{resource.TypeName}.id");
         if (mode == "create" && request.Id is not null) throw FhirException.BadRequest("mode=create validates a new resource: call [type]/$validate.");
 

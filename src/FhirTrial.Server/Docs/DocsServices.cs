@@ -25,10 +25,21 @@ public static class DocsServices
     {
         // public by design, like the CapabilityStatement: they describe the API, not its data
         app.MapOpenApi(OpenApiRoute).AllowAnonymous();
-        app.MapScalarApiReference("/docs", options => options
-            .WithTitle("FhirTrial API reference")
-            .WithOpenApiRoutePattern(OpenApiRoute)
-            .AddDocument(DocumentName)).AllowAnonymous();
+        // For a hospital intranet: Scalar's own bundle served from here, system fonts, no AI agent, MCP, telemetry,
+        // developer toolbar (share, deploy, SDK generation) or client button, so the page calls no other host.
+        app.MapScalarApiReference("/docs", options =>
+        {
+            options
+                .WithTitle("FhirTrial API reference")
+                .WithOpenApiRoutePattern(OpenApiRoute)
+                .DisableDefaultFonts()
+                .HideClientButton()
+                .DisableAgent()
+                .DisableMcp()
+                .AddDocument(DocumentName);
+            options.ShowDeveloperTools = DeveloperToolsVisibility.Never;
+            options.Telemetry = false;
+        }).AllowAnonymous();
         return app;
     }
 }

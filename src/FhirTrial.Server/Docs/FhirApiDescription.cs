@@ -19,6 +19,8 @@ public sealed class FhirApiDescription(ProfileValidationService package, SearchP
     public const string OperationsTag = "FHIR operations";
     public const string TrialTag = "Trial operations";
 
+    private static readonly Lazy<ExampleResources> Examples = new(ExampleResources.FromRepository);
+
     /// <summary>The trial package's OperationDefinitions, read once at start.</summary>
     public IReadOnlyList<OperationDefinition> TrialOperations { get; } = package.Package.Resources.OfType<OperationDefinition>()
         .OrderBy(o => o.Code, StringComparer.Ordinal).ToList();
@@ -57,6 +59,24 @@ public sealed class FhirApiDescription(ProfileValidationService package, SearchP
             foreach (var (path, method, operation) in OperationDefinitionPaths.Describe(document, definition, TrialTag))
                 Add(path, method, operation);
         foreach (var (path, item) in paths.OrderBy(p => p.Key, StringComparer.Ordinal)) document.Paths[path] = item;
+    }
+
+    private static OpenApiParameter WithExamples(OpenApiParameter parameter, Dictionary<string, IOpenApiExample> examples)
+    {
+        if (examples.Count > 0) parameter.Examples = examples;
+        return parameter;
+    }
+
+    private static OpenApiResponse WithExamples(OpenApiResponse response, Dictionary<string, IOpenApiExample> examples)
+    {
+        if (examples.Count > 0) foreach (var media in response.Content!.Values) media.Examples = examples;
+        return response;
+    }
+
+    private static OpenApiRequestBody WithExamples(OpenApiRequestBody body, Dictionary<string, IOpenApiExample> examples)
+    {
+        if (examples.Count > 0) foreach (var media in body.Content!.Values) media.Examples = examples;
+        return body;
     }
 
     private IOpenApiSchema TypeSchema() => Enum(registry.ResourceTypes.Order(StringComparer.Ordinal));
@@ -134,7 +154,7 @@ public sealed class FhirApiDescription(ProfileValidationService package, SearchP
         create.Parameters!.Add(TypeParameter());
         create.Parameters.Add(Header("If-None-Exist", "Search criteria: create only when nothing matches."));
         create.Parameters.Add(prefer);
-        create.RequestBody = Body("The resource", resource);
+        create.RequestBody = WithExamples(Body("The resource", resource), Examples.Value.Bodies());
         create.Responses!["201"] = Response("Created (Location, ETag)", resource);
         create.Responses["200"] = Response("Already exists (conditional create)", resource);
         add("/fhir/{type}", HttpMethod.Post, create);
@@ -160,8 +180,8 @@ public sealed class FhirApiDescription(ProfileValidationService package, SearchP
 
         var read = Errors(d, Op(d, RestTag, "read", "Read", "The current version (`ETag`, `Last-Modified`; `If-None-Match` answers 304)."), 404, 410);
         read.Parameters!.Add(TypeParameter());
-        read.Parameters.Add(IdParameter());
-        read.Responses!["200"] = Response("The resource", resource);
+        read.Parameters.Add(WithExamples(IdParameter(), Examples.Value.Ids()));
+        read.Responses!["200"] = WithExamples(Response("The resource", resource), Examples.Value.Bodies());
         add("/fhir/{type}/{id}", HttpMethod.Get, read);
 
         var update = Errors(d, Op(d, RestTag, "update", "Update (or create with a client id)", "`If-Match: W/\"n\"` guards against lost updates."), 409, 412, 422);
@@ -169,7 +189,7 @@ public sealed class FhirApiDescription(ProfileValidationService package, SearchP
         update.Parameters.Add(IdParameter());
         update.Parameters.Add(Header("If-Match", "The version the client last read, `W/\"n\"`."));
         update.Parameters.Add(prefer);
-        update.RequestBody = Body("The resource, with the id of the URL", resource);
+        update.RequestBody = WithExamples(Body("The resource, with the id of the URL", resource), Examples.Value.Bodies());
         update.Responses!["200"] = Response("Updated", resource);
         update.Responses["201"] = Response("Created", resource);
         add("/fhir/{type}/{id}", HttpMethod.Put, update);

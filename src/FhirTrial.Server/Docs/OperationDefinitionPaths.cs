@@ -46,12 +46,14 @@ public static class OperationDefinitionPaths
         {
             OperationId = id,
             Summary = $"${definition.Code}" + (definition.Title is { } title ? $": {title}" : ""),
-            Description = $"{definition.Description}\n\nDefinition: `{definition.Url}`\n\n**Output** (Parameters):\n\n{OutputsText(outputs)}",
+            Description = $"{definition.Description}\n\nDefinition: `{definition.Url}`\n\n**Output**{(BinaryReturn(outputs) is null ? " (Parameters)" : "")}:\n\n{OutputsText(outputs)}",
             Tags = new HashSet<OpenApiTagReference> { new(tag, document) },
             Parameters = new List<IOpenApiParameter>(),
             Responses = new OpenApiResponses
             {
-                ["200"] = Response("The result", Ref(document, ReturnType(outputs) ?? "Parameters")),
+                ["200"] = BinaryReturn(outputs) is { } binary
+                    ? Response(binary.Documentation ?? "The result", Schema(JsonSchemaType.String, "binary"), BinaryMediaType(binary))
+                    : Response("The result", Ref(document, ReturnType(outputs) ?? "Parameters")),
                 ["400"] = Response("Bad input (OperationOutcome)", Ref(document, "OperationOutcome")),
                 ["404"] = Response("Unknown resource (OperationOutcome)", Ref(document, "OperationOutcome")),
                 ["422"] = Response("The data do not allow an answer (OperationOutcome)", Ref(document, "OperationOutcome")),
@@ -64,6 +66,14 @@ public static class OperationDefinitionPaths
     /// <summary>An operation whose only output is <c>return</c> of a resource type answers that resource itself.</summary>
     private static string? ReturnType(IReadOnlyList<OperationDefinition.ParameterComponent> outputs)
         => outputs is [{ Name: "return" } only] && TypeName(only) is "OperationOutcome" or "Bundle" ? TypeName(only) : null;
+
+    /// <summary>An operation whose only output is <c>return</c> of type Binary answers a file, not a resource.</summary>
+    private static OperationDefinition.ParameterComponent? BinaryReturn(IReadOnlyList<OperationDefinition.ParameterComponent> outputs)
+        => outputs is [{ Name: "return" } only] && TypeName(only) == "Binary" ? only : null;
+
+    /// <summary>The media type the definition's documentation opens with (<c>application/zip: ...</c>), else any bytes.</summary>
+    private static string BinaryMediaType(OperationDefinition.ParameterComponent binary)
+        => binary.Documentation?.Split(':')[0].Trim() is { } type && type.Contains('/') && !type.Contains(' ') ? type : "application/octet-stream";
 
     /// <summary>The FHIR type as written in the definition (<c>string</c>, <c>Reference</c>), not the enum member's name.</summary>
     private static string? TypeName(OperationDefinition.ParameterComponent p)

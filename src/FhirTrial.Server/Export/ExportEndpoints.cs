@@ -32,10 +32,10 @@ public static class ExportEndpoints
             => KickOffAsync(http, export, ExportLevel.Group, id, ct))
             .AsFhirInteraction(http => new FhirInteraction("operation", "Group", http.Value("id"), "export"), auditAlways: true);
         fhir.MapGet($"/{JobsSegment}/{{jobId}}", StatusAsync).AsFhirInteraction(ExportJob, auditAlways: true);
-        fhir.MapDelete($"/{JobsSegment}/{{jobId}}", (HttpContext http, string jobId, BulkExportService export) =>
+        fhir.MapDelete($"/{JobsSegment}/{{jobId}}", async (HttpContext http, string jobId, BulkExportService export, CancellationToken ct) =>
         {
-            export.Delete(jobId, Caller(http));
-            return FhirResponses.WriteResourceAsync(http, StatusCodes.Status202Accepted, Outcomes.Information($"Export job {jobId} deleted."));
+            await export.DeleteAsync(jobId, Caller(http), ct);
+            await FhirResponses.WriteResourceAsync(http, StatusCodes.Status202Accepted, Outcomes.Information($"Export job {jobId} deleted."));
         }).AsFhirInteraction(ExportJob, auditAlways: true);
         fhir.MapGet($"/{JobsSegment}/{{jobId}}/{{file}}", async (HttpContext http, string jobId, string file, BulkExportService export,
             AccessContext access, CancellationToken ct) =>
@@ -64,7 +64,7 @@ public static class ExportEndpoints
         if (http.Request.Method == "POST" && (http.Request.ContentLength is > 0 || http.Request.Headers.TransferEncoding.Count > 0))
         {
             var body = await FhirFormat.ReadResourceAsync(http.Request, ct);
-            if (body is not Parameters p) throw FhirException.BadRequest($"A POST kick-off takes a Parameters resource, not a {body.TypeName}.");
+            if (body is not Parameters p) throw FhirException.BadRequest($"A POST kick-off takes a Parameters resource, not {Wording.A(body.TypeName)}.");
             parameters.AddRange(ExportRequest.FromParameters(p));
         }
         var handling = prefer.Contains("handling=strict", StringComparison.OrdinalIgnoreCase) ? ExportHandling.Strict

@@ -13,9 +13,12 @@ public static class ExportServices
         // with Auth on, the files are served only with a token, and the manifest says so (Bulk Data IG)
         options.RequiresAccessToken = configuration.GetSection("Auth").Exists();
         configuration.GetSection("Export").Bind(options);
+        if (options.Lease <= TimeSpan.Zero || options.ScanInterval <= TimeSpan.Zero)
+            throw new InvalidOperationException("Export:Lease and Export:ScanInterval must be positive durations (such as 00:00:30).");
         services.AddSingleton(options);
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<ExportJobStore>();
+        services.TryAddSingleton<IExportJobClaims, InProcessExportJobClaims>(); // a store shared by several nodes registers its own
         services.AddSingleton<BulkExporter>();
         services.AddSingleton<BulkExportService>();
         services.AddSingleton<IFhirOperation, ExportOperation>();

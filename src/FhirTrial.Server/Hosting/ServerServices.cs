@@ -17,7 +17,7 @@ public static class ServerServices
         return provider.ToLowerInvariant() switch
         {
             "sqlite" => services.AddSqliteStore(connectionString),
-            "postgres" => services.AddPostgresStore(connectionString),
+            "postgres" => services.AddPostgresStore(connectionString, ReadReplicaServices.Settings(configuration)).AddReadReplicaHealth(configuration),
             _ => throw new InvalidOperationException($"Storage:Provider '{provider}' is not known; use 'sqlite' or 'postgres'."),
         };
     }

@@ -21,7 +21,7 @@ public static class FhirEndpoints
         fhir.MapPost("/", async (HttpContext http, BundleProcessor bundles, CancellationToken ct) =>
         {
             var body = await FhirFormat.ReadResourceAsync(http.Request, ct);
-            if (body is not Bundle bundle) throw FhirException.BadRequest($"Only a Bundle can be posted to the base URL, not a {body.TypeName}.");
+            if (body is not Bundle bundle) throw FhirException.BadRequest($"Only a Bundle can be posted to the base URL, not {Wording.A(body.TypeName)}.");
             var result = await bundles.ProcessAsync(bundle, FhirFormat.Context(http.Request, ReturnPreference.Minimal), ct);
             await FhirResponses.WriteBundleAsync(http, 200, result);
         }).AsFhirInteraction(new FhirInteraction("transaction"));
@@ -95,7 +95,7 @@ public static class FhirEndpoints
             case "POST":
             {
                 var resource = await FhirFormat.ReadResourceAsync(http.Request, ct);
-                if (resource.TypeName != type) throw FhirException.BadRequest($"The body is a {resource.TypeName}, not a {type}.");
+                if (resource.TypeName != type) throw FhirException.BadRequest($"The body is {Wording.A(resource.TypeName)}, not {Wording.A(type)}.");
                 var ifNoneExist = http.Request.Headers["If-None-Exist"].ToString();
                 var result = await resources.CreateAsync(resource, ifNoneExist.Length == 0 ? null : ifNoneExist, ct);
                 await FhirResponses.WriteWriteResultAsync(http, result, Context(http));

@@ -22,8 +22,18 @@ public sealed class OperationDispatcher(IEnumerable<IFhirOperation> operations)
         var request = new OperationRequest(http.Request.Method, type, id, FhirFormat.Query(http.Request), body,
             FhirFormat.Context(http.Request, ReturnPreference.Representation));
         var result = await operation.ExecuteAsync(request, ct);
-        if (result.Bundle is not null) await FhirResponses.WriteBundleAsync(http, result.Status, result.Bundle);
+        if (result.File is { } file) await WriteFileAsync(http, result.Status, file, ct);
+        else if (result.Bundle is not null) await FhirResponses.WriteBundleAsync(http, result.Status, result.Bundle);
         else if (result.Resource is not null) await FhirResponses.WriteResourceAsync(http, result.Status, result.Resource);
         else http.Response.StatusCode = result.Status;
+    }
+
+    private static async Task WriteFileAsync(HttpContext http, int status, OperationFile file, CancellationToken ct)
+    {
+        http.Response.StatusCode = status;
+        http.Response.ContentType = file.ContentType;
+        http.Response.ContentLength = file.Content.Length;
+        http.Response.Headers.ContentDisposition = new System.Net.Mime.ContentDisposition { FileName = file.FileName }.ToString();
+        await http.Response.Body.WriteAsync(file.Content, ct);
     }
 }

@@ -22,6 +22,8 @@ public static class EfficacyParametersMapper
         AddFraction(parameters, "orrLower", result.ObjectiveResponseRate.Lower);
         AddFraction(parameters, "orrUpper", result.ObjectiveResponseRate.Upper);
         AddFraction(parameters, "dcr", result.DiseaseControlRate.Estimate);
+        AddFraction(parameters, "dcrLower", result.DiseaseControlRate.Lower);
+        AddFraction(parameters, "dcrUpper", result.DiseaseControlRate.Upper);
         AddCurve(parameters, "pfs", result.ProgressionFreeSurvival);
         AddCurve(parameters, "os", result.OverallSurvival);
         AddCurve(parameters, "dor", result.DurationOfResponse);
@@ -53,10 +55,14 @@ public static class EfficacyParametersMapper
         if (estimate.MedianUpper is { } upper) part.Part("medianUpper", new FhirDecimal(upper));
         foreach (var point in estimate.Curve)
         {
+            // The 95% pointwise band (log-log) the dashboard draws around the curve.
+            var band = KaplanMeier.PointwiseInterval(point);
             part.Part("point")
                 .Part("time", new FhirDecimal(point.Time))
                 .Part("survival", new FhirDecimal(Round(point.Survival)))
-                .Part("atRisk", new Integer(point.AtRisk));
+                .Part("atRisk", new Integer(point.AtRisk))
+                .Part("lower", new FhirDecimal(Round(band.Lower)))
+                .Part("upper", new FhirDecimal(Round(band.Upper)));
         }
     }
 }

@@ -51,7 +51,7 @@ public static class StudyParameter
             throw FhirException.BadRequest("The 'study' parameter is required (e.g. study=ResearchStudy/ak104-rcc-2l).", "study");
         if (RecordReader.ReferenceKey(value) is { } key)
             return key.Type == "ResearchStudy" ? key.Id
-                : throw FhirException.BadRequest($"'study' must reference a ResearchStudy, not a {key.Type}.", "study");
+                : throw FhirException.BadRequest($"'study' must reference a ResearchStudy, not {Wording.A(key.Type)}.", "study");
         if (!value.Contains('/')) return value;
         throw FhirException.BadRequest($"'{value}' is not a ResearchStudy reference.", "study");
     }

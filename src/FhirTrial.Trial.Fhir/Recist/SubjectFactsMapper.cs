@@ -29,6 +29,9 @@ public sealed record LesionFact(string Id, string? PatientId, LesionRole? Role, 
 {
     public string? SplitFrom { get; init; }
     public string? CoalescedInto { get; init; }
+
+    /// <summary>The location's display or text, as people read it.</summary>
+    public string? OrganName { get; init; }
 }
 
 /// <summary>What an Observation contributes: a RECIST finding (when it is one) and its date for the last day known alive.</summary>
@@ -128,10 +131,14 @@ public static class SubjectFactsMapper
             ? site.Array("coding").Select(c => c.String("code") is { } code ? $"{c.String("system")}|{code}" : null).FirstOrDefault(o => o is not null)
               ?? site.String("text")
             : null;
+        var organName = r.Object("location") is { } named
+            ? named.Array("coding").Select(c => c.String("display")).FirstOrDefault(d => d is not null) ?? named.String("text")
+            : null;
         return new LesionFact(r.String("id") ?? "", r.ReferenceId("patient", "Patient"), role, node.Value, label, organ)
         {
             SplitFrom = splitFrom,
             CoalescedInto = coalescedInto,
+            OrganName = organName,
         };
     }
 
@@ -343,7 +350,7 @@ public static class SubjectFactsMapper
         var facts = lesionFacts.ToList();
         foreach (var fact in facts)
             if (fact.Role is { } role)
-                lesions[fact.Id] = new Lesion(fact.Id, role, fact.IsLymphNode) { Organ = fact.Organ };
+                lesions[fact.Id] = new Lesion(fact.Id, role, fact.IsLymphNode) { Organ = fact.Organ, Label = fact.Label, OrganName = fact.OrganName };
         var nodes = facts.Where(l => l.IsLymphNode).Select(l => l.Id).ToHashSet(StringComparer.Ordinal);
 
         var measurements = new List<TargetMeasurement>();

@@ -39,6 +39,10 @@ public static class SafetyParametersMapper
             parts.Add(Tuple.Create<string, Base>("relatedGrade1to2Subjects", new Integer(term.Related.Grade1To2)));
             parts.Add(Tuple.Create<string, Base>("relatedGrade3to4Subjects", new Integer(term.Related.Grade3To4)));
             parts.Add(Tuple.Create<string, Base>("relatedGrade5Subjects", new Integer(term.Related.Grade5)));
+            // The term's system organ class from the CTCAE v5.0 map (ADR 0008); text "Unmapped" when CTCAE does not list it.
+            parts.Add(Tuple.Create<string, Base>("soc", term.Ctcae is { } ctcaeTerm
+                ? new Coding(TrialCodes.Meddra, ctcaeTerm.SocCode, ctcaeTerm.Soc)
+                : new Coding { Display = SocTable.Unmapped }));
             parameters.Add("term", parts);
         }
         foreach (var soc in summary.SystemOrganClasses)

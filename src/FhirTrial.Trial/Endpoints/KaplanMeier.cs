@@ -69,6 +69,21 @@ public static class KaplanMeier
         return (lower, null);
     }
 
+    /// <summary>
+    /// The pointwise log-log ("exponential Greenwood") interval of S(t), as R's survfit(conf.type = "log-log"):
+    /// S^exp(±z·se), se = Greenwood se(S) / (S·|log S|). It stays inside [0, 1]; at S = 1 (no event yet) and at S = 0
+    /// the band is the point itself.
+    /// </summary>
+    public static (double Lower, double Upper) PointwiseInterval(SurvivalPoint point, double confidence = 0.95)
+    {
+        var survival = point.Survival;
+        if (survival >= 1 - Tolerance || survival <= 0 || point.StandardError <= 0) return (survival, survival);
+        var z = Normal.InvCDF(0, 1, 1 - (1 - confidence) / 2);
+        var se = point.StandardError / (survival * Math.Abs(Math.Log(survival)));
+        if (double.IsInfinity(se) || double.IsNaN(se)) return (0, 1);
+        return (Math.Pow(survival, Math.Exp(z * se)), Math.Pow(survival, Math.Exp(-z * se)));
+    }
+
     // Delta method: se of log(-log S) is sqrt(sum d/(n(n-d))) / |log S|.
     private static double LogLogStandardError(double survival, double greenwoodSum) =>
         Math.Sqrt(greenwoodSum) / Math.Abs(Math.Log(survival));

@@ -15,9 +15,9 @@ public static class TimeToEvent
         if (subject.FirstDose is not { } firstDose)
             return null;
         if (subject.DeathDate is { } death)
-            return Sample(subject, firstDose, death, true);
+            return Sample(subject, firstDose, death, true, TimeToEventReasons.Death);
         var lastAlive = subject.LastKnownAliveDate is { } alive && alive > firstDose ? alive : firstDose;
-        return Sample(subject, firstDose, lastAlive, false);
+        return Sample(subject, firstDose, lastAlive, false, TimeToEventReasons.LastKnownAlive);
     }
 
     /// <summary>A confirmed responder's first CR/PR to progression or death, censored as PFS. Null for others.</summary>
@@ -29,7 +29,7 @@ public static class TimeToEvent
     /// <summary>First dose to a confirmed responder's first CR/PR, always an event. Null for others.</summary>
     public static SurvivalSample? TimeToResponse(SubjectOutcome subject) =>
         subject is { IsConfirmedResponder: true, FirstDose: { } firstDose, FirstResponseDate: { } response }
-            ? Sample(subject, firstDose, response, true)
+            ? Sample(subject, firstDose, response, true, TimeToEventReasons.Response)
             : null;
 
     private static SurvivalSample ProgressionOrDeath(SubjectOutcome subject, DateOnly origin, DateOnly firstDose, StudySettings settings)
@@ -49,20 +49,25 @@ public static class TimeToEvent
             .DefaultIfEmpty(firstDose)
             .Max();
 
+        var censoredAt = lastAssessment == firstDose ? TimeToEventReasons.NoAssessment : TimeToEventReasons.LastEvaluableAssessment;
         if (eventDate is not { } date)
-            return Sample(subject, origin, lastAssessment, false);
+            return Sample(subject, origin, lastAssessment, false, censoredAt);
 
         // New anticancer therapy before the event: censored at the last evaluable assessment before it (FDA guidance
         // on endpoints, PFS censoring table). Assessments from the therapy on were already left out of the response.
         if (subject.NewTherapyDate is { } therapy && date >= therapy)
-            return Sample(subject, origin, lastAssessment, false);
+            return Sample(subject, origin, lastAssessment, false, TimeToEventReasons.NewTherapy);
 
         // An event after two missed assessments may have happened long before it was seen.
         return date.DayNumber - lastAssessment.DayNumber > settings.PfsMaxGapDays
-            ? Sample(subject, origin, lastAssessment, false)
-            : Sample(subject, origin, date, true);
+            ? Sample(subject, origin, lastAssessment, false, TimeToEventReasons.MissedAssessments)
+            : Sample(subject, origin, date, true, date == subject.ProgressionDate ? TimeToEventReasons.Progression : TimeToEventReasons.Death);
     }
 
-    private static SurvivalSample Sample(SubjectOutcome subject, DateOnly origin, DateOnly end, bool isEvent) =>
-        new(subject.SubjectId, Math.Max(0, end.DayNumber - origin.DayNumber), isEvent);
+    // A censoring before the origin (a DOR censored at an assessment before the response) counts as day 0, at the origin.
+    private static SurvivalSample Sample(SubjectOutcome subject, DateOnly origin, DateOnly end, bool isEvent, string description) =>
+        new(subject.SubjectId, Math.Max(0, end.DayNumber - origin.DayNumber), isEvent)
+        {
+            Origin = origin, End = end < origin ? origin : end, Description = description,
+        };
 }

@@ -19,4 +19,10 @@ public sealed record Lesion(string Id, LesionRole Role, bool IsLymphNode)
 
     /// <summary>For a target lesion that coalesced with another on treatment: the lesion now measured for both (ADR 0008).</summary>
     public string? CoalescedInto { get; init; }
+
+    /// <summary>The investigator's label (T1, NT1, N1...) when recorded: SDTM TU/TR <c>--LNKID</c>.</summary>
+    public string? Label { get; init; }
+
+    /// <summary>The organ as the record names it (the location's display or text), for listings.</summary>
+    public string? OrganName { get; init; }
 }

@@ -15,6 +15,9 @@ public sealed record TermSummary(
 
     /// <summary>The same for treatment-related events only (unknown causality counted as related).</summary>
     public GradeBands Related { get; init; } = GradeBands.Empty;
+
+    /// <summary>The CTCAE v5.0 term this row's code or name matches (with its SOC); null when CTCAE does not list it.</summary>
+    public CtcaeTerm? Ctcae { get; init; }
 }
 
 /// <summary>Subject counts of one table row: any grade, and by worst grade 1-2, 3-4 and 5 (ungraded only in Any).</summary>
@@ -73,7 +76,10 @@ public sealed record SafetySummary(
 
         var terms = onStudy
             .GroupBy(e => e.TermCode, StringComparer.Ordinal)
-            .Select(term => SummarizeTerm(term) with { All = GradeBands.Of(term), Related = GradeBands.Of(term.Where(IsRelated)) })
+            .Select(term => SummarizeTerm(term) with
+            {
+                All = GradeBands.Of(term), Related = GradeBands.Of(term.Where(IsRelated)), Ctcae = (ctcae ?? CtcaeTerms.Empty).Find(term.First()),
+            })
             .OrderByDescending(t => t.Subjects)
             .ThenBy(t => t.Code, StringComparer.Ordinal)
             .ToArray();

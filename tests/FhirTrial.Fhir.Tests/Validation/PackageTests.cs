@@ -19,7 +19,7 @@ public sealed class PackageTests(ValidatorFixture fixture)
     ];
 
     private static readonly string[] ContractOperations =
-        ["recist-response", "efficacy", "interim", "eligibility", "protocol-deviations", "safety", "score"];
+        ["recist-response", "efficacy", "interim", "eligibility", "protocol-deviations", "safety", "score", "analysis-datasets"];
 
     [Fact]
     public void Package_json_names_the_package_and_its_core_dependency()

@@ -58,6 +58,28 @@ public sealed class OpenApiTests(FhirServerFactory factory)
     }
 
     [Fact]
+    public async Task Reads_and_writes_carry_example_ids_and_resources_from_fhir_examples()
+    {
+        var read = (await DocumentAsync())["paths"]!["/fhir/{type}/{id}"]!["get"]!;
+        var id = read["parameters"]!.AsArray().Single(p => (string)p!["name"]! == "id")!;
+        Assert.Equal("ak104-rcc-2l", (string)id["examples"]!["ResearchStudy/ak104-rcc-2l"]!["value"]!);
+        var examples = read["responses"]!["200"]!["content"]!["application/fhir+json"]!["examples"]!.AsObject();
+        var study = examples["ResearchStudy/ak104-rcc-2l"]!["value"]!;
+        Assert.Equal("ResearchStudy", (string)study["resourceType"]!);
+        Assert.True(examples.ContainsKey("Patient/cohort-01"), "cohort resources are examples too");
+    }
+
+    [Fact]
+    public async Task The_docs_page_loads_its_scripts_from_this_server_without_AI_or_developer_tools()
+    {
+        var page = await _client.GetStringAsync("/docs/");
+        Assert.DoesNotMatch("(src|href)=\"https?://", page);
+        Assert.Contains("\"showDeveloperTools\":\"never\"", page);
+        Assert.Contains("\"agent\":{\"disabled\":true}", page);
+        Assert.Contains("\"withDefaultFonts\":false", page);
+    }
+
+    [Fact]
     public async Task Eligibility_takes_study_as_a_required_query_parameter_and_date_as_an_optional_one()
     {
         var get = (await DocumentAsync())["paths"]!["/fhir/Patient/{id}/$eligibility"]!["get"]!;

@@ -61,6 +61,7 @@ public sealed class AuthorizationTableTests(SecuredServerFactory factory)
         ["$validate"] = new((_, _) => Send(HttpMethod.Post, "/fhir/Patient/$validate", StudyData.Patient("v", "renji")), [A, A, A, A, A, A]),
         ["subject operation on renji-rs1"] = new((_, _) => Get("/fhir/ResearchSubject/renji-rs1/$subject-probe"), [A, H, F, F, A, A]),
         ["study-wide operation"] = new((_, _) => Get("/fhir/ResearchStudy/ak104-rcc-2l/$efficacy"), [F, F, F, F, A, A]),
+        ["analysis datasets"] = new((_, _) => Get("/fhir/ResearchStudy/ak104-rcc-2l/$analysis-datasets?cutoff=2025-06-30"), [F, F, F, F, A, A]),
         ["bulk $export"] = new((_, _) => Get("/fhir/$export").With("Prefer", "respond-async").With("Accept", "application/fhir+json"), [F, F, F, A, F, A]),
     };
 
@@ -126,6 +127,7 @@ public sealed class AuthorizationTableTests(SecuredServerFactory factory)
     [InlineData("GET", "/fhir/_history")]
     [InlineData("GET", "/fhir/Patient/renji-p1/$everything")]
     [InlineData("GET", "/fhir/ResearchStudy/ak104-rcc-2l/$efficacy")]
+    [InlineData("GET", "/fhir/ResearchStudy/ak104-rcc-2l/$analysis-datasets")]
     [InlineData("DELETE", "/fhir/Observation/renji-o1")]
     public async Task Without_a_valid_token_every_FHIR_route_answers_401_as_an_OperationOutcome(string method, string url)
     {

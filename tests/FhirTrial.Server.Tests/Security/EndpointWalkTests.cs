@@ -78,6 +78,30 @@ public sealed partial class EndpointWalkTests(SecuredServerFactory factory)
         Assert.True(failures.Count == 0, "open to an anonymous caller:\n" + string.Join("\n", failures));
     }
 
+    /// <summary>The routes above are walked with one operation; here every registered operation is called at each of its levels.</summary>
+    [Fact]
+    public async Task Every_registered_operation_refuses_an_anonymous_caller()
+    {
+        using var client = factory.CreateClient();
+        var operations = factory.Services.GetServices<FhirTrial.Fhir.Engine.IFhirOperation>().ToList();
+        Assert.Contains(operations, o => o.Info.Name == "analysis-datasets");
+        var failures = new List<string>();
+        foreach (var info in operations.Select(o => o.Info))
+        {
+            var paths = info.ResourceTypes.SelectMany(t => new[] { $"/fhir/{t}/${info.Name}", $"/fhir/{t}/x1/${info.Name}" })
+                .Concat(info.System ? [$"/fhir/${info.Name}"] : []);
+            foreach (var path in paths)
+                foreach (var method in new[] { HttpMethod.Get, HttpMethod.Post })
+                {
+                    using var request = new HttpRequestMessage(method, path);
+                    if (method == HttpMethod.Post) request.Content = Http.Json("""{"resourceType":"Parameters"}""");
+                    var response = await client.SendAsync(request);
+                    if (response.StatusCode != HttpStatusCode.Unauthorized) failures.Add($"{method} {path} answered {(int)response.StatusCode}");
+                }
+        }
+        Assert.True(failures.Count == 0, "open to an anonymous caller:\n" + string.Join("\n", failures));
+    }
+
     private static bool IsPublic(string method, string pattern) => Public.Contains($"{method} {pattern}") || Public.Contains($"* {pattern}");
 
     /// <summary>The pattern with each parameter filled: a resource type, an id, an operation.</summary>

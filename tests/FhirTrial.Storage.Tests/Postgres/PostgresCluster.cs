@@ -16,6 +16,12 @@ public sealed class PostgresCluster : IAsyncLifetime
 
     public int Port { get; private set; }
 
+    /// <summary>The cluster's temp folder (data, sockets, log); a standby made from it lives beside its data.</summary>
+    public string Folder => _folder ?? throw new InvalidOperationException("The cluster is not started.");
+
+    /// <summary>The server's bin folder (initdb, pg_ctl, pg_basebackup).</summary>
+    public string Binaries => _bin ?? throw new InvalidOperationException("The cluster is not started.");
+
     /// <summary>Connection string to the cluster's maintenance database.</summary>
     public string AdminConnectionString => $"Host=127.0.0.1;Port={Port};Username=postgres;Database=postgres;Pooling=false;Timeout=30";
 
@@ -84,14 +90,14 @@ public sealed class PostgresCluster : IAsyncLifetime
             "tests start a private cluster and never skip: install Debian's server package (apt-get install -y postgresql), as .ci/run does.");
     }
 
-    private static int FreePort()
+    internal static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
-    private static async Task RunAsync(string file, string[] args, bool asPostgres)
+    internal static async Task RunAsync(string file, string[] args, bool asPostgres)
     {
         var info = new ProcessStartInfo(asPostgres ? "runuser" : file)
         {

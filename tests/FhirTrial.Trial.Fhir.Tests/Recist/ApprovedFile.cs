@@ -13,18 +13,27 @@ namespace FhirTrial.Trial.Fhir.Tests.Recist;
 /// </summary>
 public static class ApprovedFile
 {
-    public static void Verify(string name, Resource resource)
+    public static void Verify(string name, Resource resource) =>
+        Compare(name, "json", Normalize(FhirSerializer.ToJson(resource)), Normalize);
+
+    /// <summary>Pins a text output (a dataset as CSV, define.xml) as <c>Approved/{name}.approved.{extension}</c>, line endings normalized.</summary>
+    public static void VerifyText(string name, string extension, string text) =>
+        Compare(name, extension, UnixLines(text), UnixLines);
+
+    private static string UnixLines(string text) => text.Replace("\r\n", "\n");
+
+    private static void Compare(string name, string extension, string received, Func<string, string> normalize)
     {
         var folder = Path.Combine(TrialStore.RepositoryRoot(), "tests", "FhirTrial.Trial.Fhir.Tests", "Approved");
-        var approvedPath = Path.Combine(folder, name + ".approved.json");
-        var receivedPath = Path.Combine(folder, name + ".received.json");
-        var received = Normalize(FhirSerializer.ToJson(resource));
-        if (File.Exists(approvedPath) && Normalize(File.ReadAllText(approvedPath)) == received)
+        var approvedPath = Path.Combine(folder, $"{name}.approved.{extension}");
+        var receivedPath = Path.Combine(folder, $"{name}.received.{extension}");
+        if (File.Exists(approvedPath) && normalize(File.ReadAllText(approvedPath)) == received)
         {
             File.Delete(receivedPath);
             return;
         }
 
+        Directory.CreateDirectory(Path.GetDirectoryName(receivedPath)!);
         File.WriteAllText(receivedPath, received);
         Assert.Fail(File.Exists(approvedPath)
             ? $"{name}: output differs from {approvedPath}; see {receivedPath}."

@@ -28,6 +28,29 @@ public class KaplanMeierTests
         Assert.Equal(standardError, point.StandardError, 4);
     }
 
+    [Theory]
+    //          time  lower   upper   (95% log-log band as published, Stata sts list / R survfit conf.type = "log-log")
+    [InlineData(6,    0.6197, 0.9516)]
+    [InlineData(7,    0.5631, 0.9228)]
+    [InlineData(13,   0.4316, 0.8491)]
+    [InlineData(23,   0.1878, 0.6801)]
+    public void Six_mp_pointwise_log_log_band(int time, double lower, double upper)
+    {
+        var point = KaplanMeier.Estimate(Parse(SixMp)).Curve.Single(p => p.Time == time);
+
+        var band = KaplanMeier.PointwiseInterval(point);
+
+        Assert.Equal(lower, band.Lower, 3);
+        Assert.Equal(upper, band.Upper, 3);
+    }
+
+    [Fact]
+    public void Before_the_first_event_the_band_is_the_point_itself()
+    {
+        var start = KaplanMeier.Estimate(Parse(SixMp)).Curve.First();
+        Assert.Equal((1.0, 1.0), KaplanMeier.PointwiseInterval(start));
+    }
+
     [Fact]
     public void Six_mp_median_is_23_with_log_log_interval_from_13_not_reached()
     {

@@ -63,7 +63,7 @@ export const EXPECTED = {
   ],
   swimmer: {
     'dt-rs01': { days: 105, response: 'PR', responseDay: 42, progressionDay: null, deathDay: null, ongoing: true },
-    'dt-rs02': { days: 42, response: 'PD', responseDay: null, progressionDay: 42, deathDay: null, ongoing: false },
+    'dt-rs02': { days: 21, response: 'PD', responseDay: null, progressionDay: 42, deathDay: null, ongoing: false },
     'dt-rs03': { days: 84, response: 'SD', responseDay: null, progressionDay: null, deathDay: null, ongoing: false },
     'dt-rs04': { days: 63, response: 'SD', responseDay: null, progressionDay: null, deathDay: 80, ongoing: false },
     'dt-rs05': { days: 21, response: 'NE', responseDay: null, progressionDay: null, deathDay: null, ongoing: true },
@@ -87,6 +87,11 @@ export const EXPECTED = {
     },
   },
   eligibilityDate: '2024-01-05',
+  // After every seeded date: the same answers as without a cut-off, but DT-01 (last dose 2024-04-24) and DT-05
+  // (2024-04-22) are still on treatment at it; "today" (years later) nobody is.
+  cutoff: '2024-05-01',
+  // Before DT-05's first dose (2024-04-01) and DT-04's death (2024-04-09): four treated subjects, no death.
+  earlyCutoff: '2024-03-01',
   eligibility: {
     'dt-p90': { outcome: 'ineligible', notMet: ['age-18'] },
     'dt-p91': { outcome: 'undetermined' },

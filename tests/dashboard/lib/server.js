@@ -34,7 +34,7 @@ export function freePort() {
   });
 }
 
-export async function startServer({ timeoutMs = 120_000 } = {}) {
+export async function startServer({ timeoutMs = 240_000 } = {}) {
   const dll = serverDll();
   const port = await freePort();
   const folder = mkdtempSync(join(tmpdir(), 'fhirtrial-dashboard-'));
@@ -70,7 +70,9 @@ export async function startServer({ timeoutMs = 120_000 } = {}) {
       throw new Error(`The server exited with code ${exited} before it was ready:\n${log.join('')}`);
     }
     try {
-      const response = await fetch(`${base}/fhir/metadata`);
+      // Ready, not only listening: data requests wait for the validator's warm-up, and on a busy machine that wait
+      // can outlast the server's own start-up limit (503).
+      const response = await fetch(`${base}/health/ready`);
       if (response.ok) return { base, stop, log };
     } catch {
       // not listening yet
@@ -78,5 +80,5 @@ export async function startServer({ timeoutMs = 120_000 } = {}) {
     await new Promise((r) => setTimeout(r, 300));
   }
   await stop();
-  throw new Error(`The server did not answer /fhir/metadata within ${timeoutMs} ms:\n${log.join('')}`);
+  throw new Error(`The server was not ready (/health/ready) within ${timeoutMs} ms:\n${log.join('')}`);
 }

@@ -1,6 +1,7 @@
 // Small HTML helpers: element creation and the frame every dashboard panel sits in.
 
-import { downloadSvg } from './download.js';
+import { downloadCsv, downloadSvg } from './download.js';
+import { t } from './i18n.js';
 
 /** Creates an HTML element; attrs may hold `class`, `text`, `dataset` and plain attributes. */
 export function h(name, attrs = {}, children = []) {
@@ -31,7 +32,7 @@ export class Panel {
     ]);
     this.actions = h('div', { class: 'panel-actions' });
     this.header.append(this.actions);
-    this.body = h('div', { class: 'panel-body' }, [h('p', { class: 'loading', text: 'Loading…' })]);
+    this.body = h('div', { class: 'panel-body' }, [h('p', { class: 'loading', text: t('panel.loading') })]);
     this.root.append(this.header, this.body);
     container.append(this.root);
   }
@@ -43,17 +44,35 @@ export class Panel {
   }
 
   fail(error) {
-    this.body.replaceChildren(h('p', { class: 'error', role: 'alert', text: `Could not load: ${error?.message ?? error}` }));
+    this.body.replaceChildren(h('p', { class: 'error', role: 'alert', text: t('panel.failed', { message: error?.message ?? error }) }));
     this.root.dataset.state = 'error';
   }
 
   /** Adds a "Download SVG" button that saves `chart` (see charts.js) as `filename`. */
-  addDownload(chart, filename, label = 'Download SVG') {
+  addDownload(chart, filename, label = t('panel.downloadSvg')) {
     const button = h('button', { type: 'button', class: 'download', 'data-download': filename, text: label });
     button.addEventListener('click', async () => downloadSvg(await chart.toSvg(), filename));
     this.actions.append(button);
     return button;
   }
+
+  /** Adds a "CSV" button that saves the table element `table` (its header and body cells) as `filename`. */
+  addCsv(table, filename) {
+    const button = h('button', { type: 'button', class: 'download', 'data-csv': filename, text: `${t('panel.downloadCsv')} · ${filename.replace(/\.csv$/, '')}` });
+    button.addEventListener('click', () => this.csvOf(table, filename));
+    this.actions.append(button);
+    return button;
+  }
+
+  /** Saves a table element as CSV. */
+  csvOf(table, filename) {
+    if (table) downloadCsv(tableRows(table), filename);
+  }
+}
+
+/** The text of a table's rows (head first), one array of cell texts per row; a cell's data-value wins over its text. */
+export function tableRows(table) {
+  return [...table.querySelectorAll('tr')].map((tr) => [...tr.children].map((cell) => cell.dataset.value ?? cell.textContent.trim()));
 }
 
 /** A figure holding a plot, with a caption for notes. */

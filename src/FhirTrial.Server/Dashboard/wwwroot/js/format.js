@@ -1,4 +1,6 @@
-// Dates as calendar days (CONTRACT.md section 4: days count date - firstDose) and number formats.
+// Dates as calendar days (CONTRACT.md section 4: days count date - firstDose) and number formats (Intl, see i18n.js).
+
+import { number, percentText, t } from './i18n.js';
 
 const DAY_MS = 86_400_000;
 export const DAYS_PER_MONTH = 30.4375;
@@ -22,24 +24,24 @@ export function months(days) {
 }
 
 export function percent(fraction, digits = 1) {
-  return fraction === undefined || fraction === null ? '–' : `${(fraction * 100).toFixed(digits)}%`;
+  return fraction === undefined || fraction === null ? '–' : percentText(fraction, digits);
 }
 
 /** A signed percent change: "+12.0%", "−45.0%" (true minus sign), "0.0%". */
 export function signedPercent(value, digits = 1) {
   if (value === undefined || value === null) return '–';
-  const fixed = Math.abs(value).toFixed(digits);
-  if (Number(fixed) === 0) return `${fixed}%`;
+  const fixed = number(Math.abs(value), digits);
+  if (Number(Math.abs(value).toFixed(digits)) === 0) return `${fixed}%`;
   return `${value > 0 ? '+' : '\u2212'}${fixed}%`;
 }
 
 /** "n (x%)" of a subject count over a total. */
 export function countOf(n, total) {
-  return total ? `${n} (${((n / total) * 100).toFixed(0)}%)` : String(n);
+  return total ? `${number(n)} (${number((n / total) * 100, 0)}%)` : number(n);
 }
 
 export function monthsLabel(days, digits = 1) {
-  return days === undefined || days === null ? 'NR' : `${months(days).toFixed(digits)} mo`;
+  return days === undefined || days === null ? t('notReached') : t('months', { n: number(months(days), digits) });
 }
 
 export function humanName(patient) {

@@ -1,7 +1,7 @@
 // Reading the trial operations' output Parameters (CONTRACT.md section 5) into plain objects.
 
 /** Parameter names that may repeat: they always read as arrays, even with one or no entry. */
-export const REPEATED = new Set(['timepoint', 'point', 'term', 'criterion', 'bor', 'evidence', 'deviation', 'note']);
+export const REPEATED = new Set(['timepoint', 'point', 'term', 'criterion', 'bor', 'evidence', 'deviation', 'note', 'soc']);
 
 /** The value[x] of a parameter or part, or undefined. */
 export function valueOf(component) {

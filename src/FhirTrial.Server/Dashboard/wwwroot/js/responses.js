@@ -1,5 +1,7 @@
 // RECIST response categories: order, labels and the one colour scale every plot uses for them.
 
+import { t } from './i18n.js';
+
 export const RESPONSES = [
   { code: 'CR', label: 'Complete response', color: '#1a7f37' },
   { code: 'PR', label: 'Partial response', color: '#4caf50' },
@@ -11,6 +13,11 @@ export const RESPONSES = [
 
 const BY_CODE = new Map(RESPONSES.map((r) => [r.code, r]));
 const UNKNOWN = { code: '?', label: 'Unknown', color: '#cbd2d9' };
+
+/** The category's name in the page's language (完全缓解, …). */
+export function responseLabel(code) {
+  return BY_CODE.has(code) ? t(`response.${code}`) : code ?? '?';
+}
 
 export function response(code) {
   return BY_CODE.get(code) ?? { ...UNKNOWN, code: code ?? '?' };
@@ -27,7 +34,7 @@ export function responseColorEncoding(field, codes) {
   return {
     field,
     type: 'nominal',
-    title: 'Best overall response',
+    title: t('response.title'),
     scale: { domain: all.map((r) => r.code), range: all.map((r) => r.color) },
     legend: { values: all.filter((r) => present.has(r.code)).map((r) => r.code) },
   };

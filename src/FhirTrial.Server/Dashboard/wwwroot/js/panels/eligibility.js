@@ -6,6 +6,7 @@ import { readParameters } from '../parameters.js';
 import { humanName } from '../format.js';
 import { refId } from '../study-data.js';
 import { h } from '../dom.js';
+import { number, t } from '../i18n.js';
 
 /** How many patients one screening run evaluates at most (each is one $eligibility call). */
 export const SCREENING_LIMIT = 200;
@@ -73,11 +74,11 @@ export function screeningSummary(results) {
   for (const r of results) for (const id of r.notMet) tallies.set(id, (tallies.get(id) ?? 0) + 1);
   const common = [...tallies].sort((a, b) => b[1] - a[1]).slice(0, 4).map(([id, n]) => `${criterionLabel(id)} (${n})`);
   return h('p', { class: 'screening-summary', 'data-testid': 'eligibility-summary' }, [
-    `${results.length} screened: `,
-    h('span', { class: 'badge outcome-eligible', 'data-outcome': 'eligible', text: `${count('eligible')} eligible` }), ' ',
-    h('span', { class: 'badge outcome-ineligible', 'data-outcome': 'ineligible', text: `${count('ineligible')} ineligible` }), ' ',
-    h('span', { class: 'badge outcome-undetermined', 'data-outcome': 'undetermined', text: `${count('undetermined')} undetermined` }),
-    common.length ? ` · most often unmet: ${common.join(', ')}` : '',
+    t('eligibility.summary', { n: number(results.length) }),
+    h('span', { class: 'badge outcome-eligible', 'data-outcome': 'eligible', text: t('eligibility.eligible', { n: number(count('eligible')) }) }), ' ',
+    h('span', { class: 'badge outcome-ineligible', 'data-outcome': 'ineligible', text: t('eligibility.ineligible', { n: number(count('ineligible')) }) }), ' ',
+    h('span', { class: 'badge outcome-undetermined', 'data-outcome': 'undetermined', text: t('eligibility.undetermined', { n: number(count('undetermined')) }) }),
+    common.length ? t('eligibility.common', { list: common.join(', ') }) : '',
   ]);
 }
 
@@ -85,7 +86,7 @@ export function screeningTable(results, siteNames) {
   const order = { eligible: 0, undetermined: 1, ineligible: 2, error: 3 };
   const rows = [...results].sort((a, b) => order[a.outcome] - order[b.outcome] || a.patient.id.localeCompare(b.patient.id));
   return h('table', { class: 'data', 'data-testid': 'eligibility-table' }, [
-    h('thead', {}, h('tr', {}, ['Patient', 'Site', 'Outcome', 'Not met', 'Unknown (missing data)'].map((t) => h('th', { scope: 'col', text: t })))),
+    h('thead', {}, h('tr', {}, ['eligibility.patient', 'eligibility.site', 'eligibility.outcome', 'eligibility.notMet', 'eligibility.unknown'].map((key) => h('th', { scope: 'col', text: t(key) })))),
     h('tbody', {}, rows.length
       ? rows.map((r) => {
         const site = refId(r.patient.managingOrganization?.reference, 'Organization');
@@ -98,6 +99,6 @@ export function screeningTable(results, siteNames) {
           h('td', {}, criteriaList(r.unknown, 'unknown', r.reasons)),
         ]);
       })
-      : h('tr', {}, h('td', { colspan: 5, class: 'muted', text: 'No patients to screen.' }))),
+      : h('tr', {}, h('td', { colspan: 5, class: 'muted', text: t('eligibility.noPatients') }))),
   ]);
 }

@@ -2,32 +2,38 @@
 
 import { describe, DESCRIBED, INK, MUTED } from '../charts.js';
 import { h } from '../dom.js';
+import { number, t } from '../i18n.js';
+import { OTHER_SITE } from '../study-data.js';
 
 const SITE_COLOR = '#3e7cb1';
 const TOTAL_COLOR = '#1f4e79';
 const TARGET_COLOR = '#d1342f';
 
-/** Subjects enrolled per site (ResearchSubject -> Patient.managingOrganization), in the order of the study's sites. */
+/**
+ * Subjects enrolled per site of the study (ResearchSubject -> Patient.managingOrganization), in the study's order;
+ * subjects managed elsewhere are one "not a study site" row, shown only when there are any.
+ */
 export function enrollmentBySite(subjects, siteNames) {
   const counts = new Map([...siteNames.keys()].map((id) => [id, 0]));
   for (const subject of subjects) {
     if (!subject.enrolled) continue;
     counts.set(subject.siteId, (counts.get(subject.siteId) ?? 0) + 1);
   }
-  return [...counts].map(([id, count]) => ({ id, name: siteNames.get(id) ?? (id === 'unknown' ? 'No site' : id), count }));
+  return [...counts].map(([id, count]) => ({ id, name: siteNames.get(id) ?? (id === OTHER_SITE ? t('enrollment.otherSite') : id), count }));
 }
 
 /** Vega-Lite spec: a bar per site and one for all sites, against dashed rules at the stage-1 size and the target. */
 export function enrollmentSpec(sites, { target, stage1 }) {
   const total = sites.reduce((sum, s) => sum + s.count, 0);
-  const rows = [...sites, { id: 'total', name: 'All sites', count: total }].map((row) => ({
+  const allSites = t('enrollment.allSites');
+  const rows = [...sites, { id: 'total', name: allSites, count: total }].map((row) => ({
     ...row,
     color: row.id === 'total' ? TOTAL_COLOR : SITE_COLOR,
     description: describe({ site: row.name, 'site id': row.id, enrolled: row.count }),
   }));
   const markers = [
-    { value: stage1, label: `Stage 1 (${stage1})`, color: INK, description: describe({ design: 'Simon stage 1', subjects: stage1 }) },
-    { value: target, label: `Target (${target})`, color: TARGET_COLOR, description: describe({ design: 'target', subjects: target }) },
+    { value: stage1, label: t('enrollment.stage1', { n: stage1 }), color: INK, description: describe({ design: 'Simon stage 1', subjects: stage1 }) },
+    { value: target, label: t('enrollment.target', { n: target }), color: TARGET_COLOR, description: describe({ design: 'target', subjects: target }) },
   ];
   const x = { type: 'quantitative', scale: { domain: [0, Math.max(target, total)], nice: true } };
   const y = {
@@ -38,7 +44,7 @@ export function enrollmentSpec(sites, { target, stage1 }) {
     axis: {
       labelColor: INK,
       labelFontSize: 12,
-      labelFontWeight: { condition: { test: "datum.value === 'All sites'", value: 'bold' }, value: 'normal' },
+      labelFontWeight: { condition: { test: `datum.value === ${JSON.stringify(allSites)}`, value: 'bold' }, value: 'normal' },
       labelPadding: 6,
       ticks: false,
     },
@@ -54,7 +60,7 @@ export function enrollmentSpec(sites, { target, stage1 }) {
         mark: { type: 'bar', height: { band: 0.65 } },
         encoding: {
           y,
-          x: { ...x, field: 'count', title: 'Subjects enrolled', axis: { tickMinStep: 1, tickCount: 7, format: 'd', grid: true } },
+          x: { ...x, field: 'count', title: t('enrollment.axis'), axis: { tickMinStep: 1, tickCount: 7, format: 'd', grid: true } },
           color: { field: 'color', type: 'nominal', scale: null },
           ...DESCRIBED,
         },
@@ -81,13 +87,6 @@ export function enrollmentSpec(sites, { target, stage1 }) {
   };
 }
 
-const DECISIONS = {
-  pending: 'Pending: stage 1 still accruing or awaiting confirmed responses',
-  continue: 'Continue to stage 2',
-  stop: 'Stop for futility after stage 1',
-  promising: 'Promising: more responses than the design requires',
-  'not-promising': 'Not promising at the final analysis',
-};
 
 /** The Simon two-stage status from $interim, as a definition list. */
 export function simonStatus(interim, settings) {
@@ -96,22 +95,23 @@ export function simonStatus(interim, settings) {
   const n = settings['simon-n'];
   const r = settings['simon-r'];
   const rows = [
-    ['Stage', String(interim.stage ?? '–')],
-    ['Stage 1 evaluated', `${interim.stage1Evaluated ?? '–'} of ${n1}`],
-    ['Stage 1 responders', `${interim.stage1Responders ?? '–'} (at least ${r1 + 1} needed to continue)`],
-    ['Responders overall', `${interim.responders ?? '–'} (more than ${r} of ${n} is promising)`],
+    [t('simon.stage'), String(interim.stage ?? '–')],
+    [t('simon.stage1Evaluated'), t('simon.of', { a: interim.stage1Evaluated ?? '–', b: n1 })],
+    [t('simon.stage1Responders'), t('simon.needed', { n: interim.stage1Responders ?? '–', min: r1 + 1 })],
+    [t('simon.responders'), t('simon.promising', { n: interim.responders ?? '–', r, total: n })],
   ];
+  const decision = interim.decision ? t(`decision.${interim.decision}`) : '';
   return h('div', { class: 'simon', 'data-testid': 'simon-status' }, [
     h('p', { class: 'decision' }, [
-      'Decision: ',
+      t('simon.decision'),
       h('span', { class: `badge decision-${interim.decision ?? 'unknown'}`, 'data-decision': interim.decision ?? '', text: interim.decision ?? 'unknown' }),
-      h('span', { class: 'muted', text: ` ${DECISIONS[interim.decision] ?? ''}` }),
+      h('span', { class: 'muted', text: ` ${decision.startsWith('decision.') ? '' : decision}` }),
     ]),
     h('dl', {}, rows.flatMap(([k, v]) => [h('dt', { text: k }), h('dd', { text: v })])),
-    h('p', { class: 'muted small', text: `Design: α = ${fmt(interim.alpha)}, power = ${fmt(interim.power)}, early-stop probability under p0 = ${fmt(interim.pet)}` }),
+    h('p', { class: 'muted small', text: t('simon.design', { alpha: fmt(interim.alpha), power: fmt(interim.power), pet: fmt(interim.pet) }) }),
   ]);
 }
 
 function fmt(value) {
-  return typeof value === 'number' ? value.toFixed(3) : '–';
+  return typeof value === 'number' ? number(value, 3) : '–';
 }

@@ -3,29 +3,30 @@
 import { describe, DESCRIBED, INK } from '../charts.js';
 import { h } from '../dom.js';
 import { countOf } from '../format.js';
+import { t } from '../i18n.js';
 
 const ANY_GRADE = '#7fa7d1';
 const GRADE_3 = '#b3261e';
-const GRADES = { domain: ['Any grade', 'Grade ≥3'], range: [ANY_GRADE, GRADE_3] };
+const gradeScale = () => ({ domain: [t('safety.anyGrade'), t('safety.grade3Legend')], range: [ANY_GRADE, GRADE_3] });
 /** Terms drawn at most; the table lists them all. */
 const PLOTTED_TERMS = 25;
 
 const SUMMARY = [
-  ['anyAe', 'Any adverse event'],
-  ['anyTrae', 'Treatment-related AE'],
-  ['grade3Trae', 'Grade ≥3 treatment-related AE'],
-  ['seriousAe', 'Serious AE'],
-  ['grade5Ae', 'Grade 5 (fatal) AE'],
+  ['anyAe', 'safety.anyAe'],
+  ['anyTrae', 'safety.anyTrae'],
+  ['grade3Trae', 'safety.grade3Trae'],
+  ['seriousAe', 'safety.seriousAe'],
+  ['grade5Ae', 'safety.grade5Ae'],
 ];
 
 export function safetySummary(safety) {
   const total = safety.subjects ?? 0;
   return h('ul', { class: 'cards', 'data-testid': 'safety-summary' }, [
-    h('li', { class: 'card', 'data-key': 'subjects' }, [h('span', { class: 'card-value', text: String(total) }), h('span', { class: 'card-label', text: 'Subjects in the safety population' })]),
+    h('li', { class: 'card', 'data-key': 'subjects' }, [h('span', { class: 'card-value', text: String(total) }), h('span', { class: 'card-label', text: t('safety.population') })]),
     ...SUMMARY.map(([key, label]) =>
       h('li', { class: 'card', 'data-key': key, 'data-count': safety[key] ?? 0 }, [
         h('span', { class: 'card-value', text: countOf(safety[key] ?? 0, total) }),
-        h('span', { class: 'card-label', text: label }),
+        h('span', { class: 'card-label', text: t(label) }),
       ])),
   ]);
 }
@@ -34,27 +35,51 @@ function termName(term) {
   return term.display || term.code?.display || term.code?.code || '?';
 }
 
+/**
+ * The one place that decides a term's system organ class: the `soc` part $safety gives per term (a Coding or text)
+ * when the server sends it, else "—"; rows come grouped by class (named classes first), in $safety's order within one.
+ */
+export function safetyRows(safety) {
+  // Either form the server may give: a `soc` part on each term, or `soc` entries listing their terms.
+  const fromTable = new Map();
+  for (const soc of safety.soc ?? []) for (const term of soc.term ?? []) fromTable.set(term.code?.code ?? term.code, soc);
+  const socOf = (term) => {
+    const soc = (Array.isArray(term.soc) ? term.soc[0] : term.soc) ?? fromTable.get(term.code?.code);
+    if (!soc) return { name: '—', code: '' };
+    if (typeof soc === 'string') return { name: soc, code: '' };
+    const code = soc.code?.code ?? (typeof soc.code === 'string' ? soc.code : '');
+    return { name: soc.display || soc.code?.display || code || '—', code };
+  };
+  return (safety.term ?? [])
+    .map((term) => ({ term, soc: socOf(term) }))
+    .sort((a, b) => (a.soc.name === '—') - (b.soc.name === '—') || a.soc.name.localeCompare(b.soc.name));
+}
+
 export function safetyTable(safety) {
   const total = safety.subjects ?? 0;
-  const terms = safety.term ?? [];
-  const body = terms.map((term) =>
-    h('tr', { 'data-term': term.code?.code ?? '' }, [
+  const cell = (col, n) => h('td', { class: 'num', 'data-col': col, 'data-value': String(n ?? 0), text: countOf(n ?? 0, total) });
+  const body = safetyRows(safety).map(({ term, soc }) =>
+    h('tr', { 'data-term': term.code?.code ?? '', 'data-soc': soc.code || soc.name }, [
+      h('td', { text: soc.name }),
       h('th', { scope: 'row', text: termName(term) }),
       h('td', { class: 'code', text: term.code?.code ?? '' }),
       h('td', { class: 'num', 'data-col': 'subjects', text: countOf(term.subjects ?? 0, total) }),
+      cell('g12', term.grade1to2Subjects),
+      cell('g34', term.grade3to4Subjects),
+      cell('g5', term.grade5Subjects),
       h('td', { class: 'num', 'data-col': 'grade3', text: countOf(term.grade3Subjects ?? 0, total) }),
+      cell('related', term.relatedSubjects),
+      cell('related34', term.relatedGrade3to4Subjects),
       h('td', { class: 'num', 'data-col': 'maxGrade' }, term.maxGrade ? h('span', { class: `grade grade-${term.maxGrade}`, text: String(term.maxGrade) }) : '–'),
     ]));
+  const headers = [
+    ['safety.soc', ''], ['safety.term', ''], ['safety.code', ''], ['safety.any', 'num'], ['safety.g12', 'num'], ['safety.g34', 'num'],
+    ['safety.g5', 'num'], ['safety.grade3', 'num'], ['safety.related', 'num'], ['safety.related34', 'num'], ['safety.worst', 'num'],
+  ];
   return h('table', { class: 'data', 'data-testid': 'safety-table' }, [
-    h('caption', { text: `Subjects with each adverse event term (each subject once, at their worst grade); N = ${total}` }),
-    h('thead', {}, h('tr', {}, [
-      h('th', { scope: 'col', text: 'Term' }),
-      h('th', { scope: 'col', text: 'Code' }),
-      h('th', { scope: 'col', class: 'num', text: 'Any grade, n (%)' }),
-      h('th', { scope: 'col', class: 'num', text: 'Grade ≥3, n (%)' }),
-      h('th', { scope: 'col', class: 'num', text: 'Worst grade' }),
-    ])),
-    h('tbody', {}, body.length ? body : h('tr', {}, h('td', { colspan: 5, class: 'muted', text: 'No adverse events reported.' }))),
+    h('caption', { text: t('safety.caption', { n: total }) }),
+    h('thead', {}, h('tr', {}, headers.map(([key, cls]) => h('th', { scope: 'col', class: cls || null, text: t(key) })))),
+    h('tbody', {}, body.length ? body : h('tr', {}, h('td', { colspan: headers.length, class: 'muted', text: t('safety.none') }))),
   ]);
 }
 
@@ -79,8 +104,8 @@ export function safetySpec(safety) {
         mark: { type: 'bar', height: { band: 0.75 } },
         encoding: {
           y,
-          x: { ...x, field: 'subjects', title: 'Subjects', axis: { tickMinStep: 1, format: 'd', grid: true } },
-          color: { datum: 'Any grade', scale: GRADES, title: null },
+          x: { ...x, field: 'subjects', title: t('safety.axis'), axis: { tickMinStep: 1, format: 'd', grid: true } },
+          color: { datum: t('safety.anyGrade'), scale: gradeScale(), title: null },
           ...DESCRIBED,
         },
       },
@@ -88,7 +113,7 @@ export function safetySpec(safety) {
         name: 'ae_grade3',
         data: { values: rows.filter((r) => r.grade3 > 0) },
         mark: { type: 'bar', height: { band: 0.35 } },
-        encoding: { y, x: { ...x, field: 'grade3' }, color: { datum: 'Grade ≥3', scale: GRADES, title: null }, ...DESCRIBED },
+        encoding: { y, x: { ...x, field: 'grade3' }, color: { datum: t('safety.grade3Legend'), scale: gradeScale(), title: null }, ...DESCRIBED },
       },
       {
         name: 'ae_counts',

@@ -2,6 +2,7 @@
 
 import { describe, DESCRIBED, INK, MUTED } from '../charts.js';
 import { DAYS_PER_MONTH, monthsLabel } from '../format.js';
+import { number, t } from '../i18n.js';
 
 const WIDTH = 480;
 
@@ -36,12 +37,25 @@ function monthStep(maxMonths) {
 const percentOf = (survival) => `${Math.round(survival * 100)}%`;
 
 /**
+ * Where the curve stops being drawn: at the first time fewer than 10% of the subjects (and never fewer than 2) remain
+ * at risk, since the estimate beyond rests on one or two people and its band spans almost 0 to 1.
+ */
+export function minimumAtRisk(subjects) {
+  return Math.max(2, Math.ceil(0.1 * subjects));
+}
+
+/**
  * Vega-Lite spec: the step curve with censoring ticks and the median's dashed guides, over a row of numbers at risk
  * at each month tick. Returns the spec and a one-line summary.
  */
 export function survivalSpec(endpoint, { key, title, color }) {
-  const steps = kaplanMeierSteps(endpoint.point);
-  const lastDay = Math.max(1, ...steps.map((s) => s.time));
+  const allSteps = kaplanMeierSteps(endpoint.point);
+  const subjects = allSteps[0]?.atRisk ?? 0;
+  const minAtRisk = minimumAtRisk(subjects);
+  const cutAt = allSteps.findIndex((s) => s.atRisk < minAtRisk);
+  const steps = cutAt < 0 ? allSteps : allSteps.slice(0, cutAt);
+  const cut = cutAt > 0 ? { day: allSteps[cutAt].time, survival: steps.at(-1).survival } : null;
+  const lastDay = Math.max(1, ...allSteps.map((s) => s.time));
   const step = monthStep(lastDay / DAYS_PER_MONTH);
   const maxMonths = Math.max(step, Math.ceil(lastDay / DAYS_PER_MONTH / step) * step);
   const tickMonths = [];
@@ -49,16 +63,26 @@ export function survivalSpec(endpoint, { key, title, color }) {
   const month = (day) => day / DAYS_PER_MONTH;
 
   const median = endpoint.median;
-  const summary = `Median ${monthsLabel(median)} (95% CI ${monthsLabel(endpoint.medianLower)}–${monthsLabel(endpoint.medianUpper)}); ${endpoint.events ?? 0} events, ${endpoint.censored ?? 0} censored`;
+  const summary = t('survival.summary', {
+    median: monthsLabel(median), lower: monthsLabel(endpoint.medianLower), upper: monthsLabel(endpoint.medianUpper),
+    events: number(endpoint.events ?? 0), censored: number(endpoint.censored ?? 0),
+  });
+  const cutNote = cut ? t('survival.cut', { months: number(month(cut.day), 1), day: cut.day, min: minAtRisk }) : '';
   const name = key.toUpperCase();
   const x = { type: 'quantitative', scale: { domain: [0, maxMonths] } };
 
   // Step-after: flat from each time to the next, where it drops; starting at 100% at day 0.
   const curveText = steps.map((s) => `day ${s.time} ${percentOf(s.survival)}`).join(', ');
-  const curve = [{ time: 0, survival: 1 }, ...steps].map((s) => ({
+  const start = { time: 0, survival: 1, lower: 1, upper: 1 };
+  const drawn = [start, ...steps, ...(cut ? [{ time: cut.day, survival: cut.survival, lower: steps.at(-1).lower, upper: steps.at(-1).upper }] : [])];
+  const curve = drawn.map((s) => ({
     month: month(s.time),
     survival: s.survival,
-    description: describe({ curve: name, 'survival by day': curveText }),
+    description: describe({ curve: name, 'survival by day': curveText, 'cut at day': cut?.day }),
+  }));
+  const band = drawn.filter((s) => typeof s.lower === 'number' && typeof s.upper === 'number').map((s) => ({
+    month: month(s.time), lower: s.lower, upper: s.upper,
+    description: describe({ curve: name, day: s.time, '95% CI': `${percentOf(s.lower)}–${percentOf(s.upper)}` }),
   }));
   const censored = steps.filter((s) => s.censored > 0 && s.time > 0).map((s) => ({
     month: month(s.time),
@@ -69,17 +93,17 @@ export function survivalSpec(endpoint, { key, title, color }) {
     ? [{ x: 0, x2: month(median), y: 0.5, y2: 0.5 }, { x: month(median), x2: month(median), y: 0, y2: 0.5 }]
     : [];
   const medianNote = [{
-    text: summary.split(';')[0],
+    text: summary.split(/[;；]/)[0],
     description: describe({ curve: name, 'median days': typeof median === 'number' ? median : 'not reached' }),
   }];
   const atRisk = tickMonths.map((m) => {
-    const n = atRiskAt(steps, m * DAYS_PER_MONTH);
+    const n = atRiskAt(allSteps, m * DAYS_PER_MONTH);
     return { month: m, row: name, atRisk: n, description: describe({ curve: name, month: m, 'at risk': n }) };
   });
 
   const survivalAxis = { values: [0, 0.25, 0.5, 0.75, 1], format: '.0%', grid: true };
   const spec = {
-    description: `${title}: Kaplan-Meier estimate. ${summary}`,
+    description: `${title}: Kaplan-Meier estimate. ${summary} ${cutNote}`,
     spacing: 6,
     vconcat: [
       {
@@ -87,11 +111,22 @@ export function survivalSpec(endpoint, { key, title, color }) {
         height: 230,
         layer: [
           {
+            name: 'km_band',
+            data: { values: band },
+            mark: { type: 'area', interpolate: 'step-after', color, opacity: 0.15 },
+            encoding: {
+              x: { ...x, field: 'month' },
+              y: { field: 'lower', type: 'quantitative', scale: { domain: [0, 1] } },
+              y2: { field: 'upper' },
+              ...DESCRIBED,
+            },
+          },
+          {
             name: 'km_curve',
             data: { values: curve },
             mark: { type: 'line', interpolate: 'step-after', color, strokeWidth: 2 },
             encoding: {
-              x: { ...x, field: 'month', title: 'Months since first dose', axis: { values: tickMonths, format: 'd' } },
+              x: { ...x, field: 'month', title: t('survival.axis'), axis: { values: tickMonths, format: 'd' } },
               y: { field: 'survival', type: 'quantitative', scale: { domain: [0, 1] }, title, axis: survivalAxis },
               ...DESCRIBED,
             },
@@ -120,7 +155,7 @@ export function survivalSpec(endpoint, { key, title, color }) {
         name: 'km_at_risk',
         width: WIDTH,
         height: 18,
-        title: { text: 'Number at risk', anchor: 'start', fontSize: 11, fontWeight: 'bold', color: INK, offset: 4 },
+        title: { text: t('survival.atRisk'), anchor: 'start', fontSize: 11, fontWeight: 'bold', color: INK, offset: 4 },
         data: { values: atRisk },
         mark: { type: 'text', fontSize: 11 },
         encoding: {
@@ -132,5 +167,5 @@ export function survivalSpec(endpoint, { key, title, color }) {
       },
     ],
   };
-  return { spec, summary };
+  return { spec, summary: cutNote ? `${summary}. ${cutNote}` : summary };
 }

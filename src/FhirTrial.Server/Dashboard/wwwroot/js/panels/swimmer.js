@@ -1,16 +1,18 @@
-// Swimmer: time on treatment (first dose to the last dose or assessment) with response, progression and death markers.
+// Swimmer: time on treatment (first to last dose, never past the cut-off) with response, progression and death
+// markers, a dotted follow-up line after the last dose, and an arrow only for subjects still being dosed.
 
 import { describe, DESCRIBED, INK, MUTED } from '../charts.js';
 import { months } from '../format.js';
+import { t } from '../i18n.js';
 import { responseColorEncoding } from '../responses.js';
 
 /** Vega symbol shapes: built-ins, and a filled ✕ as an SVG path in the symbol's unit square. */
 const CROSS = 'M-1,-0.7L-0.7,-1L0,-0.3L0.7,-1L1,-0.7L0.3,0L1,0.7L0.7,1L0,0.3L-0.7,1L-1,0.7L-0.3,0Z';
 const EVENTS = [
-  { kind: 'first response', shape: 'triangle-up', color: '#0b5cad' },
-  { kind: 'progression', shape: 'diamond', color: '#d1342f' },
-  { kind: 'death', shape: CROSS, color: INK },
-  { kind: 'on treatment', shape: 'triangle-right', color: '#323f4b' },
+  { kind: 'first response', key: 'event.response', shape: 'triangle-up', color: '#0b5cad' },
+  { kind: 'progression', key: 'event.progression', shape: 'diamond', color: '#d1342f' },
+  { kind: 'death', key: 'event.death', shape: CROSS, color: INK },
+  { kind: 'on treatment', key: 'event.ongoing', shape: 'triangle-right', color: '#323f4b' },
 ];
 
 export function swimmerRows(subjects) {
@@ -21,11 +23,13 @@ export function swimmerRows(subjects) {
       label: s.label,
       site: s.siteName,
       days: s.treatmentDays,
+      followUpDays: s.followUpDay ?? s.treatmentDays,
+      lastDose: s.lastDose,
       response: s.bor ?? 'NE',
       responseDay: s.firstResponseDay,
       progressionDay: s.progressionDay,
       deathDay: s.deathDay,
-      ongoing: s.ongoing && !s.deceased && s.progressionDay === null,
+      ongoing: s.onTreatment,
     }))
     .sort((a, b) => b.days - a.days || a.label.localeCompare(b.label));
 }
@@ -34,7 +38,10 @@ const present = (day) => day !== null && day !== undefined;
 
 /** One marker per event a row has; "on treatment" sits just past the bar's end. */
 function events(row, nudge) {
-  const at = (kind, day, month = months(day)) => ({ label: row.label, kind, month, description: describe({ subject: row.label, event: kind, day }) });
+  const at = (kind, day, month = months(day)) => {
+    const event = EVENTS.find((e) => e.kind === kind);
+    return { label: row.label, kind: t(event.key), month, description: describe({ subject: row.label, event: kind, day }) };
+  };
   return [
     present(row.responseDay) ? at('first response', row.responseDay) : null,
     present(row.progressionDay) ? at('progression', row.progressionDay) : null,
@@ -43,9 +50,9 @@ function events(row, nudge) {
   ].filter(Boolean);
 }
 
-/** Vega-Lite spec: a bar per subject coloured by best overall response, event markers, a dotted line on to death. */
+/** Vega-Lite spec: a bar per subject coloured by best overall response, event markers, a dotted follow-up line. */
 export function swimmerSpec(rows) {
-  const lastDay = Math.max(42, ...rows.flatMap((r) => [r.days, r.deathDay ?? 0, r.progressionDay ?? 0]));
+  const lastDay = Math.max(42, ...rows.flatMap((r) => [r.days, r.followUpDays ?? 0, r.deathDay ?? 0, r.progressionDay ?? 0]));
   const maxMonths = months(lastDay) * 1.05;
   const bars = rows.map((row) => ({
     ...row,
@@ -55,12 +62,14 @@ export function swimmerSpec(rows) {
       resource: `ResearchSubject/${row.id}`,
       site: row.site,
       'days on treatment': row.days,
+      'last dose': row.lastDose,
       'best overall response': row.response,
     }),
   }));
-  const toDeath = rows.filter((r) => present(r.deathDay) && r.deathDay > r.days).map((r) => ({ label: r.label, from: months(r.days), to: months(r.deathDay) }));
+  const followUp = rows.filter((r) => r.followUpDays > r.days).map((r) => ({ label: r.label, from: months(r.days), to: months(r.followUpDays) }));
   const y = { field: 'label', type: 'nominal', sort: null, title: null, axis: { labelColor: INK, ticks: false, domain: false } };
   const x = { type: 'quantitative', scale: { domain: [0, maxMonths], nice: true } };
+  const kinds = EVENTS.map((e) => t(e.key));
   return {
     description: 'Time on treatment per subject, with response, progression and death',
     width: 900,
@@ -74,14 +83,14 @@ export function swimmerSpec(rows) {
         mark: { type: 'bar', height: { band: 0.7 } },
         encoding: {
           y,
-          x: { ...x, field: 'month', title: 'Months since first dose', axis: { grid: true, tickCount: 8 } },
+          x: { ...x, field: 'month', title: t('swimmer.axis'), axis: { grid: true, tickCount: 8 } },
           color: responseColorEncoding('response', rows.map((r) => r.response)),
           ...DESCRIBED,
         },
       },
       {
-        name: 'swimmer_to_death',
-        data: { values: toDeath },
+        name: 'swimmer_follow_up',
+        data: { values: followUp },
         mark: { type: 'rule', color: MUTED, strokeDash: [2, 3], aria: false },
         encoding: { y, x: { ...x, field: 'from' }, x2: { field: 'to' } },
       },
@@ -92,8 +101,8 @@ export function swimmerSpec(rows) {
         encoding: {
           y,
           x: { ...x, field: 'month' },
-          shape: { field: 'kind', type: 'nominal', title: 'Event', scale: { domain: EVENTS.map((e) => e.kind), range: EVENTS.map((e) => e.shape) } },
-          color: { field: 'kind', type: 'nominal', title: 'Event', scale: { domain: EVENTS.map((e) => e.kind), range: EVENTS.map((e) => e.color) } },
+          shape: { field: 'kind', type: 'nominal', title: t('event.title'), scale: { domain: kinds, range: EVENTS.map((e) => e.shape) } },
+          color: { field: 'kind', type: 'nominal', title: t('event.title'), scale: { domain: kinds, range: EVENTS.map((e) => e.color) } },
           ...DESCRIBED,
         },
       },

@@ -3,6 +3,7 @@
 import { describe, DESCRIBED, INK, MUTED } from '../charts.js';
 import { signedPercent } from '../format.js';
 import { responseColorEncoding } from '../responses.js';
+import { t } from '../i18n.js';
 
 const AXIS_INK = '#323f4b';
 
@@ -16,7 +17,7 @@ const THRESHOLDS = [
 export function waterfallRows(subjects) {
   return subjects
     .filter((s) => typeof s.bestChange === 'number')
-    .map((s) => ({ id: s.id, label: s.label, value: s.bestChange, response: s.bor ?? 'NE' }))
+    .map((s) => ({ id: s.id, label: s.label, value: s.bestChange, response: s.bor ?? 'NE', newLesion: Boolean(s.newLesionProgression) }))
     .sort((a, b) => b.value - a.value || a.label.localeCompare(b.label));
 }
 
@@ -24,12 +25,14 @@ export function waterfallRows(subjects) {
 export function waterfallSpec(rows) {
   const bars = rows.map((row) => ({
     ...row,
+    top: Math.max(0, row.value),
     text: signedPercent(row.value),
     description: describe({
       subject: row.label,
       resource: `ResearchSubject/${row.id}`,
       'best change': signedPercent(row.value),
       'best overall response': row.response,
+      'progression by new lesion': row.newLesion ? 'yes' : null,
     }),
   }));
   const values = rows.map((r) => r.value);
@@ -55,7 +58,7 @@ export function waterfallSpec(rows) {
           x: { ...x, title: null, axis: { labelAngle: -50, labelColor: INK, labelFontSize: 10, ticks: false, domain: false } },
           y: {
             ...y,
-            title: 'Best change from baseline',
+            title: t('waterfall.axis'),
             axis: { grid: true, tickCount: 8, labelExpr: "(datum.value < 0 ? '\u2212' : '') + abs(datum.value) + '%'" },
           },
           color: responseColorEncoding('response', rows.map((r) => r.response)),
@@ -64,6 +67,13 @@ export function waterfallSpec(rows) {
       },
       valueLabel((b) => b.value >= 0, 'bottom', -3),
       valueLabel((b) => b.value < 0, 'top', 3),
+      {
+        // PD by a new lesion (RECIST 1.1, 4.3.2): the bar alone would hide it when the targets shrank.
+        name: 'waterfall_new_lesion',
+        data: { values: bars.filter((b) => b.newLesion).map((b) => ({ ...b, marker: '\u25b2N', description: describe({ subject: b.label, 'progression by new lesion': 'yes' }) })) },
+        mark: { type: 'text', baseline: 'bottom', dy: -14, fontSize: 10, fontWeight: 'bold', color: '#d1342f' },
+        encoding: { x, y: { ...y, field: 'top' }, text: { field: 'marker' }, ...DESCRIBED },
+      },
       {
         name: 'waterfall_zero',
         data: { values: [{ value: 0 }] },
