@@ -1,7 +1,7 @@
 using FhirTrial.Fhir.Engine;
-using FhirTrial.Fhir.Indexing;
 using FhirTrial.Fhir.Search;
 using FhirTrial.Storage.Relational;
+using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 
 namespace FhirTrial.Bench.Ingest;
@@ -11,7 +11,8 @@ internal static class Explain
 {
     public static async Task RunAsync(string connectionString, string patientId, Options options)
     {
-        var parser = new SearchParser(new SearchParameterRegistry());
+        await using var engine = new ServiceCollection().AddFhirEngine().BuildServiceProvider();
+        var parser = engine.GetRequiredService<SearchParser>();
         var queries = new (string Type, string Query)[]
         {
             ("Observation", $"subject=Patient/{patientId}&code=http://loinc.org|718-7"),
@@ -26,7 +27,7 @@ internal static class Explain
         foreach (var (type, query) in queries)
         {
             var parsed = parser.Parse(type, QueryString.Parse(query), strict: true).Query;
-            var sql = new SqlBuilder().Append("EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) ");
+            var sql = new SqlBuilder { ArrayParameters = true }.Append("EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) ");
             if (parsed.Sort.Count == 0 && SearchCompiler.MatchedByIndexAlone(parsed))
                 // as the store answers it: the matching keys once, for page and total (the page's rows are then read by key)
                 SearchCompiler.MatchingKeys(sql, parsed, RelationalFhirStore.DefaultKeysFirstLimit + 1);

@@ -1,11 +1,10 @@
 using System.Diagnostics;
 using FhirTrial.Fhir.Engine;
-using FhirTrial.Fhir.Indexing;
-using FhirTrial.Fhir.Search;
 using FhirTrial.Fhir.Serialization;
 using FhirTrial.Fhir.Storage;
 using FhirTrial.Storage.Postgres;
 using Hl7.Fhir.Model;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace FhirTrial.Bench.Ingest;
 
@@ -15,10 +14,10 @@ internal static class StoreBench
 {
     public static async Task RunAsync(string connectionString, IReadOnlyList<(string Bundle, List<string> Resources)> feed, int clients)
     {
-        var registry = new SearchParameterRegistry();
         await using var setup = new PostgresFhirStore(connectionString);
         await setup.MigrateAsync(CancellationToken.None);
-        var service = new ResourceService(setup, new IndexExtractor(registry), new SearchParser(registry), new NoWriteValidation());
+        await using var engine = setup.BuildFhirEngine(new NoWriteValidation());
+        var service = engine.GetRequiredService<ResourceService>();
 
         var watch = Stopwatch.StartNew();
         var parsed = feed.Select(f => f.Resources.Select(FhirSerializer.ParseJson).ToList()).ToList();

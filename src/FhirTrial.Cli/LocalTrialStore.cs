@@ -35,11 +35,8 @@ public sealed class LocalTrialStore : IAsyncDisposable
         var folder = Directory.CreateTempSubdirectory("fhirtrial-local-").FullName;
         var services = new ServiceCollection();
         services.AddSingleton(typeof(ILogger<>), typeof(NullLogger<>));
-        var package = new ProfileValidationService(profilesFolder ?? ProjectFolders.Find("profiles"));
-        services.AddSingleton(package);
-        services.AddSingleton<ICustomSearchParameterSource>(package);
         services.AddSingleton<IWriteValidator, NoWriteValidation>();
-        services.AddFhirEngine();
+        services.AddFhirEngine(profilesFolder ?? ProjectFolders.Find("profiles"));
         services.AddSqliteStore($"Data Source={Path.Combine(folder, "local.db")}");
         services.AddTrialOperations();
         var store = new LocalTrialStore(folder, services.BuildServiceProvider());

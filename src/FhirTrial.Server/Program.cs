@@ -11,7 +11,7 @@ var builder = WebApplication.CreateBuilder(args);
 builder.WebHost.UseUrls(builder.Configuration["urls"] ?? "http://127.0.0.1:8080");
 builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = RequestLimits.From(builder.Configuration).MaxRequestBytes);
 
-builder.Services.AddFhirEngine();
+builder.Services.AddFhirEngine(builder.Configuration["Fhir:ProfilesPath"]);
 builder.Services.AddTrialOperations();
 builder.Services.AddFhirStore(builder.Configuration);
 builder.Services.AddFhirWeb(builder.Configuration);

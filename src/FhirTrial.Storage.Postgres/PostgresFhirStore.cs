@@ -24,7 +24,12 @@ public sealed class PostgresFhirStore : RelationalFhirStore, IAsyncDisposable
     {
         _connections = new PostgresConnections(connectionString);
         if (replica is not null) _replica = new PostgresReadReplica(replica);
+        Statistics = new StatisticsUpkeep((grown, ct) => PostgresStatistics.AnalyzeGrownAsync(_connections, grown, ct),
+            PostgresStatistics.Threshold, quiet: TimeSpan.FromSeconds(1), maxWait: TimeSpan.FromSeconds(30));
     }
+
+    /// <summary>Analyzes the tables large writes grew, in the background (see <see cref="PostgresStatistics"/>).</summary>
+    public StatisticsUpkeep Statistics { get; }
 
     /// <summary>Reads served by the read replica, and by the primary (for tests and diagnostics).</summary>
     public long ReplicaReads => Interlocked.Read(ref _replicaReads);
@@ -74,9 +79,11 @@ public sealed class PostgresFhirStore : RelationalFhirStore, IAsyncDisposable
             try
             {
                 await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, ct);
-                var result = await work(new RelationalTransaction(this, connection, transaction));
+                var tx = new RelationalTransaction(this, connection, transaction);
+                var result = await work(tx);
                 committing = true;
                 await transaction.CommitAsync(ct);
+                Statistics.Committed(tx.Growth);
                 await ReportCommitAsync(connection, ct);
                 return result;
             }
@@ -146,6 +153,8 @@ public sealed class PostgresFhirStore : RelationalFhirStore, IAsyncDisposable
 
     protected override string ForUpdateClause => " FOR UPDATE";
 
+    protected override bool ArrayParameters => true;
+
     protected override string KeyShareClause => " FOR KEY SHARE OF r";
 
     protected override string SkipLockedClause => " FOR UPDATE SKIP LOCKED";
@@ -176,6 +185,7 @@ public sealed class PostgresFhirStore : RelationalFhirStore, IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        await Statistics.DisposeAsync();
         await _connections.DisposeAsync();
         if (_replica is not null) await _replica.DisposeAsync();
     }

@@ -17,6 +17,19 @@ public static class IndexRows
         _ => throw new ArgumentOutOfRangeException(nameof(entry)),
     };
 
+    /// <summary>The table an entry's row goes to.</summary>
+    public static string TableOf(IndexEntry entry) => entry switch
+    {
+        StringIndex => "idx_string",
+        TokenIndex => "idx_token",
+        DateIndex => "idx_date",
+        NumberIndex => "idx_number",
+        QuantityIndex => "idx_quantity",
+        UriIndex => "idx_uri",
+        ReferenceIndex => "idx_reference",
+        _ => throw new ArgumentOutOfRangeException(nameof(entry)),
+    };
+
     // Long free text is searchable by its start; the full value stays in the resource.
     private static string Truncate(string s) => s.Length <= 512 ? s : s[..512];
 }

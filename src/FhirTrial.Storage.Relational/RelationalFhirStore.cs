@@ -28,6 +28,12 @@ public abstract partial class RelationalFhirStore : IFhirStore, IUsedTokenStore,
     /// <summary>Row lock for claiming queue rows that skips rows another worker holds; empty where writers are serialized.</summary>
     protected internal virtual string SkipLockedClause => "";
 
+    /// <summary>True where the database binds an array as one parameter (see <see cref="SqlBuilder.InSet"/>).</summary>
+    protected internal virtual bool ArrayParameters => false;
+
+    /// <summary>An empty statement in this store's dialect.</summary>
+    protected internal SqlBuilder Sql() => new() { ArrayParameters = ArrayParameters };
+
     /// <summary>Lock that keeps a row from being deleted (not from being updated); empty where writers are serialized.</summary>
     protected internal virtual string KeyShareClause => "";
 
@@ -72,7 +78,7 @@ public abstract partial class RelationalFhirStore : IFhirStore, IUsedTokenStore,
     {
         return await ReadingAsync(async connection =>
         {
-            var sql = new SqlBuilder().Append($"SELECT {ResourceColumns} FROM resource r WHERE r.type = ");
+            var sql = Sql().Append($"SELECT {ResourceColumns} FROM resource r WHERE r.type = ");
             sql.Append(sql.Param(type)).Append(" AND r.id = ").Append(sql.Param(id));
             return (await QueryAsync(connection, null, sql, ct)).FirstOrDefault();
         }, ct);
@@ -82,7 +88,7 @@ public abstract partial class RelationalFhirStore : IFhirStore, IUsedTokenStore,
     {
         return await ReadingAsync(async connection =>
         {
-            var sql = new SqlBuilder().Append("SELECT 0, h.type, h.id, h.version, h.last_updated, h.deleted, h.json, h.method FROM resource_history h WHERE h.type = ");
+            var sql = Sql().Append("SELECT 0, h.type, h.id, h.version, h.last_updated, h.deleted, h.json, h.method FROM resource_history h WHERE h.type = ");
             sql.Append(sql.Param(type)).Append(" AND h.id = ").Append(sql.Param(id)).Append(" AND h.version = ").Append(sql.Param(version));
             return (await QueryAsync(connection, null, sql, ct)).FirstOrDefault();
         }, ct);
@@ -96,7 +102,7 @@ public abstract partial class RelationalFhirStore : IFhirStore, IUsedTokenStore,
             var results = new List<StoredResource>();
             foreach (var chunk in keys.Distinct().Chunk(200))
             {
-                var sql = new SqlBuilder().Append($"SELECT {ResourceColumns} FROM resource r WHERE r.deleted = 0 AND (");
+                var sql = Sql().Append($"SELECT {ResourceColumns} FROM resource r WHERE r.deleted = 0 AND (");
                 sql.Append(string.Join(" OR ", chunk.Select(k => $"(r.type = {sql.Param(k.Type)} AND r.id = {sql.Param(k.Id)})")));
                 sql.Append(")");
                 results.AddRange(await QueryAsync(connection, null, sql, ct));
@@ -128,7 +134,7 @@ public abstract partial class RelationalFhirStore : IFhirStore, IUsedTokenStore,
                 IReadOnlyList<StoredResource> page = [];
                 if (query.Count > 0)
                 {
-                    var sql = new SqlBuilder().Append($"SELECT {ResourceColumns} FROM resource r WHERE ");
+                    var sql = Sql().Append($"SELECT {ResourceColumns} FROM resource r WHERE ");
                     SearchCompiler.Where(sql, query);
                     SearchCompiler.OrderBy(sql, query);
                     sql.Append($" LIMIT {sql.Param(query.Count)} OFFSET {sql.Param(query.Offset)}");
@@ -161,7 +167,7 @@ public abstract partial class RelationalFhirStore : IFhirStore, IUsedTokenStore,
     /// </summary>
     private async Task<SearchPage?> KeysFirstAsync(DbConnection connection, SearchQuery query, CancellationToken ct)
     {
-        var sql = new SqlBuilder();
+        var sql = Sql();
         SearchCompiler.MatchingKeys(sql, query, KeysFirstLimit + 1);
         var keys = new List<long>();
         await using (var command = sql.ToCommand(connection, null))
@@ -175,7 +181,7 @@ public abstract partial class RelationalFhirStore : IFhirStore, IUsedTokenStore,
         if (pageKeys.Count > 0)
         {
             // The type is checked again for rows an older registry may have stored under a name now another type's too.
-            var read = new SqlBuilder().Append($"SELECT {ResourceColumns} FROM resource r WHERE r.deleted = 0 AND r.type = ");
+            var read = Sql().Append($"SELECT {ResourceColumns} FROM resource r WHERE r.deleted = 0 AND r.type = ");
             read.Append(read.Param(query.ResourceType!)).Append(" AND r.rkey IN (");
             read.Append(string.Join(", ", pageKeys.Select(k => read.Param(k)))).Append(") ORDER BY r.rkey");
             page = await QueryAsync(connection, null, read, ct);
@@ -190,7 +196,7 @@ public abstract partial class RelationalFhirStore : IFhirStore, IUsedTokenStore,
         var own = connection is null ? await OpenReadAsync(ct) : null;
         try
         {
-            var count = new SqlBuilder();
+            var count = Sql();
             SearchCompiler.Count(count, query);
             await using var command = count.ToCommand(connection ?? own!, null);
             return Convert.ToInt32(await command.ExecuteScalarAsync(ct));
@@ -209,7 +215,7 @@ public abstract partial class RelationalFhirStore : IFhirStore, IUsedTokenStore,
             var result = new HashSet<ResourceKey>();
             foreach (var chunk in keys.Chunk(500))
             {
-                var sql = new SqlBuilder().Append("SELECT DISTINCT i.target_type, i.target_id FROM idx_reference i WHERE i.target_id IS NOT NULL AND i.rkey IN (");
+                var sql = Sql().Append("SELECT DISTINCT i.target_type, i.target_id FROM idx_reference i WHERE i.target_id IS NOT NULL AND i.rkey IN (");
                 sql.Append(string.Join(", ", chunk.Select(k => sql.Param(k)))).Append(")");
                 if (param is not null) sql.Append($" AND {SearchCompiler.ParamIs(sql, "i", null, param, Hl7.Fhir.Model.SearchParamType.Reference)}");
                 if (targetType is not null) sql.Append($" AND i.target_type = {sql.Param(targetType)}");
@@ -225,11 +231,11 @@ public abstract partial class RelationalFhirStore : IFhirStore, IUsedTokenStore,
         => WriteAsync(async tx =>
         {
             var (connection, transaction) = (((RelationalTransaction)tx).Connection, ((RelationalTransaction)tx).Transaction);
-            var purge = new SqlBuilder().Append("DELETE FROM used_jti WHERE expires_at < ");
+            var purge = Sql().Append("DELETE FROM used_jti WHERE expires_at < ");
             purge.Append(purge.Param(now.ToUnixTimeMilliseconds()));
             await using (var command = purge.ToCommand(connection, transaction)) await command.ExecuteNonQueryAsync(ct);
             // The primary key makes the insert the test: a second use, even a concurrent one, inserts nothing.
-            var insert = new SqlBuilder().Append("INSERT INTO used_jti (client_id, jti, expires_at) VALUES (");
+            var insert = Sql().Append("INSERT INTO used_jti (client_id, jti, expires_at) VALUES (");
             insert.Append(insert.Param(clientId)).Append(", ").Append(insert.Param(jti)).Append(", ")
                 .Append(insert.Param(expiresAt.ToUnixTimeMilliseconds())).Append(") ON CONFLICT (client_id, jti) DO NOTHING");
             await using (var command = insert.ToCommand(connection, transaction)) return await command.ExecuteNonQueryAsync(ct) == 1;
@@ -239,7 +245,7 @@ public abstract partial class RelationalFhirStore : IFhirStore, IUsedTokenStore,
     {
         return await ReadingAsync(async connection =>
         {
-            var filter = new SqlBuilder();
+            var filter = Sql();
             void Where(SqlBuilder sql)
             {
                 sql.Append(" WHERE 1 = 1");
@@ -254,11 +260,11 @@ public abstract partial class RelationalFhirStore : IFhirStore, IUsedTokenStore,
                     sql.Append(")");
                 }
             }
-            var select = new SqlBuilder().Append("SELECT 0, h.type, h.id, h.version, h.last_updated, h.deleted, h.json, h.method FROM resource_history h");
+            var select = Sql().Append("SELECT 0, h.type, h.id, h.version, h.last_updated, h.deleted, h.json, h.method FROM resource_history h");
             Where(select);
             select.Append($" ORDER BY h.last_updated DESC, h.version DESC LIMIT {select.Param(query.Count)} OFFSET {select.Param(query.Offset)}");
             var versions = await QueryAsync(connection, null, select, ct);
-            var count = new SqlBuilder().Append("SELECT COUNT(*) FROM resource_history h");
+            var count = Sql().Append("SELECT COUNT(*) FROM resource_history h");
             Where(count);
             await using var command = count.ToCommand(connection, null);
             var total = Convert.ToInt32(await command.ExecuteScalarAsync(ct));

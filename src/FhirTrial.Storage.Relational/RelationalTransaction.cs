@@ -12,16 +12,19 @@ public sealed class RelationalTransaction(RelationalFhirStore store, DbConnectio
     public DbConnection Connection => connection;
     public DbTransaction Transaction => transaction;
 
+    /// <summary>What this transaction added, reported to the store's statistics upkeep once it commits.</summary>
+    public TableGrowth Growth { get; } = new();
+
     public async Task<StoredResource?> ReadForUpdateAsync(string type, string id, CancellationToken ct)
     {
-        var sql = new SqlBuilder().Append("SELECT r.rkey, r.type, r.id, r.version, r.last_updated, r.deleted, r.json FROM resource r WHERE r.type = ");
+        var sql = store.Sql().Append("SELECT r.rkey, r.type, r.id, r.version, r.last_updated, r.deleted, r.json FROM resource r WHERE r.type = ");
         sql.Append(sql.Param(type)).Append(" AND r.id = ").Append(sql.Param(id)).Append(store.ForUpdateClause);
         return (await RelationalFhirStore.QueryAsync(connection, transaction, sql, ct)).FirstOrDefault();
     }
 
     public async Task<IReadOnlyList<string>> FindIdsAsync(SearchQuery query, int limit, CancellationToken ct)
     {
-        var sql = new SqlBuilder().Append("SELECT r.id FROM resource r WHERE ");
+        var sql = store.Sql().Append("SELECT r.id FROM resource r WHERE ");
         SearchCompiler.Where(sql, query);
         await store.LockAsync(connection, transaction, LockKey(sql), ct);
         sql.Append($" ORDER BY r.rkey LIMIT {sql.Param(limit)}");
@@ -35,7 +38,8 @@ public sealed class RelationalTransaction(RelationalFhirStore store, DbConnectio
     /// <summary>The compiled search with its values: equal exactly when two conditional operations look for the same
     /// thing. (Record ToString prints list types, not contents, so it would put unrelated searches on one lock.)</summary>
     private static string LockKey(SqlBuilder where)
-        => where.Text + "|" + string.Join("|", where.Parameters.Select(p => Convert.ToString(p.Value, System.Globalization.CultureInfo.InvariantCulture)));
+        => where.Text + "|" + string.Join("|", where.Parameters.Select(p => p.Value is string[] set ? string.Join(",", set)
+            : Convert.ToString(p.Value, System.Globalization.CultureInfo.InvariantCulture)));
 
     public async Task<StoredResource> PutAsync(ResourceWrite write, CancellationToken ct)
     {
@@ -70,10 +74,18 @@ public sealed class RelationalTransaction(RelationalFhirStore store, DbConnectio
             await history.ExecuteNonQueryAsync(ct);
         }
         if (!write.Deleted) await InsertIndexAsync(key, write, ct);
+        Growth.Add(write, newResource: current is null);
         return new StoredResource(key, write.Type, write.Id, write.Version, write.LastUpdated, write.Deleted, write.Json, write.Method);
     }
 
-    public Task PutManyAsync(IReadOnlyList<ResourceWrite> writes, CancellationToken ct) => store.PutManyAsync(this, writes, ct);
+    public async Task PutManyAsync(IReadOnlyList<ResourceWrite> writes, CancellationToken ct)
+    {
+        var before = Growth.Total;
+        await store.PutManyAsync(this, writes, ct);
+        // the row-by-row fallback counted its rows through PutAsync already
+        if (Growth.Total == before)
+            foreach (var write in writes) Growth.Add(write, newResource: true);
+    }
 
     /// <summary>Ids per statement of the batched lookups below.</summary>
     private const int IdsPerLookup = 500;
@@ -83,7 +95,7 @@ public sealed class RelationalTransaction(RelationalFhirStore store, DbConnectio
         var found = new Dictionary<string, int>(StringComparer.Ordinal);
         foreach (var chunk in ids.Distinct(StringComparer.Ordinal).Chunk(IdsPerLookup))
         {
-            var sql = new SqlBuilder().Append("SELECT r.id, r.version FROM resource r WHERE r.deleted = 0 AND r.type = ");
+            var sql = store.Sql().Append("SELECT r.id, r.version FROM resource r WHERE r.deleted = 0 AND r.type = ");
             sql.Append(sql.Param(type)).Append(" AND r.id IN (").Append(string.Join(", ", chunk.Select(id => sql.Param(id)))).Append(")");
             sql.Append(store.KeyShareClause);
             await using var command = sql.ToCommand(connection, transaction);
@@ -99,7 +111,7 @@ public sealed class RelationalTransaction(RelationalFhirStore store, DbConnectio
         foreach (var chunk in targets.Distinct().Chunk(IdsPerLookup / 2))
         {
             if (links.Count >= limit) break;
-            var sql = new SqlBuilder().Append("SELECT DISTINCT r.type, r.id, i.target_type, i.target_id FROM idx_reference i JOIN resource r ON r.rkey = i.rkey WHERE r.deleted = 0");
+            var sql = store.Sql().Append("SELECT DISTINCT r.type, r.id, i.target_type, i.target_id FROM idx_reference i JOIN resource r ON r.rkey = i.rkey WHERE r.deleted = 0");
             if (ignoredTypes.Count > 0) sql.Append(" AND r.type NOT IN (").Append(string.Join(", ", ignoredTypes.Select(t => sql.Param(t)))).Append(")");
             sql.Append(" AND (").Append(string.Join(" OR ", chunk.Select(k => $"(i.target_id = {sql.Param(k.Id)} AND i.target_type = {sql.Param(k.Type)})"))).Append(")");
             sql.Append($" ORDER BY r.type, r.id LIMIT {sql.Param(limit - links.Count)}");

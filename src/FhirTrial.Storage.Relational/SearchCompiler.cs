@@ -47,7 +47,7 @@ public static class SearchCompiler
     }
 
     /// <summary>True when a criterion names a resource, a patient or another referenced resource to start from.</summary>
-    private static bool IsAnchored(IReadOnlyList<SearchCriterion> criteria) => criteria.Any(c => c is IdCriterion or CompartmentCriterion
+    private static bool IsAnchored(IReadOnlyList<SearchCriterion> criteria) => criteria.Any(c => c is IdCriterion or CompartmentCriterion or ReferenceSetCriterion
         || c is ValueCriterion { Param: "_id", Modifier: not SearchModifier.Not }
         || c is ValueCriterion { Type: SearchParamType.Reference } r && r.AnyOf.All(v => v is ReferenceValue { Id: not null } or ReferenceValue { Identifier: not null }));
 
@@ -203,6 +203,14 @@ public static class SearchCompiler
             }
             case CompartmentCriterion c:
                 sql.Append($"{alias}.rkey IN (SELECT i.rkey FROM idx_reference i WHERE i.target_id = {sql.Param(c.TargetId)} AND i.target_type = {sql.Param(c.TargetType)})");
+                break;
+            case ReferenceSetCriterion s when s.TargetIds.Count == 0:
+                sql.Append("1 = 0");
+                break;
+            case ReferenceSetCriterion s:
+                // Driven from ix_idx_reference_target (target_id, target_type, param): one probe per id of the set.
+                sql.Append($"{alias}.rkey IN (SELECT i.rkey FROM idx_reference i WHERE {sql.InSet("i.target_id", s.TargetIds)}");
+                sql.Append($" AND i.target_type = {sql.Param(s.TargetType)} AND {ParamIs(sql, "i", type, s.Param, SearchParamType.Reference)})");
                 break;
             case SiteCriterion s:
                 Site(sql, s.OrganizationId, alias);

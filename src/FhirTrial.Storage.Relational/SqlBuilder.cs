@@ -1,5 +1,6 @@
 using System.Data.Common;
 using System.Text;
+using System.Text.Json;
 
 namespace FhirTrial.Storage.Relational;
 
@@ -8,6 +9,9 @@ public sealed class SqlBuilder
 {
     private readonly StringBuilder _text = new();
     private readonly List<(string Name, object? Value)> _parameters = [];
+
+    /// <summary>True where the database binds an array as one parameter (PostgreSQL); else sets travel as a JSON array.</summary>
+    public bool ArrayParameters { get; init; }
 
     public string Text => _text.ToString();
     public IReadOnlyList<(string Name, object? Value)> Parameters => _parameters;
@@ -21,6 +25,12 @@ public sealed class SqlBuilder
         _parameters.Add((name, value switch { decimal d => (double)d, bool b => b ? 1 : 0, _ => value }));
         return name;
     }
+
+    /// <summary>"<paramref name="column"/> is one of <paramref name="values"/>" with the whole set as one parameter, so the
+    /// statement is the same whatever the set's size: <c>= ANY(@p)</c> over an array, or <c>json_each(@p)</c> over JSON text.</summary>
+    public string InSet(string column, IReadOnlyCollection<string> values) => ArrayParameters
+        ? $"{column} = ANY({Param(values.ToArray())})"
+        : $"{column} IN (SELECT value FROM json_each({Param(JsonSerializer.Serialize(values))}))";
 
     public DbCommand ToCommand(DbConnection connection, DbTransaction? transaction)
     {

@@ -6,10 +6,17 @@ using Microsoft.Data.Sqlite;
 namespace FhirTrial.Storage.Sqlite;
 
 /// <summary>The embedded store: one SQLite file in WAL mode, one writer at a time, readers alongside.</summary>
-public sealed class SqliteFhirStore : RelationalFhirStore
+public sealed class SqliteFhirStore : RelationalFhirStore, IAsyncDisposable
 {
+    /// <summary>Rows written (resource, history and index rows) before the planner's statistics are looked at again.</summary>
+    public const long StatisticsThreshold = 5_000;
+
+    /// <summary>Rows <c>PRAGMA optimize</c> may sample per index: a bounded, fast ANALYZE (SQLite's advice: a few hundred to a few thousand).</summary>
+    private const int AnalysisLimit = 1000;
+
     private readonly string _connectionString;
     private readonly SemaphoreSlim _writer = new(1, 1);
+    private int _disposed;
 
     public SqliteFhirStore(string connectionString)
     {
@@ -20,7 +27,11 @@ public sealed class SqliteFhirStore : RelationalFhirStore
             if (!string.IsNullOrEmpty(folder)) Directory.CreateDirectory(folder);
         }
         _connectionString = builder.ToString();
+        Statistics = new StatisticsUpkeep(OptimizeAsync, StatisticsThreshold, quiet: TimeSpan.FromSeconds(1), maxWait: TimeSpan.FromSeconds(30));
     }
+
+    /// <summary>Runs <c>PRAGMA optimize</c> in the background after large writes.</summary>
+    public StatisticsUpkeep Statistics { get; }
 
     public override async Task MigrateAsync(CancellationToken ct)
     {
@@ -39,13 +50,52 @@ public sealed class SqliteFhirStore : RelationalFhirStore
         {
             await using var connection = await OpenAsync(ct);
             await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(ct);
-            var result = await work(new RelationalTransaction(this, connection, transaction));
+            var tx = new RelationalTransaction(this, connection, transaction);
+            var result = await work(tx);
             await transaction.CommitAsync(ct);
+            Statistics.Committed(tx.Growth);
             return result;
         }
         finally
         {
             _writer.Release();
+        }
+    }
+
+    /// <summary>
+    /// <c>PRAGMA optimize</c> over every table (0x10002: also those this connection has not read), with the sample bounded:
+    /// SQLite analyzes the tables whose size moved far from what its statistics say. It writes sqlite_stat1, so it takes
+    /// the writer's turn, after the write that asked for it has committed.
+    /// </summary>
+    private async Task<IReadOnlyCollection<string>> OptimizeAsync(IReadOnlyDictionary<string, long> grown, CancellationToken ct)
+    {
+        await _writer.WaitAsync(ct);
+        try
+        {
+            await using var connection = await OpenAsync(ct);
+            await using var optimize = connection.CreateCommand();
+            optimize.CommandText = $"PRAGMA analysis_limit = {AnalysisLimit}; PRAGMA optimize = 0x10002;";
+            await optimize.ExecuteNonQueryAsync(ct);
+            return grown.Keys.ToList();
+        }
+        finally
+        {
+            _writer.Release();
+        }
+    }
+
+    /// <summary>Stops the upkeep and, as SQLite advises before closing, runs <c>PRAGMA optimize</c> once more.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1) return;
+        await Statistics.DisposeAsync();
+        try
+        {
+            await OptimizeAsync(new Dictionary<string, long>(), CancellationToken.None);
+        }
+        catch (SqliteException)
+        {
+            // a store whose file is gone or locked has nothing to keep
         }
     }
 

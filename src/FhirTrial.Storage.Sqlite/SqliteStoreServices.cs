@@ -10,7 +10,10 @@ public static class SqliteStoreServices
 
     public static IServiceCollection AddSqliteStore(this IServiceCollection services, string? connectionString)
     {
-        var store = new SqliteFhirStore(string.IsNullOrWhiteSpace(connectionString) ? DefaultConnectionString : connectionString);
-        return services.AddSingleton<IFhirStore>(store).AddSingleton<IUsedTokenStore>(store).AddSingleton<ISubscriptionOutbox>(store);
+        // Made by the container, so that it is disposed (and its statistics kept) when the host stops.
+        services.AddSingleton(_ => new SqliteFhirStore(string.IsNullOrWhiteSpace(connectionString) ? DefaultConnectionString : connectionString));
+        return services.AddSingleton<IFhirStore>(sp => sp.GetRequiredService<SqliteFhirStore>())
+            .AddSingleton<IUsedTokenStore>(sp => sp.GetRequiredService<SqliteFhirStore>())
+            .AddSingleton<ISubscriptionOutbox>(sp => sp.GetRequiredService<SqliteFhirStore>());
     }
 }

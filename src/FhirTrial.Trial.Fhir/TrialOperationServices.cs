@@ -21,7 +21,7 @@ public static class TrialOperationServices
         services.AddSingleton<RecordReader>();
         services.AddSingleton<IFhirOperation, EligibilityOperation>();
         services.AddSingleton<IFhirOperation, ProtocolDeviationsOperation>();
-        services.AddSingleton(sp => CtcaeTermMap.From(sp.GetRequiredService<ProfileValidationService>().Package.Resources));
+        services.AddSingleton(sp => CtcaeTermMap.From(sp.GetRequiredService<TrialPackage>().Resources));
         services.AddSingleton<IFhirOperation, SafetyOperation>();
         services.AddSingleton<IFhirOperation, ScoreOperation>();
         services.AddSingleton<SubjectFactsGatherer>();

@@ -1,8 +1,7 @@
 using FhirTrial.Fhir.Engine;
-using FhirTrial.Fhir.Indexing;
-using FhirTrial.Fhir.Search;
 using FhirTrial.Storage.Sqlite;
 using Hl7.Fhir.Model;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace FhirTrial.Cli.Tests;
 
@@ -19,9 +18,8 @@ public sealed class CheckReferencesTests
         var file = Path.Combine(Directory.CreateTempSubdirectory("fhirtrial-check-").FullName, "fhir.db");
         var store = new SqliteFhirStore($"Data Source={file}");
         await store.MigrateAsync(default);
-        var registry = new SearchParameterRegistry();
-        var migration = new ResourceService(store, new IndexExtractor(registry), new SearchParser(registry), new NoWriteValidation(),
-            new WriteRules(ReferentialIntegrity: false));
+        await using var engine = store.BuildFhirEngine(new NoWriteValidation(), rules: new WriteRules(ReferentialIntegrity: false));
+        var migration = engine.GetRequiredService<ResourceService>();
         foreach (var resource in resources) await migration.UpdateAsync(resource.TypeName, resource.Id!, resource, null, default);
         return file;
     }

@@ -1,14 +1,15 @@
 using FhirTrial.Fhir.Engine;
-using FhirTrial.Fhir.Indexing;
 using FhirTrial.Fhir.Search;
 using FhirTrial.Fhir.Serialization;
+using FhirTrial.Fhir.Validation;
 using FhirTrial.Storage.Sqlite;
 using FhirTrial.Trial.Fhir.Common;
 using Hl7.Fhir.Model;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace FhirTrial.Trial.Fhir.Tests;
 
-/// <summary>A private SQLite store with the FHIR engine built by hand and the study fixture loaded.</summary>
+/// <summary>A private SQLite store with the FHIR engine and the trial operations wired as the server wires them, and the study fixture loaded.</summary>
 public sealed class TrialStore : IAsyncLifetime
 {
     public const string StudyId = "ak104-rcc-2l";
@@ -16,18 +17,22 @@ public sealed class TrialStore : IAsyncLifetime
 
     private readonly string _path = Path.Combine(Path.GetTempPath(), "fhirtrial-trial-fhir-tests", Guid.NewGuid().ToString("N") + ".db");
 
+    /// <summary>The trial package, read once for every test.</summary>
+    public static readonly TrialPackage Package = TrialPackage.Load(Path.Combine(RepositoryRoot(), "profiles"));
+
     public SqliteFhirStore Store { get; }
+    public ServiceProvider Services { get; }
     public ResourceService Resources { get; }
+    public SearchParser Parser { get; }
     public RecordReader Records { get; }
 
     public TrialStore()
     {
         Store = new SqliteFhirStore($"Data Source={_path}");
-        var registry = new SearchParameterRegistry();
-        var extractor = new IndexExtractor(registry);
-        var parser = new SearchParser(registry);
-        Resources = new ResourceService(Store, extractor, parser, new NoWriteValidation());
-        Records = new RecordReader(Store, parser);
+        Services = Store.BuildFhirEngine(new NoWriteValidation(), Package, more: s => s.AddTrialOperations());
+        Resources = Services.GetRequiredService<ResourceService>();
+        Parser = Services.GetRequiredService<SearchParser>();
+        Records = Services.GetRequiredService<RecordReader>();
     }
 
     public async Task InitializeAsync()
@@ -39,12 +44,15 @@ public sealed class TrialStore : IAsyncLifetime
         await Resources.TransactionAsync(fixture.Select(r => WriteRequest.Update(r.TypeName, r.Id!, r)).ToList(), default);
     }
 
-    public Task DisposeAsync()
+    public async Task DisposeAsync()
     {
+        await Services.DisposeAsync();
         foreach (var suffix in new[] { "", "-wal", "-shm" })
             try { File.Delete(_path + suffix); } catch (IOException) { /* best effort */ }
-        return Task.CompletedTask;
     }
+
+    /// <summary>One of the operations <c>AddTrialOperations()</c> registers.</summary>
+    public T Operation<T>() where T : IFhirOperation => Services.GetServices<IFhirOperation>().OfType<T>().Single();
 
     /// <summary>Writes (creates or replaces) a resource under its id.</summary>
     public async Task<T> PutAsync<T>(T resource) where T : Resource
@@ -60,10 +68,10 @@ public sealed class TrialStore : IAsyncLifetime
     }
 
     /// <summary>Posts a Bundle file (path under the repository) through the transaction engine, as an EHR would;
-    /// <paramref name="through"/> is a ResourceService with validation on, when the test wants it.</summary>
-    public async Task PostBundleFileAsync(string relativePath, ResourceService? through = null)
+    /// <paramref name="through"/> is the Bundle processor of an engine with validation on, when the test wants it.</summary>
+    public async Task PostBundleFileAsync(string relativePath, BundleProcessor? through = null)
     {
-        var bundles = new BundleProcessor(through ?? Resources, new SearchService(Store, new SearchParser(new SearchParameterRegistry())));
+        var bundles = through ?? Services.GetRequiredService<BundleProcessor>();
         var json = await File.ReadAllTextAsync(Path.Combine(RepositoryRoot(), relativePath));
         await bundles.ProcessAsync((Bundle)FhirSerializer.ParseJson(json), new RequestContext("http://localhost/fhir"), default);
     }

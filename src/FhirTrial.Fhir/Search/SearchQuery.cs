@@ -69,6 +69,15 @@ public sealed record CompositePart(string IndexParam, SearchParamType Type, Sear
 /// <summary>The resource points at the given resource through any reference (a compartment membership).</summary>
 public sealed record CompartmentCriterion(string TargetType, string TargetId) : SearchCriterion;
 
+/// <summary>
+/// The resource references one of a set of targets of one type under a reference parameter (<c>subject</c> of an
+/// Observation in a study's Patients): the store answers it with one index lookup over the set, however large.
+/// </summary>
+public sealed record ReferenceSetCriterion(string Param, string TargetType, IReadOnlyList<string> TargetIds) : SearchCriterion
+{
+    public override string ToString() => $"ReferenceSetCriterion({Param}:{TargetType}, {TargetIds.Count} ids)";
+}
+
 /// <summary>Access scoping: the resource belongs to the site's patients (or is shared study data); see <c>Security.SiteScope</c>.</summary>
 public sealed record SiteCriterion(string OrganizationId) : SearchCriterion;
 

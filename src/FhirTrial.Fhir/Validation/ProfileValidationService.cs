@@ -14,7 +14,7 @@ namespace FhirTrial.Fhir.Validation;
 /// Validates resources against the base spec and the trial's package with the Firely validator, fully offline.
 /// Built once and shared: resolving and compiling profiles is expensive, validating with them is cheap.
 /// </summary>
-public sealed class ProfileValidationService : IDisposable, Engine.ICustomSearchParameterSource
+public sealed class ProfileValidationService : IDisposable
 {
     private readonly Validator _validator;
     private readonly CachedResolver _resolver;
@@ -28,10 +28,16 @@ public sealed class ProfileValidationService : IDisposable, Engine.ICustomSearch
     /// <summary>Builds the resolver chain over the package folder (located from the app folder when null) and the core spec.</summary>
     /// <param name="budget">How long one validation may run before it is stopped and answered as too costly; null: no limit.</param>
     public ProfileValidationService(string? profilesFolder = null, ILogger<ProfileValidationService>? logger = null, TimeSpan? budget = null)
+        : this(TrialPackage.Load(profilesFolder), logger, budget)
+    {
+    }
+
+    /// <summary>Validates against <paramref name="package"/>, the one the engine indexes with.</summary>
+    public ProfileValidationService(TrialPackage package, ILogger<ProfileValidationService>? logger = null, TimeSpan? budget = null)
     {
         _logger = (ILogger?)logger ?? NullLogger.Instance;
         Budget = budget;
-        Package = TrialPackage.Load(profilesFolder);
+        Package = package;
         // Only Type-id.json files: package.json and .index.json are not FHIR resources.
         var packageSource = new DirectorySource(Package.Folder,
             new DirectorySourceSettings { IncludeSubDirectories = false, Mask = "*-*.json" });
@@ -63,9 +69,6 @@ public sealed class ProfileValidationService : IDisposable, Engine.ICustomSearch
 
     /// <summary>The package's conformance resources, StructureDefinitions with generated snapshots once warmed.</summary>
     public IReadOnlyList<Resource> PackageResources { get; private set; } = [];
-
-    /// <summary>The package's SearchParameters, to be indexed like the core ones.</summary>
-    public IEnumerable<SearchParameter> SearchParameters => Package.Resources.OfType<SearchParameter>().ToArray();
 
     /// <summary>Generates the package's snapshots and compiles its profiles once; later calls return the same task.</summary>
     public Task WarmAsync() => _warm.Value;

@@ -20,6 +20,9 @@ public sealed class TrialPackage
     /// <summary>Every resource of the package as written (differential StructureDefinitions).</summary>
     public IReadOnlyList<Resource> Resources { get; }
 
+    /// <summary>The package's SearchParameters, indexed like the core ones.</summary>
+    public IReadOnlyList<SearchParameter> SearchParameters => Resources.OfType<SearchParameter>().ToArray();
+
     /// <summary>Reads every <c>Type-id.json</c> file of the package folder (found by <see cref="Locate"/> when null).</summary>
     public static TrialPackage Load(string? folder = null)
     {

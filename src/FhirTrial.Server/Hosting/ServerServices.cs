@@ -25,9 +25,8 @@ public static class ServerServices
 
     public static IServiceCollection AddFhirWeb(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddSingleton(sp => new ProfileValidationService(configuration["Fhir:ProfilesPath"],
+        services.AddSingleton(sp => new ProfileValidationService(sp.GetRequiredService<TrialPackage>(),
             sp.GetRequiredService<ILogger<ProfileValidationService>>(), sp.GetRequiredService<RequestLimits>().ValidationBudget));
-        services.AddSingleton<ICustomSearchParameterSource>(sp => sp.GetRequiredService<ProfileValidationService>());
         services.AddSingleton<IWriteValidator, ProfileWriteValidator>();
         services.AddSingleton(new WriteRules(ReferentialIntegrity: configuration.GetValue("Fhir:ReferentialIntegrity", true)));
         services.AddSingleton<IFhirOperation, ValidateOperation>();

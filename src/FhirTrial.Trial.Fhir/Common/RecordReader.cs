@@ -53,6 +53,14 @@ public sealed class RecordReader(IFhirStore store, SearchParser parser)
         return results;
     }
 
+    /// <summary>Every current resource of type <typeparamref name="T"/> that references one of the Patients under
+    /// <paramref name="param"/>: one query for the whole set, however many patients.</summary>
+    public async Task<IReadOnlyList<T>> ReadForPatientsAsync<T>(string param, IReadOnlyCollection<string> patientIds, CancellationToken ct) where T : Resource
+    {
+        var stored = await store.ReadReferringAsync(ModelInfoName<T>(), param, "Patient", patientIds, ct);
+        return stored.Select(r => (T)FhirSerializer.ParseJson(r.Json)).ToList();
+    }
+
     /// <summary>The <c>Type/id</c> of a local reference (also an absolute URL ending in one); null otherwise.</summary>
     public static ResourceKey? ReferenceKey(string? reference)
     {

@@ -9,7 +9,8 @@ namespace FhirTrial.Trial.Fhir.Recist;
 /// <summary>
 /// Reads the facts of one research subject or of a whole study through the store with a handful of searches: one per
 /// resource type, restricted to the subject's patient or, study-wide, to the patients of the study's ResearchSubjects
-/// (the study's ResearchSubjects, then one scan per resource type filtered by their patients), never one query per subject.
+/// (the study's ResearchSubjects, then one read per resource type of what references their patients), never one query
+/// per subject and never a scan of the store: the cost follows the study, not the hospital feed beside it.
 /// </summary>
 public sealed class SubjectFactsGatherer(IFhirStore store, SearchParser parser)
 {
@@ -62,12 +63,12 @@ public sealed class SubjectFactsGatherer(IFhirStore store, SearchParser parser)
 
         var patients = Task.Run(async () => (await store.ReadManyAsync(enrolled.Select(id => new ResourceKey("Patient", id)).ToList(), ct))
             .Select(p => SubjectFactsMapper.ReadPatient(p.Json)).ToList(), ct);
-        var lesions = ScanAsync("BodyStructure", SubjectFactsMapper.ReadBodyStructure, l => InStudy(l.PatientId), ct);
-        var observations = ScanAsync("Observation", SubjectFactsMapper.ReadObservation, o => InStudy(o?.PatientId), ct);
-        var administrations = ScanAsync("MedicationAdministration", SubjectFactsMapper.ReadAdministration, a => InStudy(a?.PatientId), ct);
-        var encounters = ScanAsync("Encounter", SubjectFactsMapper.ReadDated, e => InStudy(e?.PatientId), ct);
-        var adverseEvents = ScanAsync("AdverseEvent", SubjectFactsMapper.ReadDated, e => InStudy(e?.PatientId), ct);
-        var therapies = TherapyTypes.Select(type => ScanAsync(type, SubjectFactsMapper.ReadTherapy, t => InStudy(t?.PatientId), ct)).ToList();
+        var lesions = ReadForPatientsAsync("BodyStructure", "patient", enrolled, SubjectFactsMapper.ReadBodyStructure, l => InStudy(l.PatientId), ct);
+        var observations = ReadForPatientsAsync("Observation", "subject", enrolled, SubjectFactsMapper.ReadObservation, o => InStudy(o?.PatientId), ct);
+        var administrations = ReadForPatientsAsync("MedicationAdministration", "subject", enrolled, SubjectFactsMapper.ReadAdministration, a => InStudy(a?.PatientId), ct);
+        var encounters = ReadForPatientsAsync("Encounter", "subject", enrolled, SubjectFactsMapper.ReadDated, e => InStudy(e?.PatientId), ct);
+        var adverseEvents = ReadForPatientsAsync("AdverseEvent", "subject", enrolled, SubjectFactsMapper.ReadDated, e => InStudy(e?.PatientId), ct);
+        var therapies = TherapyTypes.Select(type => ReadForPatientsAsync(type, "subject", enrolled, SubjectFactsMapper.ReadTherapy, t => InStudy(t?.PatientId), ct)).ToList();
         await Task.WhenAll([patients, lesions, observations, administrations, encounters, adverseEvents, settingsTask, .. therapies]);
 
         var (doses, newTherapies) = await ResolveMedicationsAsync(
@@ -105,25 +106,18 @@ public sealed class SubjectFactsGatherer(IFhirStore store, SearchParser parser)
     }
 
     /// <summary>
-    /// Every current resource of a type whose mapped form passes the filter. Study-wide reads scan the type rather than
-    /// search by patient: the store answers a reference search by testing each row of the type against every value, so
-    /// a scan is the cheapest plan for a study's worth of patients (see bench/README.md, "$efficacy").
+    /// The current resources of a type that reference one of the patients under <paramref name="param"/> (one query over
+    /// the whole set), mapped from their stored JSON and kept when the mapped form passes the filter.
     /// </summary>
-    private Task<List<T>> ScanAsync<T>(string type, Func<string, T> map, Func<T, bool> keep, CancellationToken ct) =>
+    private Task<List<T>> ReadForPatientsAsync<T>(string type, string param, IReadOnlyCollection<string> patients, Func<string, T> map,
+        Func<T, bool> keep, CancellationToken ct) =>
         Task.Run(async () =>
         {
-            var query = SearchQuery.ForType(type) with { Count = PageSize };
-            var results = new List<T>();
-            for (var offset = 0; ; offset += PageSize)
-            {
-                var page = await store.SearchAsync(query with { Offset = offset }, ct);
-                // Mapping JSON is most of the cost of a large scan and each resource maps on its own: spread it over the cores.
-                results.AddRange(page.Resources.Count > ParallelMappingThreshold
-                    ? page.Resources.AsParallel().WithCancellation(ct).Where(r => !r.Deleted).Select(r => map(r.Json)).Where(keep)
-                    : page.Resources.Where(r => !r.Deleted).Select(r => map(r.Json)).Where(keep));
-
-                if (page.Resources.Count < PageSize) return results;
-            }
+            var rows = await store.ReadReferringAsync(type, param, "Patient", patients, ct);
+            // Mapping JSON is most of the cost of a large read and each resource maps on its own: spread it over the cores.
+            return rows.Count > ParallelMappingThreshold
+                ? rows.AsParallel().WithCancellation(ct).Select(r => map(r.Json)).Where(keep).ToList()
+                : rows.Select(r => map(r.Json)).Where(keep).ToList();
         }, ct);
 
     /// <summary>All current matches of a search, each mapped straight from its stored JSON (on the thread pool, so searches overlap).</summary>

@@ -11,11 +11,10 @@ public sealed record SafetyRecord(
 /// <summary>The safety facts at the cut-off: the dosed population and their adverse events (FHIR -> domain).</summary>
 public sealed record SafetyFacts(IReadOnlyList<SubjectExposure> Population, IReadOnlyList<AdverseEventRecord> AdverseEvents);
 
-/// <summary>Gathers the study's subjects, their AdverseEvents and doses: one search for the subjects, then per batch of patients.</summary>
+/// <summary>Gathers the study's subjects, their AdverseEvents and doses: one search for the subjects, then one read per
+/// type of what references their patients.</summary>
 public sealed class SafetyFactsGatherer(RecordReader records)
 {
-    private const int PatientsPerSearch = 50;
-
     public async Task<SafetyRecord> GatherAsync(string studyId, CancellationToken ct)
     {
         var subjects = await records.SearchAsync<ResearchSubject>(ct, ("study", $"ResearchStudy/{studyId}"));
@@ -24,19 +23,11 @@ public sealed class SafetyFactsGatherer(RecordReader records)
             .Select(s => RecordReader.IdOf(s.Individual, "Patient"))
             .OfType<string>()
             .Distinct(StringComparer.Ordinal)
-            .Select(id => $"Patient/{id}")
             .ToArray();
 
-        var events = new List<AdverseEvent>();
-        var administrations = new List<MedicationAdministration>();
-        foreach (var batch in patients.Chunk(PatientsPerSearch))
-        {
-            var bySubject = ("subject", string.Join(',', batch));
-            events.AddRange(await records.SearchAsync<AdverseEvent>(ct, bySubject));
-            administrations.AddRange(await records.SearchAsync<MedicationAdministration>(ct, bySubject));
-        }
-
-        return new SafetyRecord(patients, events, administrations);
+        var events = records.ReadForPatientsAsync<AdverseEvent>("subject", patients, ct);
+        var administrations = records.ReadForPatientsAsync<MedicationAdministration>("subject", patients, ct);
+        return new SafetyRecord(patients.Select(id => $"Patient/{id}").ToArray(), await events, await administrations);
     }
 
     /// <summary>

@@ -92,7 +92,7 @@ public sealed class PackageTests(ValidatorFixture fixture)
     [InlineData("AdverseEvent-causality", "AdverseEvent-example-ae-1.json", "related")]
     public void Trial_search_parameters_extract_their_values(string id, string example, string expected)
     {
-        var sp = fixture.Service.SearchParameters.Single(s => s.Id == id);
+        var sp = fixture.Service.Package.SearchParameters.Single(s => s.Id == id);
         var resource = ValidatorFixture.Parse(File.ReadAllText(Path.Combine(RepoPaths.TestExamples, example)));
         var values = resource.Select(sp.Expression!).Select(v => v switch
         {
@@ -106,8 +106,8 @@ public sealed class PackageTests(ValidatorFixture fixture)
     [Fact]
     public void Trial_search_parameters_are_complete_definitions()
     {
-        Assert.NotEmpty(fixture.Service.SearchParameters);
-        Assert.All(fixture.Service.SearchParameters, sp =>
+        Assert.NotEmpty(fixture.Service.Package.SearchParameters);
+        Assert.All(fixture.Service.Package.SearchParameters, sp =>
         {
             Assert.Equal($"{TrialPackage.Canon}/SearchParameter/{sp.Id}", sp.Url);
             Assert.NotNull(sp.Code);

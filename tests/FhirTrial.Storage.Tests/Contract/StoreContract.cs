@@ -5,13 +5,16 @@ using FhirTrial.Fhir.Indexing;
 using FhirTrial.Fhir.Search;
 using FhirTrial.Fhir.Serialization;
 using FhirTrial.Fhir.Storage;
+using FhirTrial.Fhir.Validation;
+using Microsoft.Extensions.DependencyInjection;
 using Hl7.Fhir.Model;
 
 namespace FhirTrial.Storage.Tests.Contract;
 
 /// <summary>The storage contract, written once: every store signs up with a subclass that supplies a fresh, private store.</summary>
 /// <remarks>xUnit makes a new instance per test, so every test starts from an empty, migrated store of its own.
-/// The engine (registry, extractor, parser, services) is built by hand, exactly as the server wires it.</remarks>
+/// The engine (registry with the trial package's SearchParameters, extractor, parser, services) is wired by
+/// <c>AddFhirEngine</c>, exactly as the server wires it.</remarks>
 public abstract partial class StoreContract : IAsyncLifetime
 {
     protected const string BaseUrl = "http://test/fhir";
@@ -24,6 +27,11 @@ public abstract partial class StoreContract : IAsyncLifetime
     protected SearchService Searches { get; private set; } = null!;
     protected BundleProcessor Bundles { get; private set; } = null!;
     protected RequestContext Context { get; } = new(BaseUrl);
+
+    /// <summary>The trial package, read once for the whole suite.</summary>
+    internal static readonly TrialPackage Package = TrialPackage.Load();
+
+    private ServiceProvider? _engine;
 
     /// <summary>A new, empty store that no other test sees (the contract migrates it).</summary>
     protected abstract Task<IFhirStore> CreateStoreAsync();
@@ -44,12 +52,12 @@ public abstract partial class StoreContract : IAsyncLifetime
         LocalBase.Register(BaseUrl);
         Store = await CreateStoreAsync();
         await Store.MigrateAsync(None);
-        Registry = new SearchParameterRegistry();
-        Parser = new SearchParser(Registry);
-        var validation = new NoWriteValidation();
-        Resources = new ResourceService(Store, new IndexExtractor(Registry), Parser, validation);
-        Searches = new SearchService(Store, Parser);
-        Bundles = new BundleProcessor(Resources, Searches);
+        _engine = Store.BuildFhirEngine(new NoWriteValidation(), Package);
+        Registry = _engine.GetRequiredService<SearchParameterRegistry>();
+        Parser = _engine.GetRequiredService<SearchParser>();
+        Resources = _engine.GetRequiredService<ResourceService>();
+        Searches = _engine.GetRequiredService<SearchService>();
+        Bundles = _engine.GetRequiredService<BundleProcessor>();
     }
 
     /// <summary>The engine over the same store with <c>Fhir:ReferentialIntegrity=false</c>, as for a migration.</summary>
@@ -58,6 +66,7 @@ public abstract partial class StoreContract : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
+        if (_engine is not null) await _engine.DisposeAsync();
         if (Store is not null) await DeleteStoreAsync(Store);
     }
 

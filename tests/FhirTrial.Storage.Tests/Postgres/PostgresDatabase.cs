@@ -1,7 +1,7 @@
 using FhirTrial.Fhir.Engine;
-using FhirTrial.Fhir.Indexing;
 using FhirTrial.Fhir.Search;
 using FhirTrial.Storage.Postgres;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace FhirTrial.Storage.Tests.Postgres;
 
@@ -19,12 +19,18 @@ public abstract class PostgresDatabase(PostgresCluster cluster) : IAsyncLifetime
         ConnectionString = await cluster.CreateDatabaseAsync(GetType().Name);
         Store = new PostgresFhirStore(ConnectionString);
         await Store.MigrateAsync(CancellationToken.None);
-        var registry = new SearchParameterRegistry();
-        Parser = new SearchParser(registry);
-        Resources = new ResourceService(Store, new IndexExtractor(registry), Parser, new NoWriteValidation());
+        _engine = Store.BuildFhirEngine(new NoWriteValidation(), Contract.StoreContract.Package);
+        Parser = _engine.GetRequiredService<SearchParser>();
+        Resources = _engine.GetRequiredService<ResourceService>();
     }
 
-    public async Task DisposeAsync() => await Store.DisposeAsync();
+    private ServiceProvider? _engine;
+
+    public async Task DisposeAsync()
+    {
+        if (_engine is not null) await _engine.DisposeAsync();
+        await Store.DisposeAsync();
+    }
 
     protected async Task<int> CountAsync(string type, string query)
     {

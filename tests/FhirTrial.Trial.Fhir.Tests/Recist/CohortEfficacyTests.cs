@@ -1,9 +1,8 @@
 using FhirTrial.Fhir.Engine;
-using FhirTrial.Fhir.Indexing;
-using FhirTrial.Fhir.Search;
 using FhirTrial.Fhir.Serialization;
 using FhirTrial.Fhir.Validation;
 using Hl7.Fhir.Model;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace FhirTrial.Trial.Fhir.Tests.Recist;
 
@@ -33,13 +32,12 @@ public sealed class CohortEfficacyTests : IAsyncLifetime
     [Fact]
     public async Task The_example_cohort_gives_the_efficacy_computed_by_hand()
     {
-        using var validation = new ProfileValidationService(Path.Combine(TrialStore.RepositoryRoot(), "profiles"));
-        var registry = new SearchParameterRegistry();
-        var validated = new ResourceService(_trial.Store, new IndexExtractor(registry), new SearchParser(registry), new ProfileWriteValidator(validation));
+        using var validation = new ProfileValidationService(TrialStore.Package);
+        await using var validated = _trial.Store.BuildFhirEngine(new ProfileWriteValidator(validation), TrialStore.Package);
         var files = Directory.GetFiles(Path.Combine(TrialStore.RepositoryRoot(), "fhir-examples", "cohort"), "Bundle-*.json").Order().ToList();
         Assert.Equal(6, files.Count);
         foreach (var file in files)
-            await _trial.PostBundleFileAsync(Path.GetRelativePath(TrialStore.RepositoryRoot(), file), validated);
+            await _trial.PostBundleFileAsync(Path.GetRelativePath(TrialStore.RepositoryRoot(), file), validated.GetRequiredService<BundleProcessor>());
 
         var p = await new RecistOperations(_trial).EfficacyAsync();
 

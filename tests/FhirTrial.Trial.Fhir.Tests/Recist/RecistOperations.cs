@@ -1,24 +1,23 @@
 using FhirTrial.Fhir.Engine;
-using FhirTrial.Fhir.Indexing;
-using FhirTrial.Fhir.Search;
 using FhirTrial.Trial.Fhir.Efficacy;
 using FhirTrial.Trial.Fhir.Recist;
 using Hl7.Fhir.Model;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace FhirTrial.Trial.Fhir.Tests.Recist;
 
-/// <summary>The three operations wired by hand over a test store, as <c>AddTrialOperations()</c> wires them in the server.</summary>
+/// <summary>The three operations over a test store, from the engine <c>AddTrialOperations()</c> wires; a validator
+/// given here checks the Observations <c>$recist-response</c> persists.</summary>
 public sealed class RecistOperations(TrialStore trial, IWriteValidator? validator = null)
 {
-    private static readonly SearchParser Parser = new(new SearchParameterRegistry());
+    public RecistResponseOperation RecistResponse { get; } = validator is null
+        ? trial.Operation<RecistResponseOperation>()
+        : new(new RecistResponseHandler(trial.Services.GetRequiredService<SubjectFactsGatherer>(),
+            new RecistObservationWriter(trial.Resources, trial.Parser, validator)));
 
-    public RecistResponseOperation RecistResponse { get; } = new(new RecistResponseHandler(
-        new SubjectFactsGatherer(trial.Store, Parser),
-        new RecistObservationWriter(trial.Resources, Parser, validator ?? new NoWriteValidation())));
+    public EfficacyOperation Efficacy { get; } = trial.Operation<EfficacyOperation>();
 
-    public EfficacyOperation Efficacy { get; } = new(new StudyOutcomes(new SubjectFactsGatherer(trial.Store, Parser)));
-
-    public InterimOperation Interim { get; } = new(new StudyOutcomes(new SubjectFactsGatherer(trial.Store, Parser)));
+    public InterimOperation Interim { get; } = trial.Operation<InterimOperation>();
 
     /// <summary>The cut-off the helpers use unless told otherwise: after all test data, fixed so approved files do not change by the day.</summary>
     public const string AfterAllData = "2026-06-30";

@@ -131,7 +131,7 @@ public sealed class RecistResponseOperationTests : IAsyncLifetime
     public async Task Persisted_observations_conform_to_the_trial_profiles()
     {
         var (subject, patient) = await ConfirmedPartialResponseAsync();
-        using var validation = new ProfileValidationService(Path.Combine(TrialStore.RepositoryRoot(), "profiles"));
+        using var validation = new ProfileValidationService(TrialStore.Package);
 
         // The writer validates every Observation before storing it and refuses the lot with 422 if one does not conform.
         await new RecistOperations(_trial, new ProfileWriteValidator(validation)).PersistRecistAsync(subject);
