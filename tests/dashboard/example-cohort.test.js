@@ -134,10 +134,14 @@ describe('dashboard on the example cohort', () => {
     await harness.checked(t, async () => {
       const safety = params(await harness.fhir('ResearchStudy/ak104-rcc-2l/$safety'));
       const rows = page.locator('[data-testid="safety-table"] tbody tr[data-term]');
-      assert.deepEqual(await attr(rows, 'data-term'), (safety.term ?? []).map((term) => term.code.code));
+      // Every $safety term once, grouped by the system organ class $safety names for it (ADR 0008).
+      assert.deepEqual((await attr(rows, 'data-term')).slice().sort(), (safety.term ?? []).map((term) => term.code.code).sort());
+      const socs = await attr(rows, 'data-soc');
+      assert.deepEqual(socs.filter((soc, i) => soc !== socs[i - 1]), [...new Set(socs)], 'rows of one SOC stand together');
       for (const term of safety.term ?? []) {
-        const cell = await page.locator(`[data-testid="safety-table"] tr[data-term="${term.code.code}"] [data-col="subjects"]`).textContent();
-        assert.match(cell, new RegExp(`^${term.subjects} \\(`), term.code.code);
+        const row = page.locator(`[data-testid="safety-table"] tr[data-term="${term.code.code}"]`);
+        assert.match(await row.locator('[data-col="subjects"]').textContent(), new RegExp(`^${term.subjects} \\(`), term.code.code);
+        assert.equal(await row.getAttribute('data-soc'), term.soc?.[0]?.code ?? term.soc?.[0]?.display ?? term.soc?.code ?? term.soc?.display, term.code.code);
       }
       const bars = await described(page, 'safety-plot', 'ae_any_grade');
       assert.deepEqual(bars.map((b) => [b.code, Number(b['any grade']), Number(b['grade \u22653'])]),
