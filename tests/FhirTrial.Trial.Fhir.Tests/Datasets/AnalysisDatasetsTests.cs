@@ -27,7 +27,6 @@ public sealed class AnalysisDatasetsTests : IAsyncLifetime
 {
     private const string Cutoff = RecistOperations.AfterAllData;
     private static readonly DateTimeOffset Made = new(2026, 12, 7, 0, 0, 0, TimeSpan.Zero);
-    private static readonly SearchParser Parser = new(new SearchParameterRegistry());
 
     private static readonly string[] Datasets = ["dm", "ex", "ae", "tu", "tr", "rs", "lb", "vs", "ds", "qs", "adsl", "adrs", "adtte", "adae"];
 
@@ -36,7 +35,7 @@ public sealed class AnalysisDatasetsTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         await _trial.InitializeAsync();
-        var bundles = new BundleProcessor(_trial.Resources, new SearchService(_trial.Store, Parser));
+        var bundles = new BundleProcessor(_trial.Resources, new SearchService(_trial.Store, _trial.Parser));
         foreach (var file in Directory.GetFiles(Path.Combine(TrialStore.RepositoryRoot(), "fhir-examples", "cohort"), "Bundle-*.json").Order())
             await bundles.ProcessAsync((Bundle)FhirSerializer.ParseJson(await File.ReadAllTextAsync(file)), new RequestContext("http://localhost/fhir"), default);
     }
@@ -49,7 +48,7 @@ public sealed class AnalysisDatasetsTests : IAsyncLifetime
     }
 
     private AnalysisDatasetsOperation Operation() =>
-        new(new DatasetFactsGatherer(new StudyOutcomes(new SubjectFactsGatherer(_trial.Store, Parser)), _trial.Records, PackageTerms.Ctcae), new FixedClock(Made));
+        new(new DatasetFactsGatherer(new StudyOutcomes(new SubjectFactsGatherer(_trial.Store, _trial.Parser)), _trial.Records, PackageTerms.Ctcae), new FixedClock(Made));
 
     private async Task<Dictionary<string, byte[]>> ZipAsync(string format, string cutoff = Cutoff, string study = TrialStore.StudyId)
     {
