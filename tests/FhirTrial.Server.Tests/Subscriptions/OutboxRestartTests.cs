@@ -1,12 +1,14 @@
 using FhirTrial.Fhir.Engine;
 using FhirTrial.Fhir.Indexing;
-using FhirTrial.Fhir.Search;
 using FhirTrial.Fhir.Security;
 using FhirTrial.Fhir.Serialization;
 using FhirTrial.Fhir.Storage;
 using FhirTrial.Fhir.Subscriptions;
+using FhirTrial.Fhir.Validation;
 using FhirTrial.Storage.Sqlite;
 using Hl7.Fhir.Model;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace FhirTrial.Server.Tests.Subscriptions;
@@ -25,22 +27,31 @@ public sealed class OutboxRestartTests : IDisposable
         public required SubscriptionDispatcher Dispatcher { get; init; }
     }
 
+    private readonly List<ServiceProvider> _engines = [];
+
+    /// <summary>A node's engine wired by <c>AddFhirEngine</c> and <c>AddFhirSubscriptions</c>, its store guarded as the server's is.</summary>
     private async Task<Node> StartAsync()
     {
         var store = new SqliteFhirStore($"Data Source={Path.Combine(_folder, "fhir.db")}");
         await store.MigrateAsync(CancellationToken.None);
-        var registry = new SearchParameterRegistry();
-        var parser = new SearchParser(registry);
-        var extractor = new IndexExtractor(registry);
         var access = new AccessContext();
-        var guarded = new GuardedFhirStore(store, access, extractor);
         var settings = new SubscriptionSettings { AllowLoopback = true, PublicBase = "http://127.0.0.1:8080/fhir" };
-        var writes = new SubscriptionWrites(new SubscriptionRegistry(guarded, access, parser, TimeProvider.System), settings, access, parser, new SubscriptionSignal());
-        var resources = new ResourceService(guarded, extractor, parser, new NoWriteValidation(), subscriptions: writes);
-        var dispatcher = new SubscriptionDispatcher(store, guarded, resources, access, settings, new HttpClient(), TimeProvider.System,
-            NullLogger<SubscriptionDispatcher>.Instance);
-        return new Node { Store = store, Access = access, Resources = resources, Dispatcher = dispatcher };
+        var engine = store.BuildFhirEngine(new NoWriteValidation(), Package, more: s => s
+            .AddSingleton(access)
+            .AddSingleton<ISubscriptionOutbox>(store)
+            .AddSingleton<IFhirStore>(sp => new GuardedFhirStore(store, access, sp.GetRequiredService<IndexExtractor>()))
+            .AddSingleton(typeof(ILogger<>), typeof(NullLogger<>))
+            .AddFhirSubscriptions(settings));
+        _engines.Add(engine);
+        return new Node
+        {
+            Store = store, Access = access,
+            Resources = engine.GetRequiredService<ResourceService>(),
+            Dispatcher = engine.GetRequiredService<SubscriptionDispatcher>(),
+        };
     }
+
+    private static readonly TrialPackage Package = TrialPackage.Load();
 
     [Fact]
     public async Task A_queued_notification_survives_the_node_that_queued_it()
@@ -68,6 +79,7 @@ public sealed class OutboxRestartTests : IDisposable
 
     public void Dispose()
     {
+        foreach (var engine in _engines) engine.Dispose();
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         try { Directory.Delete(_folder, recursive: true); } catch (IOException) { }
     }
