@@ -3,13 +3,15 @@ using System.Net.Sockets;
 using System.Net.WebSockets;
 using FhirTrial.Fhir.Engine;
 using FhirTrial.Fhir.Indexing;
-using FhirTrial.Fhir.Search;
 using FhirTrial.Fhir.Security;
 using FhirTrial.Fhir.Serialization;
 using FhirTrial.Fhir.Storage;
 using FhirTrial.Fhir.Subscriptions;
+using FhirTrial.Fhir.Validation;
 using FhirTrial.Storage.Sqlite;
 using Hl7.Fhir.Model;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace FhirTrial.Server.Tests.Subscriptions;
@@ -29,23 +31,32 @@ public sealed class OutboxRestartTests : IDisposable
         public required SubscriptionSockets Sockets { get; init; }
     }
 
+    private readonly List<ServiceProvider> _engines = [];
+
+    /// <summary>A node's engine wired by <c>AddFhirEngine</c> and <c>AddFhirSubscriptions</c>, its store guarded as the server's is.</summary>
     private async Task<Node> StartAsync()
     {
         var store = new SqliteFhirStore($"Data Source={Path.Combine(_folder, "fhir.db")}");
         await store.MigrateAsync(CancellationToken.None);
-        var registry = new SearchParameterRegistry();
-        var parser = new SearchParser(registry);
-        var extractor = new IndexExtractor(registry);
         var access = new AccessContext();
-        var guarded = new GuardedFhirStore(store, access, extractor);
         var settings = new SubscriptionSettings { AllowLoopback = true, PublicBase = "http://127.0.0.1:8080/fhir" };
-        var writes = new SubscriptionWrites(new SubscriptionRegistry(guarded, access, parser, TimeProvider.System), settings, access, parser, new SubscriptionSignal());
-        var resources = new ResourceService(guarded, extractor, parser, new NoWriteValidation(), subscriptions: writes);
-        var sockets = new SubscriptionSockets(guarded, store, new SubscriptionSignal(), TimeProvider.System, NullLogger<SubscriptionSockets>.Instance);
-        var dispatcher = new SubscriptionDispatcher(store, guarded, resources, access, settings, new HttpClient(), TimeProvider.System,
-            NullLogger<SubscriptionDispatcher>.Instance, sockets);
-        return new Node { Store = store, Access = access, Resources = resources, Dispatcher = dispatcher, Sockets = sockets };
+        var engine = store.BuildFhirEngine(new NoWriteValidation(), Package, more: s => s
+            .AddSingleton(access)
+            .AddSingleton<ISubscriptionOutbox>(store)
+            .AddSingleton<IFhirStore>(sp => new GuardedFhirStore(store, access, sp.GetRequiredService<IndexExtractor>()))
+            .AddSingleton(typeof(ILogger<>), typeof(NullLogger<>))
+            .AddFhirSubscriptions(settings));
+        _engines.Add(engine);
+        return new Node
+        {
+            Store = store, Access = access,
+            Resources = engine.GetRequiredService<ResourceService>(),
+            Dispatcher = engine.GetRequiredService<SubscriptionDispatcher>(),
+            Sockets = engine.GetRequiredService<SubscriptionSockets>(),
+        };
     }
+
+    private static readonly TrialPackage Package = TrialPackage.Load();
 
     [Fact]
     public async Task A_queued_notification_survives_the_node_that_queued_it()
@@ -141,6 +152,7 @@ public sealed class OutboxRestartTests : IDisposable
 
     public void Dispose()
     {
+        foreach (var engine in _engines) engine.Dispose();
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         try { Directory.Delete(_folder, recursive: true); } catch (IOException) { }
     }
