@@ -127,6 +127,7 @@ public sealed class ProfileValidationService : IDisposable
             var outcome = ValidationOutcome.Normalize(budget.Run(() => _validator.Validate(resource, profileUrl)));
             outcome.Issue.AddRange(ExtensionUrlChecks.Check(resource));
             outcome.Issue.AddRange(AttachmentChecks.Check(resource));
+            outcome.Issue.AddRange(QuestionnaireChecks.Check(resource));
             return outcome;
         }
         catch (Exception e) when (e is FormatException or ArgumentException or InvalidOperationException)
