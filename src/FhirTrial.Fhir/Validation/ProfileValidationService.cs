@@ -128,6 +128,7 @@ public sealed class ProfileValidationService : IDisposable
             outcome.Issue.AddRange(ExtensionUrlChecks.Check(resource));
             outcome.Issue.AddRange(AttachmentChecks.Check(resource));
             outcome.Issue.AddRange(QuestionnaireChecks.Check(resource));
+            outcome.Issue.AddRange(SearchParameterChecks.Check(resource, _resolver));
             return outcome;
         }
         catch (Exception e) when (e is FormatException or ArgumentException or InvalidOperationException)
