@@ -129,6 +129,7 @@ public sealed class ProfileValidationService : IDisposable
             outcome.Issue.AddRange(AttachmentChecks.Check(resource));
             outcome.Issue.AddRange(QuestionnaireChecks.Check(resource));
             outcome.Issue.AddRange(SearchParameterChecks.Check(resource, _resolver));
+            outcome.Issue.AddRange(ValueSetParameterChecks.Check(resource));
             return outcome;
         }
         catch (Exception e) when (e is FormatException or ArgumentException or InvalidOperationException)
