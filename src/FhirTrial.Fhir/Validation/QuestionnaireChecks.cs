@@ -17,7 +17,7 @@ public static class QuestionnaireChecks
 {
     public static IEnumerable<OperationOutcome.IssueComponent> Check(Resource resource)
     {
-        foreach (var (node, location) in ResourceWalk.Nodes(resource))
+        foreach (var (node, location) in ResourceWalk.Resources(resource))
         {
             if (node is not Questionnaire questionnaire) continue;
             var linkIds = new HashSet<string>(StringComparer.Ordinal);

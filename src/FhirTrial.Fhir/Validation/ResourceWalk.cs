@@ -11,7 +11,9 @@ public static class ResourceWalk
     public static IEnumerable<(Base Node, string Location)> Nodes(Resource resource) => Nodes(resource, resource.TypeName);
 
     /// <summary><paramref name="root"/> (at <paramref name="location"/>) and every element below it.</summary>
-    public static IEnumerable<(Base Node, string Location)> Nodes(Base root, string location)
+    public static IEnumerable<(Base Node, string Location)> Nodes(Base root, string location) => Nodes(root, location, _ => true);
+
+    private static IEnumerable<(Base Node, string Location)> Nodes(Base root, string location, Func<Base, bool> enter)
     {
         var pending = new Stack<(Base Node, string Location)>();
         pending.Push((root, location));
@@ -19,6 +21,7 @@ public static class ResourceWalk
         {
             var (node, at) = pending.Pop();
             yield return (node, at);
+            if (!enter(node)) continue;
             foreach (var (name, value) in node.EnumerateElements())
             {
                 if (value is Base single) pending.Push((single, $"{at}.{name}[0]"));
@@ -30,6 +33,13 @@ public static class ResourceWalk
             }
         }
     }
+
+    /// <summary><paramref name="resource"/> and the resources inside it (contained, Bundle entries and outcomes,
+    /// Parameters), with their locations: only resources and backbone elements can hold a resource, so data types are
+    /// not entered.</summary>
+    public static IEnumerable<(Resource Resource, string Location)> Resources(Resource resource) =>
+        Nodes(resource, resource.TypeName, node => node is Resource or BackboneElement)
+            .Where(n => n.Node is Resource).Select(n => ((Resource)n.Node, n.Location));
 
     public static OperationOutcome.IssueComponent Error(string location, string message,
         OperationOutcome.IssueType code = OperationOutcome.IssueType.Invalid) => new()

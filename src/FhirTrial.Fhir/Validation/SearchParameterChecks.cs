@@ -20,7 +20,7 @@ public static class SearchParameterChecks
     /// <param name="resolver">Where the parameter derived from is looked up by canonical URL.</param>
     public static IEnumerable<OperationOutcome.IssueComponent> Check(Resource resource, IAsyncResourceResolver resolver)
     {
-        foreach (var (node, location) in ResourceWalk.Nodes(resource))
+        foreach (var (node, location) in ResourceWalk.Resources(resource))
         {
             if (node is not SearchParameter parameter) continue;
             var bases = parameter.BaseElement.Select(b => b.JsonValue as string).OfType<string>().ToList();

@@ -22,7 +22,7 @@ public static partial class ValueSetParameterChecks
 
     public static IEnumerable<OperationOutcome.IssueComponent> Check(Resource resource)
     {
-        foreach (var (node, location) in ResourceWalk.Nodes(resource))
+        foreach (var (node, location) in ResourceWalk.Resources(resource))
         {
             if (node is not ValueSet { Compose: { } compose } valueSet) continue;
             var declared = valueSet.Extension.Where(e => e.Url == ParameterExtension)

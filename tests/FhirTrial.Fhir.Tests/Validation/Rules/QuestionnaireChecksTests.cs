@@ -70,4 +70,16 @@ public sealed class QuestionnaireChecksTests
         decided.Item[2].EnableBehavior = Questionnaire.EnableWhenBehavior.Any;
         Assert.Empty(Errors(decided));
     }
+
+    [Fact]
+    public void A_questionnaire_inside_a_bundle_is_checked_where_it_is()
+    {
+        var bundle = new Bundle
+        {
+            Type = Bundle.BundleType.Collection,
+            Entry = [new Bundle.EntryComponent { Resource = new Parameters { Parameter = [new Parameters.ParameterComponent { Name = "q", Resource = Form(Item("1", "9")) }] } }],
+        };
+        var error = Assert.Single(QuestionnaireChecks.Check(bundle));
+        Assert.Equal("Bundle.entry[0].resource[0].parameter[0].resource[0].item[0].enableWhen[0]", error.Expression.Single());
+    }
 }
