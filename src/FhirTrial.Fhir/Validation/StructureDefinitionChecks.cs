@@ -17,7 +17,15 @@ public static class StructureDefinitionChecks
         if (resource is not StructureDefinition { Snapshot: null, Differential.Element.Count: > 0 } definition) return [];
         var copy = (StructureDefinition)definition.DeepCopy();
         var generator = new SnapshotGenerator(resolver, SnapshotGeneratorSettings.CreateDefault());
-        generator.UpdateAsync(copy).GetAwaiter().GetResult();
+        try
+        {
+            generator.UpdateAsync(copy).GetAwaiter().GetResult();
+        }
+        catch (Exception e) when (e is not OperationCanceledException and not OutOfMemoryException)
+        {
+            // a differential the generator cannot even read is not one a snapshot comes from (fail closed)
+            return [ResourceWalk.Error(nameof(StructureDefinition), "Error generating the snapshot: " + e.Message)];
+        }
         return generator.Outcome?.Issue
             .Where(i => i.Severity is OperationOutcome.IssueSeverity.Error or OperationOutcome.IssueSeverity.Fatal)
             .Select(i => ResourceWalk.Error(nameof(StructureDefinition), "Error generating the snapshot: " + (i.Details?.Text ?? i.Diagnostics)))

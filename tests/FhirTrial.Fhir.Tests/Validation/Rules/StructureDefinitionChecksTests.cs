@@ -40,6 +40,13 @@ public sealed class StructureDefinitionChecksTests(ValidatorFixture fixture)
         Assert.Empty(await ErrorsAsync(Profile("Observation.subject", "Observation.subject")));
 
     [Fact]
+    public async Task The_trial_packages_profiles_generate_their_snapshots()
+    {
+        foreach (var profile in TrialPackage.Load(RepoPaths.Profiles).Resources.OfType<StructureDefinition>())
+            Assert.DoesNotContain(await ErrorsAsync(profile), e => e.Contains("Error generating the snapshot", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task R4s_own_definitions_carry_the_fhir_type_extension_where_they_do()
     {
         var extension = (StructureDefinition)(await fixture.Service.ResolveAsync("http://hl7.org/fhir/StructureDefinition/Extension"))!.DeepCopy();
