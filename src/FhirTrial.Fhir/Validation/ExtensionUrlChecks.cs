@@ -37,12 +37,20 @@ public static class ExtensionUrlChecks
                     var absolute = Uri.TryCreate(url, UriKind.Absolute, out var uri);
                     // inside a complex extension a part's url is its name ("code"), relative by design
                     if (!absolute && !insideExtension)
-                        issues.Add(ResourceWalk.Error(here, $"Extension.url must be an absolute URL, not '{url}'.", OperationOutcome.IssueType.Value));
+                        issues.Add(Error(here, $"Extension.url must be an absolute URL, not '{url}'."));
                     else if (absolute && ExampleHosts.Contains(uri!.Host))
-                        issues.Add(ResourceWalk.Error(here, $"Example URLs are not allowed here ({url}): an extension must name a real definition.", OperationOutcome.IssueType.Value));
+                        issues.Add(Error(here, $"Example URLs are not allowed here ({url}): an extension must name a real definition."));
                 }
                 Walk(child, here, insideExtension || child is Extension, issues);
             }
         }
     }
+
+    private static OperationOutcome.IssueComponent Error(string location, string message) => new()
+    {
+        Severity = OperationOutcome.IssueSeverity.Error,
+        Code = OperationOutcome.IssueType.Value,
+        Diagnostics = message,
+        Expression = [location],
+    };
 }
