@@ -24,7 +24,9 @@ public static class SearchParameterChecks
         {
             if (node is not SearchParameter parameter) continue;
             var bases = parameter.BaseElement.Select(b => b.JsonValue as string).OfType<string>().ToList();
-            if (!string.IsNullOrEmpty(parameter.DerivedFrom) && resolver.TryResolveByCanonicalUriAsync(parameter.DerivedFrom).GetAwaiter().GetResult().Value is SearchParameter origin)
+            var origin = string.IsNullOrEmpty(parameter.DerivedFrom) ? null
+                : resolver.TryResolveByCanonicalUriAsync(parameter.DerivedFrom).GetAwaiter().GetResult().Value as SearchParameter;
+            if (origin is not null)
             {
                 var allowed = origin.BaseElement.Select(b => b.JsonValue as string).OfType<string>().ToHashSet(StringComparer.Ordinal);
                 if (!allowed.Overlaps(Abstract))
