@@ -112,8 +112,9 @@ public sealed class SubscriptionDispatcher(ISubscriptionOutbox outbox, GuardedFh
         return NotificationBundle.Build(settings.PublicBase, notification.SubscriptionId, notification, resource, clock.GetUtcNow());
     }
 
-    /// <summary><c>ping {id}</c> (and the Bundle, for a payload) to every socket bound to the subscription here whose client
-    /// may still hear it; held when there is none, dropped once held longer than <see cref="SubscriptionSettings.WebSocketHold"/>.</summary>
+    /// <summary><c>ping {id}</c> (and the Bundle, for a payload) queued for every socket bound to the subscription here whose
+    /// client may still hear it (delivered once queued: the socket sends on its own); held when there is none, dropped once
+    /// held longer than <see cref="SubscriptionSettings.WebSocketHold"/>.</summary>
     private async Task<Delivery> DeliverToSocketsAsync(Subscription subscription, OutboxNotification notification, CancellationToken ct)
     {
         var id = notification.SubscriptionId;
@@ -143,8 +144,9 @@ public sealed class SubscriptionDispatcher(ISubscriptionOutbox outbox, GuardedFh
             List<string> messages = [$"ping {id}"];
             if (subscription.Channel.Payload is not null)
                 messages.Add(FhirSerializer.ToJson(NotificationBundle.Build(settings.PublicBase, id, notification, focus, now)));
+            // queued for each socket's own sender: a client that does not read holds up no other subscriber
             foreach (var socket in listeners)
-                if (await socket.SendAsync(messages, settings.DeliveryTimeout, ct)) reached.Add(socket.Client.ClientId);
+                if (socket.Offer(messages)) reached.Add(socket.Client.ClientId);
         }
         if (reached.Count > 0)
         {

@@ -1,4 +1,10 @@
+using System.Net.WebSockets;
+using System.Text;
+using System.Threading.Channels;
+using FhirTrial.Fhir.Security;
 using FhirTrial.Fhir.Storage;
+using FhirTrial.Fhir.Subscriptions;
+using FhirTrial.Server.Http;
 using FhirTrial.Server.Tests.Security;
 using Microsoft.Extensions.DependencyInjection;
 using static FhirTrial.Server.Tests.Subscriptions.WebSocketSubscriptionTests;
@@ -38,4 +44,166 @@ public sealed class WebSocketAttackTests(SecuredServerFactory factory)
         Assert.Equal("Patient/renji-p1", (string)bundle["entry"]![1]!["resource"]!["subject"]!["reference"]!);
         await TurnOffAsync(factory, "admin", sponsors);
     }
+
+    [Fact]
+    public async Task Sockets_that_never_read_hold_up_no_other_subscriber()
+    {
+        await StudyData.SeedAsync(factory);
+        var stalled = await SubscribeAsync(factory, "renji", WebSocketSubscription(SeriousCriteria));
+        var heard = await SubscribeAsync(factory, "renji", WebSocketSubscription(SeriousCriteria, payload: false));
+        // three sockets of renji's that take their 'bound' and then never read (the server's send to each waits for its timeout)
+        var services = factory.Services;
+        var renjiClient = factory.Clients["renji"];
+        var principal = new AccessPrincipal(renjiClient.ClientId, StudyRole.Site, "renji", SmartScopes.Parse(renjiClient.Scopes));
+        using var stop = new CancellationTokenSource();
+        var unread = Enumerable.Range(0, 3).Select(_ => new UnreadSocket(readable: 1)).ToList();
+        var runs = new List<Task>();
+        using (services.GetRequiredService<AccessContext>().Enter(new RequestAccess(principal, SubscriptionWebSocketEndpoint.Interaction)))
+            foreach (var socket in unread)
+            {
+                runs.Add(services.GetRequiredService<SubscriptionSockets>().RunAsync(socket, principal, null, stop.Token));
+                socket.Send($"bind {stalled}");
+            }
+        var sockets = services.GetRequiredService<SubscriptionSockets>();
+        for (var i = 0; i < 100 && sockets.BoundTo(stalled).Count < unread.Count; i++) await Task.Delay(50);
+        Assert.Equal(unread.Count, sockets.BoundTo(stalled).Count);
+
+        await using var reader = await SubscriptionSocketClient.OpenAsync(factory.Server, await factory.TokenAsync("renji"));
+        Assert.Equal($"bound {heard}", await reader.BindAsync(heard));
+        using var renji = await factory.ClientForAsync("renji");
+        for (var i = 0; i < 3; i++)
+            await StudyData.OkAsync(await renji.PostAsync("/fhir/AdverseEvent", Http.Json(SubscriptionTests.AdverseEvent("renji-p1", "serious"))));
+        // each stalled send would take the delivery timeout (10 s) from everyone were the dispatcher to wait for it
+        var started = DateTime.UtcNow;
+        for (var i = 0; i < 3; i++) Assert.Equal($"ping {heard}", await reader.NextAsync(seconds: 25));
+        Assert.True(DateTime.UtcNow - started < TimeSpan.FromSeconds(5), $"the reading client waited {DateTime.UtcNow - started} behind sockets that do not read");
+
+        await stop.CancelAsync();
+        await Task.WhenAll(runs);
+        Assert.Empty(sockets.BoundTo(stalled));
+        await TurnOffAsync(factory, "renji", stalled);
+        await TurnOffAsync(factory, "renji", heard);
+    }
+
+    [Fact]
+    public async Task A_socket_that_does_not_answer_the_close_at_token_expiry_is_cut_off()
+    {
+        await StudyData.SeedAsync(factory);
+        var id = await SubscribeAsync(factory, "renji", WebSocketSubscription(SeriousCriteria, payload: false));
+        var renjiClient = factory.Clients["renji"];
+        var principal = new AccessPrincipal(renjiClient.ClientId, StudyRole.Site, "renji", SmartScopes.Parse(renjiClient.Scopes));
+        var sockets = factory.Services.GetRequiredService<SubscriptionSockets>();
+        var socket = new UnreadSocket(readable: 1);
+        Task run;
+        using (factory.Services.GetRequiredService<AccessContext>().Enter(new RequestAccess(principal, SubscriptionWebSocketEndpoint.Interaction)))
+            run = sockets.RunAsync(socket, principal, DateTimeOffset.UtcNow.AddSeconds(2), CancellationToken.None);
+        socket.Send($"bind {id}");
+        for (var i = 0; i < 100 && sockets.BoundTo(id).Count == 0; i++) await Task.Delay(20);
+        Assert.Single(sockets.BoundTo(id));
+        // the close goes out at expiry; the client never answers it
+        Assert.Same(run, await Task.WhenAny(run, Task.Delay(SubscriptionSockets.CloseGrace + TimeSpan.FromSeconds(8))));
+        Assert.Equal(WebSocketState.Aborted, socket.State);
+        Assert.Empty(sockets.BoundTo(id));
+        await TurnOffAsync(factory, "renji", id);
+    }
+
+    [Fact]
+    public async Task A_socket_takes_a_bounded_number_of_commands_and_a_client_a_bounded_number_of_sockets()
+    {
+        var token = await factory.TokenAsync("ruijin");
+        await using (var flood = await SubscriptionSocketClient.OpenAsync(factory.Server, token))
+        {
+            for (var i = 0; i <= SubscriptionSockets.MaxCommandsPerSocket; i++) await flood.SendAsync($"bind nothing-{i}");
+            for (var i = 0; i < SubscriptionSockets.MaxCommandsPerSocket; i++) Assert.StartsWith("error ", await flood.NextAsync());
+            await Assert.ThrowsAnyAsync<Exception>(() => flood.NextAsync(seconds: 5)); // closed, not answered
+            Assert.Equal(WebSocketCloseStatus.PolicyViolation, flood.CloseStatus);
+        }
+
+        // another client: the flooding socket keeps its place until it answers the close or its grace ends
+        token = await factory.TokenAsync("monitor");
+        var open = new List<SubscriptionSocketClient>();
+        try
+        {
+            for (var i = 0; i < SubscriptionSockets.MaxSocketsPerClient; i++) open.Add(await SubscriptionSocketClient.OpenAsync(factory.Server, token));
+            var refused = await Assert.ThrowsAnyAsync<Exception>(() => SubscriptionSocketClient.OpenAsync(factory.Server, token));
+            Assert.Contains("429", refused.Message);
+            await open[0].DisposeAsync();
+            open.RemoveAt(0);
+            for (var i = 0; i < 100; i++)
+                try
+                {
+                    open.Add(await SubscriptionSocketClient.OpenAsync(factory.Server, token));
+                    break;
+                }
+                catch (Exception e) when (e.Message.Contains("429"))
+                {
+                    await Task.Delay(50); // the closed socket's place is given back as its request ends
+                }
+            Assert.Equal(SubscriptionSockets.MaxSocketsPerClient, open.Count);
+        }
+        finally
+        {
+            foreach (var socket in open) await socket.DisposeAsync();
+        }
+    }
+}
+
+/// <summary>A client's websocket that sends commands but never reads: past <paramref name="readable"/> sends, a send waits
+/// until cancelled, and, as the framework's websocket does, a cancelled send ends the socket.</summary>
+internal sealed class UnreadSocket(int readable) : WebSocket
+{
+    private readonly Channel<string> _commands = Channel.CreateUnbounded<string>();
+    private readonly CancellationTokenSource _aborted = new();
+    private WebSocketState _state = WebSocketState.Open;
+    private int _readable = readable;
+
+    public void Send(string command) => _commands.Writer.TryWrite(command);
+
+    public override WebSocketCloseStatus? CloseStatus => null;
+    public override string? CloseStatusDescription => null;
+    public override WebSocketState State => _state;
+    public override string? SubProtocol => null;
+
+    public override void Abort()
+    {
+        _state = WebSocketState.Aborted;
+        _aborted.Cancel();
+    }
+
+    public override async Task<WebSocketReceiveResult> ReceiveAsync(ArraySegment<byte> buffer, CancellationToken ct)
+    {
+        using var either = CancellationTokenSource.CreateLinkedTokenSource(ct, _aborted.Token);
+        var command = Encoding.UTF8.GetBytes(await _commands.Reader.ReadAsync(either.Token));
+        command.CopyTo(buffer.AsSpan());
+        return new WebSocketReceiveResult(command.Length, WebSocketMessageType.Text, true);
+    }
+
+    public override async Task SendAsync(ArraySegment<byte> buffer, WebSocketMessageType messageType, bool endOfMessage, CancellationToken ct)
+    {
+        if (Interlocked.Decrement(ref _readable) >= 0) return;
+        try
+        {
+            using var either = CancellationTokenSource.CreateLinkedTokenSource(ct, _aborted.Token);
+            await Task.Delay(Timeout.Infinite, either.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            Abort();
+            throw;
+        }
+    }
+
+    public override Task CloseAsync(WebSocketCloseStatus closeStatus, string? statusDescription, CancellationToken ct)
+    {
+        Abort();
+        return Task.CompletedTask;
+    }
+
+    public override Task CloseOutputAsync(WebSocketCloseStatus closeStatus, string? statusDescription, CancellationToken ct)
+    {
+        _state = WebSocketState.CloseSent;
+        return Task.CompletedTask;
+    }
+
+    public override void Dispose() { }
 }
