@@ -241,11 +241,12 @@ public sealed class SubscriptionSockets(IFhirStore store, ISubscriptionOutbox ou
         var length = 0;
         while (true)
         {
-            var result = await socket.ReceiveAsync(length < buffer.Length ? buffer.AsMemory(length) : new byte[256], ct);
+            var result = await socket.ReceiveAsync(length < buffer.Length ? buffer.AsMemory(length) : new byte[1], ct);
             if (result.MessageType == WebSocketMessageType.Close) return null;
             length += result.Count;
+            if (length > buffer.Length) return ""; // refused at once, not read to its end (a frame may never end)
             if (!result.EndOfMessage) continue;
-            return result.MessageType != WebSocketMessageType.Text || length > buffer.Length ? "" : Encoding.UTF8.GetString(buffer, 0, length);
+            return result.MessageType != WebSocketMessageType.Text ? "" : Encoding.UTF8.GetString(buffer, 0, length);
         }
     }
 

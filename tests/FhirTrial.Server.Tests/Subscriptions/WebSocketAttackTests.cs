@@ -108,6 +108,17 @@ public sealed class WebSocketAttackTests(SecuredServerFactory factory)
     }
 
     [Fact]
+    public async Task A_command_frame_that_never_ends_is_refused_once_it_is_too_long()
+    {
+        await using var socket = await SubscriptionSocketClient.OpenAsync(factory.Server, await factory.TokenAsync("ruijin"));
+        var part = new string('x', 512);
+        for (var i = 0; i <= SubscriptionSockets.MaxCommandBytes / part.Length; i++) await socket.SendAsync(part, endOfMessage: false);
+        // no end of message is ever sent: the server closes instead of reading on
+        await Assert.ThrowsAsync<ChannelClosedException>(() => socket.NextAsync(seconds: 5));
+        Assert.Equal(WebSocketCloseStatus.MessageTooBig, socket.CloseStatus);
+    }
+
+    [Fact]
     public async Task A_socket_takes_a_bounded_number_of_commands_and_a_client_a_bounded_number_of_sockets()
     {
         var token = await factory.TokenAsync("ruijin");
