@@ -1,5 +1,6 @@
 using System.Net.WebSockets;
 using System.Text;
+using System.Text.Json.Nodes;
 using System.Threading.Channels;
 using FhirTrial.Fhir.Security;
 using FhirTrial.Fhir.Storage;
@@ -45,6 +46,15 @@ public sealed class WebSocketAttackTests(SecuredServerFactory factory)
         await TurnOffAsync(factory, "admin", sponsors);
     }
 
+    /// <summary>Serves <paramref name="socket"/> as a socket of renji's, as the endpoint does once the upgrade is authorised.</summary>
+    private Task RunAsRenji(WebSocket socket, DateTimeOffset? expires, CancellationToken ct)
+    {
+        var renji = factory.Clients["renji"];
+        var principal = new AccessPrincipal(renji.ClientId, StudyRole.Site, "renji", SmartScopes.Parse(renji.Scopes));
+        using (factory.Services.GetRequiredService<AccessContext>().Enter(new RequestAccess(principal, SubscriptionWebSocketEndpoint.Interaction)))
+            return factory.Services.GetRequiredService<SubscriptionSockets>().RunAsync(socket, principal, expires, ct);
+    }
+
     [Fact]
     public async Task Sockets_that_never_read_hold_up_no_other_subscriber()
     {
@@ -52,19 +62,15 @@ public sealed class WebSocketAttackTests(SecuredServerFactory factory)
         var stalled = await SubscribeAsync(factory, "renji", WebSocketSubscription(SeriousCriteria));
         var heard = await SubscribeAsync(factory, "renji", WebSocketSubscription(SeriousCriteria, payload: false));
         // three sockets of renji's that take their 'bound' and then never read (the server's send to each waits for its timeout)
-        var services = factory.Services;
-        var renjiClient = factory.Clients["renji"];
-        var principal = new AccessPrincipal(renjiClient.ClientId, StudyRole.Site, "renji", SmartScopes.Parse(renjiClient.Scopes));
         using var stop = new CancellationTokenSource();
         var unread = Enumerable.Range(0, 3).Select(_ => new UnreadSocket(readable: 1)).ToList();
         var runs = new List<Task>();
-        using (services.GetRequiredService<AccessContext>().Enter(new RequestAccess(principal, SubscriptionWebSocketEndpoint.Interaction)))
-            foreach (var socket in unread)
-            {
-                runs.Add(services.GetRequiredService<SubscriptionSockets>().RunAsync(socket, principal, null, stop.Token));
-                socket.Send($"bind {stalled}");
-            }
-        var sockets = services.GetRequiredService<SubscriptionSockets>();
+        foreach (var socket in unread)
+        {
+            runs.Add(RunAsRenji(socket, null, stop.Token));
+            socket.Send($"bind {stalled}");
+        }
+        var sockets = factory.Services.GetRequiredService<SubscriptionSockets>();
         for (var i = 0; i < 100 && sockets.BoundTo(stalled).Count < unread.Count; i++) await Task.Delay(50);
         Assert.Equal(unread.Count, sockets.BoundTo(stalled).Count);
 
@@ -90,13 +96,9 @@ public sealed class WebSocketAttackTests(SecuredServerFactory factory)
     {
         await StudyData.SeedAsync(factory);
         var id = await SubscribeAsync(factory, "renji", WebSocketSubscription(SeriousCriteria, payload: false));
-        var renjiClient = factory.Clients["renji"];
-        var principal = new AccessPrincipal(renjiClient.ClientId, StudyRole.Site, "renji", SmartScopes.Parse(renjiClient.Scopes));
         var sockets = factory.Services.GetRequiredService<SubscriptionSockets>();
         var socket = new UnreadSocket(readable: 1);
-        Task run;
-        using (factory.Services.GetRequiredService<AccessContext>().Enter(new RequestAccess(principal, SubscriptionWebSocketEndpoint.Interaction)))
-            run = sockets.RunAsync(socket, principal, DateTimeOffset.UtcNow.AddSeconds(2), CancellationToken.None);
+        var run = RunAsRenji(socket, DateTimeOffset.UtcNow.AddSeconds(2), CancellationToken.None);
         socket.Send($"bind {id}");
         for (var i = 0; i < 100 && sockets.BoundTo(id).Count == 0; i++) await Task.Delay(20);
         Assert.Single(sockets.BoundTo(id));
@@ -116,6 +118,35 @@ public sealed class WebSocketAttackTests(SecuredServerFactory factory)
         // no end of message is ever sent: the server closes instead of reading on
         await Assert.ThrowsAsync<ChannelClosedException>(() => socket.NextAsync(seconds: 5));
         Assert.Equal(WebSocketCloseStatus.MessageTooBig, socket.CloseStatus);
+    }
+
+    [Fact]
+    public async Task A_client_owns_a_bounded_number_of_active_subscriptions()
+    {
+        const string nothing = "Patient?name=nobody-at-all";
+        static JsonObject Transaction(IEnumerable<JsonObject> entries)
+            => new() { ["resourceType"] = "Bundle", ["type"] = "transaction", ["entry"] = new JsonArray([.. entries]) };
+        using var ruijin = await factory.ClientForAsync("ruijin");
+        var created = await ruijin.PostAsync("/fhir", Http.Json(Transaction(Enumerable.Range(0, SubscriptionWrites.MaxActivePerClient).Select(_ => new JsonObject
+        {
+            ["resource"] = JsonNode.Parse(WebSocketSubscription(nothing, payload: false)),
+            ["request"] = new JsonObject { ["method"] = "POST", ["url"] = "Subscription" },
+        })).ToJsonString()));
+        await StudyData.OkAsync(created);
+        var ids = (await created.BodyAsync())["entry"]!.AsArray().Select(e => ((string)e!["response"]!["location"]!).Split('/')[1]).ToList();
+
+        // one more, alone or in a Bundle, is refused; another client is not held up by ruijin's
+        var refused = await ruijin.PostAsync("/fhir/Subscription", Http.Json(WebSocketSubscription(nothing, payload: false)));
+        Assert.Equal(System.Net.HttpStatusCode.UnprocessableEntity, refused.StatusCode);
+        Assert.Contains($"at most {SubscriptionWrites.MaxActivePerClient}", await refused.Content.ReadAsStringAsync());
+        var others = await SubscribeAsync(factory, "zhongshan", WebSocketSubscription(nothing, payload: false));
+        await TurnOffAsync(factory, "zhongshan", others);
+
+        await StudyData.OkAsync(await ruijin.PostAsync("/fhir", Http.Json(Transaction(ids.Select(id => new JsonObject
+        {
+            ["request"] = new JsonObject { ["method"] = "DELETE", ["url"] = $"Subscription/{id}" },
+        })).ToJsonString())));
+        await TurnOffAsync(factory, "ruijin", await SubscribeAsync(factory, "ruijin", WebSocketSubscription(nothing, payload: false)));
     }
 
     [Fact]
