@@ -17,8 +17,6 @@ namespace FhirTrial.Server.Tests.Subscriptions;
 [Collection(SecuredServerCollection.Name)]
 public sealed class WebSocketAttackTests(SecuredServerFactory factory)
 {
-    private const string SeriousCriteria = "AdverseEvent?seriousness=http://terminology.hl7.org/CodeSystem/adverse-event-seriousness|serious";
-
     [Fact]
     public async Task A_site_that_rewrites_the_sponsors_subscription_does_not_hear_what_was_matched_for_the_sponsor()
     {

@@ -9,7 +9,7 @@ namespace FhirTrial.Server.Tests.Subscriptions;
 [Collection(SecuredServerCollection.Name)]
 public sealed class WebSocketSubscriptionTests(SecuredServerFactory factory)
 {
-    private const string SeriousCriteria = "AdverseEvent?seriousness=http://terminology.hl7.org/CodeSystem/adverse-event-seriousness|serious";
+    internal const string SeriousCriteria = "AdverseEvent?seriousness=http://terminology.hl7.org/CodeSystem/adverse-event-seriousness|serious";
 
     public static string WebSocketSubscription(string criteria, bool payload = true)
     {
