@@ -44,6 +44,27 @@ public sealed class WebSocketAttackTests(SecuredServerFactory factory)
         await TurnOffAsync(factory, "admin", sponsors);
     }
 
+    [Fact]
+    public async Task A_site_hears_nothing_of_another_sites_deletion()
+    {
+        await StudyData.SeedAsync(factory);
+        var id = await SubscribeAsync(factory, "renji", WebSocketSubscription(SeriousCriteria));
+        await using var socket = await SubscriptionSocketClient.OpenAsync(factory.Server, await factory.TokenAsync("renji"));
+        Assert.Equal($"bound {id}", await socket.BindAsync(id));
+        using var zhongshan = await factory.ClientForAsync("zhongshan");
+        var theirs = await zhongshan.PostAsync("/fhir/AdverseEvent", Http.Json(SubscriptionTests.AdverseEvent("zs-p1", "serious")));
+        await StudyData.OkAsync(theirs);
+        await StudyData.OkAsync(await zhongshan.DeleteAsync($"/fhir/AdverseEvent/{(string)(await theirs.BodyAsync())["id"]!}"));
+        // renji's own event is the first thing its socket hears: neither zhongshan's create nor its deletion came before
+        using var renji = await factory.ClientForAsync("renji");
+        await StudyData.OkAsync(await renji.PostAsync("/fhir/AdverseEvent", Http.Json(SubscriptionTests.AdverseEvent("renji-p1", "serious"))));
+        Assert.Equal($"ping {id}", await socket.NextAsync());
+        var bundle = JsonNode.Parse(await socket.NextAsync())!;
+        Assert.Equal("Patient/renji-p1", (string)bundle["entry"]![1]!["resource"]!["subject"]!["reference"]!);
+        Assert.True(await socket.QuietAsync(0.5));
+        await TurnOffAsync(factory, "renji", id);
+    }
+
     /// <summary>Serves <paramref name="socket"/> as a socket of renji's, as the endpoint does once the upgrade is authorised.</summary>
     private Task RunAsRenji(WebSocket socket, DateTimeOffset? expires, CancellationToken ct)
     {
