@@ -75,6 +75,30 @@ public sealed class WebSocketAttackTests(SecuredServerFactory factory)
     }
 
     [Fact]
+    public async Task A_site_that_takes_over_a_rest_hook_subscription_is_not_sent_the_retries_matched_for_its_owner()
+    {
+        await StudyData.SeedAsync(factory);
+        using var receiver = new NotificationReceiver(factory.NotificationPort) { Reply = path => path == "/renji-down" ? 503 : 200 };
+        using var renji = await factory.ClientForAsync("renji");
+        var created = await renji.PostAsync("/fhir/Subscription", Http.Json(SubscriptionTests.Subscription(SeriousCriteria, receiver.Url("renji-down"))));
+        await StudyData.OkAsync(created);
+        var subscription = await created.BodyAsync();
+        var id = (string)subscription["id"]!;
+        await StudyData.OkAsync(await renji.PostAsync("/fhir/AdverseEvent", Http.Json(SubscriptionTests.AdverseEvent("renji-p1", "serious"))));
+        await receiver.WaitForAsync("renji-down"); // failed: to be tried again in 5 s
+
+        // zhongshan points renji's subscription at its own endpoint; the retry of renji's event must not go there
+        using var zhongshan = await factory.ClientForAsync("zhongshan");
+        subscription = await zhongshan.JsonAsync($"/fhir/Subscription/{id}");
+        subscription["channel"]!["endpoint"] = receiver.Url("zhongshan");
+        await StudyData.OkAsync(await zhongshan.PutAsync($"/fhir/Subscription/{id}", Http.Json(subscription)));
+        await Task.Delay(TimeSpan.FromSeconds(7));
+        Assert.Empty(receiver.At("zhongshan"));
+        Assert.Empty(await factory.Services.GetRequiredService<ISubscriptionOutbox>().PendingAsync(id, CancellationToken.None));
+        await TurnOffAsync(factory, "zhongshan", id);
+    }
+
+    [Fact]
     public async Task Sockets_that_never_read_hold_up_no_other_subscriber()
     {
         await StudyData.SeedAsync(factory);
