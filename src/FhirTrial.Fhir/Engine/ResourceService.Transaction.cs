@@ -43,6 +43,7 @@ public sealed partial class ResourceService
         }
 
         var subscribed = subscriptions is null ? [] : await subscriptions.ActiveAsync(ct);
+        subscriptions?.CheckQuota(planned.Select(e => e.Request).ToList(), subscribed);
         var notified = 0;
         var outcomes = await store.WriteAsync(async tx =>
         {

@@ -31,23 +31,30 @@ public sealed class SubscriptionDispatcher(ISubscriptionOutbox outbox, GuardedFh
         using var _ = context.EnterServer(Purpose);
         var lease = settings.DeliveryTimeout * 2 + TimeSpan.FromSeconds(30);
         var due = await outbox.ClaimDueAsync(clock.GetUtcNow(), lease, Batch, ct);
-        var subscriptions = new Dictionary<string, (Subscription?, int)>(StringComparer.Ordinal);
+        var subscriptions = new Dictionary<string, (Subscription? Subscription, int Version, DateTimeOffset Written)>(StringComparer.Ordinal);
         var held = new HashSet<string>(StringComparer.Ordinal);
         foreach (var notification in due)
         {
             if (held.Contains(notification.SubscriptionId)) continue; // held with the rest of its notifications
             if (!subscriptions.TryGetValue(notification.SubscriptionId, out var current))
                 subscriptions[notification.SubscriptionId] = current = await ReadSubscriptionAsync(notification.SubscriptionId, ct);
-            if (current.Item1 is not { Status: Subscription.SubscriptionStatus.Active } subscription)
+            if (current.Subscription is not { Status: Subscription.SubscriptionStatus.Active } subscription)
             {
                 // turned off, in error, or deleted since: what it had pending is dropped
                 await outbox.DropAsync(notification.SubscriptionId, ct);
                 continue;
             }
-            switch (await DeliverAsync(subscription, current.Item2, notification, ct))
+            if (notification.Occurred < current.Written)
+            {
+                // matched for an earlier version, perhaps with another owner's access or other criteria: not this one's to tell
+                await AuditAsync(subscription.Id!, notification, "anyone", null, "matched before the subscription was last written", ct);
+                await outbox.DeliveredAsync(notification.Id, ct);
+                continue;
+            }
+            switch (await DeliverAsync(subscription, current.Version, notification, ct))
             {
                 case Delivery.GaveUp:
-                    subscriptions[notification.SubscriptionId] = (null, 0); // the rest of its batch is dropped
+                    subscriptions[notification.SubscriptionId] = (null, 0, default); // the rest of its batch is dropped
                     break;
                 case Delivery.Held:
                     held.Add(notification.SubscriptionId);
@@ -57,10 +64,12 @@ public sealed class SubscriptionDispatcher(ISubscriptionOutbox outbox, GuardedFh
         return due.Count;
     }
 
-    private async Task<(Subscription?, int)> ReadSubscriptionAsync(string id, CancellationToken ct)
+    /// <summary>The subscription, its version, and when that version was written.</summary>
+    private async Task<(Subscription?, int, DateTimeOffset)> ReadSubscriptionAsync(string id, CancellationToken ct)
     {
         var stored = await store.ReadAsync("Subscription", id, ct);
-        return stored is null || stored.Deleted ? (null, 0) : (FhirSerializer.ParseJson(stored.Json) as Subscription, stored.Version);
+        return stored is null || stored.Deleted ? (null, 0, default)
+            : (FhirSerializer.ParseJson(stored.Json) as Subscription, stored.Version, stored.LastUpdated);
     }
 
     private enum Delivery { Done, Held, GaveUp }
@@ -103,26 +112,41 @@ public sealed class SubscriptionDispatcher(ISubscriptionOutbox outbox, GuardedFh
         return NotificationBundle.Build(settings.PublicBase, notification.SubscriptionId, notification, resource, clock.GetUtcNow());
     }
 
-    /// <summary><c>ping {id}</c> (and the Bundle, for a payload) to every socket bound to the subscription here whose client
-    /// may still hear it; held when there is none, dropped once held longer than <see cref="SubscriptionSettings.WebSocketHold"/>.</summary>
+    /// <summary><c>ping {id}</c> (and the Bundle, for a payload) queued for every socket bound to the subscription here whose
+    /// client may still hear it (delivered once queued: the socket sends on its own); held when there is none, dropped once
+    /// held longer than <see cref="SubscriptionSettings.WebSocketHold"/>.</summary>
     private async Task<Delivery> DeliverToSocketsAsync(Subscription subscription, OutboxNotification notification, CancellationToken ct)
     {
         var id = notification.SubscriptionId;
         var now = clock.GetUtcNow();
         var listeners = new List<BoundSocket>();
+        var withheld = 0;
+        StoredResource? focus = null;
         foreach (var socket in sockets?.BoundTo(id) ?? [])
         {
             var refusal = socket.Expired(now) ? "The access token expired." : SubscriptionSockets.Refusal(socket.Client, subscription);
-            if (refusal is null) listeners.Add(socket);
-            else await socket.CloseAsync(System.Net.WebSockets.WebSocketCloseStatus.PolicyViolation, refusal);
+            if (refusal is not null)
+                await socket.CloseAsync(System.Net.WebSockets.WebSocketCloseStatus.PolicyViolation, refusal);
+            else if (await MayHearAsync(socket.Client, notification, focus ??= await FocusAsync(notification, ct), ct))
+                listeners.Add(socket);
+            else withheld++;
+        }
+        if (listeners.Count == 0 && withheld > 0)
+        {
+            // bound only by clients that may not read this resource: never theirs to hear, so not held for them either
+            await AuditAsync(id, notification, $"{withheld} websocket(s)", null, "withheld: the clients bound may not read the resource", ct);
+            await outbox.DeliveredAsync(notification.Id, ct);
+            return Delivery.Done;
         }
         var reached = new List<string>();
         if (listeners.Count > 0)
         {
             List<string> messages = [$"ping {id}"];
-            if (subscription.Channel.Payload is not null) messages.Add(FhirSerializer.ToJson(await BundleAsync(subscription, notification, ct)));
+            if (subscription.Channel.Payload is not null)
+                messages.Add(FhirSerializer.ToJson(NotificationBundle.Build(settings.PublicBase, id, notification, focus, now)));
+            // queued for each socket's own sender: a client that does not read holds up no other subscriber
             foreach (var socket in listeners)
-                if (await socket.SendAsync(messages, settings.DeliveryTimeout, ct)) reached.Add(socket.Client.ClientId);
+                if (socket.Offer(messages)) reached.Add(socket.Client.ClientId);
         }
         if (reached.Count > 0)
         {
@@ -138,6 +162,20 @@ public sealed class SubscriptionDispatcher(ISubscriptionOutbox outbox, GuardedFh
         }
         await outbox.RescheduleAsync(id, now + settings.WebSocketRecheck, ct);
         return Delivery.Held;
+    }
+
+    /// <summary>The notified version of the resource (for a deletion, the deleted version), or null when it is gone.</summary>
+    private Task<StoredResource?> FocusAsync(OutboxNotification notification, CancellationToken ct)
+        => store.Inner.ReadVersionAsync(notification.ResourceType, notification.ResourceId, notification.Version, ct);
+
+    /// <summary>Whether a socket's client may hear of this resource: as the subscription matched it (owner's access), and
+    /// besides as the client would read it now, so that a notification matched for an owner before the subscription
+    /// changed hands never reaches another site. A deletion leaves no index to judge by: it was matched, while it
+    /// stood, with the owner's access, which the client shares (see <see cref="SubscriptionSockets.Refusal"/>).</summary>
+    private async Task<bool> MayHearAsync(AccessPrincipal client, OutboxNotification notification, StoredResource? focus, CancellationToken ct)
+    {
+        if (!AccessPolicy.MaySee(client, notification.ResourceType) || focus is null) return false;
+        return !client.IsSite || focus.Deleted || await store.VisibleAsync(client, notification.ResourceType, [notification.ResourceId], ct);
     }
 
     private async Task<(int? Status, string? Failure)> PostAsync(Subscription subscription, string endpoint, Bundle bundle, CancellationToken ct)

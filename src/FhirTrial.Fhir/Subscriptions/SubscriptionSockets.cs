@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Net.WebSockets;
 using System.Text;
+using System.Threading.Channels;
 using FhirTrial.Fhir.Security;
 using FhirTrial.Fhir.Serialization;
 using FhirTrial.Fhir.Storage;
@@ -10,11 +11,17 @@ using Microsoft.Extensions.Logging;
 namespace FhirTrial.Fhir.Subscriptions;
 
 /// <summary>A client's websocket: who opened it (the access token's principal), until when that token holds, and its
-/// sends, one at a time.</summary>
+/// sends, one at a time. Notifications wait in the socket's own short queue, so a client that does not read holds up
+/// nobody but itself.</summary>
 public sealed class BoundSocket(WebSocket socket, AccessPrincipal client, DateTimeOffset? expires)
 {
+    /// <summary>Notifications one socket may have waiting; a client further behind is cut off.</summary>
+    public const int MaxQueued = 64;
+
     private readonly SemaphoreSlim _sending = new(1, 1);
     private readonly ConcurrentDictionary<string, byte> _subscriptions = new(StringComparer.Ordinal);
+    private readonly Channel<IReadOnlyList<string>> _queue = Channel.CreateBounded<IReadOnlyList<string>>(
+        new BoundedChannelOptions(MaxQueued) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
 
     public AccessPrincipal Client => client;
 
@@ -25,6 +32,51 @@ public sealed class BoundSocket(WebSocket socket, AccessPrincipal client, DateTi
     internal bool Add(string subscriptionId) => _subscriptions.TryAdd(subscriptionId, 0);
 
     public bool Expired(DateTimeOffset now) => expires is { } end && now >= end;
+
+    /// <summary>Queues one notification's messages for <see cref="SendQueuedAsync"/>; false when the socket is gone, or so
+    /// far behind (<see cref="MaxQueued"/>) that it is cut off. Never waits for the client.</summary>
+    public bool Offer(IReadOnlyList<string> messages)
+    {
+        if (socket.State != WebSocketState.Open) return false;
+        if (_queue.Writer.TryWrite(messages)) return true;
+        Abort();
+        return false;
+    }
+
+    /// <summary>Sends what <see cref="Offer"/> queued, in order, until the socket ends; a client that does not take a
+    /// notification within <paramref name="timeout"/> is cut off.</summary>
+    internal async Task SendQueuedAsync(TimeSpan timeout, CancellationToken ct)
+    {
+        try
+        {
+            await foreach (var messages in _queue.Reader.ReadAllAsync(ct))
+                if (!await SendAsync(messages, timeout, ct))
+                {
+                    Abort();
+                    return;
+                }
+        }
+        catch (OperationCanceledException)
+        {
+            // the server is stopping
+        }
+    }
+
+    /// <summary>Nothing more is queued: the socket has ended.</summary>
+    internal void Complete() => _queue.Writer.TryComplete();
+
+    /// <summary>Ends the connection at once (a client that does not read, or does not answer a close).</summary>
+    internal void Abort()
+    {
+        try
+        {
+            socket.Abort();
+        }
+        catch (ObjectDisposedException)
+        {
+            // already ended
+        }
+    }
 
     /// <summary>Sends text messages in order; false when the socket is gone or did not take them in time.</summary>
     public async Task<bool> SendAsync(IReadOnlyList<string> messages, TimeSpan timeout, CancellationToken ct)
@@ -76,16 +128,48 @@ public sealed class BoundSocket(WebSocket socket, AccessPrincipal client, DateTi
 /// when the subscription asks for a payload. The notifications come from the outbox like any other (the dispatcher sends
 /// them here); one held while no socket is bound is sent once one binds, within <see cref="SubscriptionSettings.WebSocketHold"/>.
 /// </summary>
-public sealed class SubscriptionSockets(IFhirStore store, ISubscriptionOutbox outbox, SubscriptionSignal signal, TimeProvider clock,
-    ILogger<SubscriptionSockets> logger)
+public sealed class SubscriptionSockets(IFhirStore store, ISubscriptionOutbox outbox, SubscriptionSignal signal, SubscriptionSettings settings,
+    TimeProvider clock, ILogger<SubscriptionSockets> logger)
 {
     /// <summary>Subscriptions one socket may bind.</summary>
     public const int MaxBindingsPerSocket = 20;
 
+    /// <summary>Commands one socket may send: each is a store read, and a socket is not rate-limited as requests are.</summary>
+    public const int MaxCommandsPerSocket = 3 * MaxBindingsPerSocket;
+
+    /// <summary>Sockets one client may hold open on this node.</summary>
+    public const int MaxSocketsPerClient = 10;
+
     /// <summary>Longest command a client may send.</summary>
     public const int MaxCommandBytes = 1024;
 
+    /// <summary>How long a client may take to answer the server's close before the connection is cut.</summary>
+    public static readonly TimeSpan CloseGrace = TimeSpan.FromSeconds(5);
+
     private readonly ConcurrentDictionary<string, ConcurrentDictionary<BoundSocket, byte>> _bound = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, int> _open = new(StringComparer.Ordinal);
+
+    /// <summary>Takes one of the client's <see cref="MaxSocketsPerClient"/> places, released by disposing the answer; null when
+    /// the client holds them all.</summary>
+    public IDisposable? Reserve(AccessPrincipal client)
+    {
+        while (true)
+        {
+            var open = _open.GetOrAdd(client.ClientId, 0);
+            if (open >= MaxSocketsPerClient) return null;
+            if (_open.TryUpdate(client.ClientId, open + 1, open)) return new Place(this, client.ClientId);
+        }
+    }
+
+    private sealed class Place(SubscriptionSockets sockets, string clientId) : IDisposable
+    {
+        private int _released;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _released, 1) == 0) sockets._open.AddOrUpdate(clientId, 0, (_, n) => Math.Max(0, n - 1));
+        }
+    }
 
     /// <summary>The sockets bound to a subscription on this node.</summary>
     public IReadOnlyList<BoundSocket> BoundTo(string subscriptionId)
@@ -96,14 +180,15 @@ public sealed class SubscriptionSockets(IFhirStore store, ISubscriptionOutbox ou
     public async Task RunAsync(WebSocket socket, AccessPrincipal client, DateTimeOffset? expires, CancellationToken ct)
     {
         var bound = new BoundSocket(socket, client, expires);
+        // a client that does not answer the close at expiry is cut off after a grace
         await using var expiry = expires is { } end
-            ? clock.CreateTimer(_ => _ = bound.CloseAsync(WebSocketCloseStatus.PolicyViolation, "The access token expired."),
-                null, Max(end - clock.GetUtcNow(), TimeSpan.Zero), Timeout.InfiniteTimeSpan)
+            ? clock.CreateTimer(_ => _ = ExpireAsync(bound), null, Max(end - clock.GetUtcNow(), TimeSpan.Zero), Timeout.InfiniteTimeSpan)
             : null;
+        var sender = bound.SendQueuedAsync(settings.DeliveryTimeout, ct);
         try
         {
             var buffer = new byte[MaxCommandBytes];
-            while (socket.State == WebSocketState.Open)
+            for (var commands = 0; socket.State == WebSocketState.Open; commands++)
             {
                 var command = await ReceiveAsync(socket, buffer, ct);
                 if (command is null) break;
@@ -112,19 +197,42 @@ public sealed class SubscriptionSockets(IFhirStore store, ISubscriptionOutbox ou
                     await bound.CloseAsync(WebSocketCloseStatus.MessageTooBig, $"A command is at most {MaxCommandBytes} bytes of text.");
                     break;
                 }
+                if (commands == MaxCommandsPerSocket)
+                {
+                    await bound.CloseAsync(WebSocketCloseStatus.PolicyViolation, $"A socket takes at most {MaxCommandsPerSocket} commands; open another.");
+                    break;
+                }
                 await CommandAsync(bound, command.Trim(), ct);
             }
+            // the close was sent: the client has a grace to answer it
+            if (socket.State == WebSocketState.CloseSent)
+                using (var grace = CancellationTokenSource.CreateLinkedTokenSource(ct))
+                {
+                    grace.CancelAfter(CloseGrace);
+                    while (await ReceiveAsync(socket, buffer, grace.Token) is not null) { }
+                }
         }
-        catch (Exception e) when (e is WebSocketException or OperationCanceledException)
+        catch (Exception e) when (e is WebSocketException or IOException or OperationCanceledException or ObjectDisposedException)
         {
-            // the client went away, or the server is stopping
+            // the client went away, did not answer the close, or the server is stopping
         }
         finally
         {
             foreach (var id in bound.Subscriptions)
                 if (_bound.TryGetValue(id, out var sockets)) sockets.TryRemove(bound, out _);
+            bound.Complete();
             if (socket.State == WebSocketState.CloseReceived) await bound.CloseAsync(WebSocketCloseStatus.NormalClosure, "");
+            else if (socket.State != WebSocketState.Closed) bound.Abort();
+            await sender;
         }
+    }
+
+    /// <summary>At the token's expiry: the close is sent; a client that has not answered it after <see cref="CloseGrace"/> is cut off.</summary>
+    private async Task ExpireAsync(BoundSocket bound)
+    {
+        await bound.CloseAsync(WebSocketCloseStatus.PolicyViolation, "The access token expired.");
+        await Task.Delay(CloseGrace, clock);
+        bound.Abort();
     }
 
     /// <summary>A text message; "" when it was too long or not text, null when the client closed.</summary>
@@ -133,11 +241,12 @@ public sealed class SubscriptionSockets(IFhirStore store, ISubscriptionOutbox ou
         var length = 0;
         while (true)
         {
-            var result = await socket.ReceiveAsync(length < buffer.Length ? buffer.AsMemory(length) : new byte[256], ct);
+            var result = await socket.ReceiveAsync(length < buffer.Length ? buffer.AsMemory(length) : new byte[1], ct);
             if (result.MessageType == WebSocketMessageType.Close) return null;
             length += result.Count;
+            if (length > buffer.Length) return ""; // refused at once, not read to its end (a frame may never end)
             if (!result.EndOfMessage) continue;
-            return result.MessageType != WebSocketMessageType.Text || length > buffer.Length ? "" : Encoding.UTF8.GetString(buffer, 0, length);
+            return result.MessageType != WebSocketMessageType.Text ? "" : Encoding.UTF8.GetString(buffer, 0, length);
         }
     }
 

@@ -52,6 +52,25 @@ public sealed class SubscriptionWrites(SubscriptionRegistry registry, Subscripti
 
     public Task<IReadOnlyList<ActiveSubscription>> ActiveAsync(CancellationToken ct) => registry.ActiveAsync(ct);
 
+    /// <summary>Active subscriptions one client may own. Every write is matched against every active subscription and the
+    /// registry holds <see cref="SubscriptionRegistry.MaxActive"/> in all: one client may not crowd out the others' (a
+    /// websocket subscription needs no endpoint, so nothing else bounds how many a client makes).</summary>
+    public const int MaxActivePerClient = 50;
+
+    /// <summary>Refuses a request (a Bundle's entries together) that would leave its writer owning more than
+    /// <see cref="MaxActivePerClient"/> active subscriptions.</summary>
+    public void CheckQuota(IReadOnlyList<WriteRequest> requests, IReadOnlyList<ActiveSubscription> active)
+    {
+        var activating = requests.Where(r => r.Type == AccessPolicy.Subscription && r.Method != Bundle.HTTPVerb.DELETE
+            && (r.Resource is not Subscription s || s.Status is Subscription.SubscriptionStatus.Requested or Subscription.SubscriptionStatus.Active)).ToList();
+        if (activating.Count == 0 || context.Current?.Principal is not { } writer || ReferenceEquals(writer, AccessPrincipal.Server)) return;
+        var rewritten = activating.Select(r => r.Id).OfType<string>().ToHashSet(StringComparer.Ordinal);
+        var owned = active.Count(a => a.Owner.ClientId == writer.ClientId && !rewritten.Contains(a.Id)) + activating.Count;
+        if (owned > MaxActivePerClient)
+            throw FhirException.Unprocessable($"Client '{writer.ClientId}' would own {owned} active subscriptions; a client owns at most "
+                + $"{MaxActivePerClient}. Turn some off (status off) first.", "Subscription.status");
+    }
+
     /// <summary>Puts in the outbox the deletions matched before they were made, then a notification for each written
     /// resource that an active subscription matches; returns how many.</summary>
     public async Task<int> EnqueueAsync(IStoreTransaction tx, IReadOnlyList<StoredResource> written, IReadOnlyList<PendingNotification> deletions,

@@ -28,6 +28,8 @@ public static class SubscriptionWebSocketEndpoint
             if (!http.WebSockets.IsWebSocketRequest)
                 throw FhirException.BadRequest($"{Path} takes a websocket upgrade (the R4 websocket subscription channel): send 'bind {{subscription-id}}' once open.");
             var client = context.Current?.Principal ?? throw new InvalidOperationException("The websocket was opened with no access entered.");
+            using var place = sockets.Reserve(client) ?? throw FhirException.Of(System.Net.HttpStatusCode.TooManyRequests,
+                OperationOutcome.IssueType.Throttled, $"A client holds at most {SubscriptionSockets.MaxSocketsPerClient} websockets open; close one first.");
             using var socket = await http.WebSockets.AcceptWebSocketAsync();
             using var stop = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted, lifetime.ApplicationStopping);
             await sockets.RunAsync(socket, client, Expiry(http), stop.Token);

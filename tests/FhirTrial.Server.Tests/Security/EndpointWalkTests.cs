@@ -89,7 +89,8 @@ public sealed partial class EndpointWalkTests(SecuredServerFactory factory)
         Assert.Contains("/fhir/websocket", sockets);
         var failures = new List<string>();
         foreach (var path in sockets.Select(Concrete))
-            foreach (var variant in new[] { path, path.ToUpperInvariant(), Mixed(path) })
+            // letter case, a trailing slash, a percent-encoded letter, a doubled slash
+            foreach (var variant in new[] { path, path.ToUpperInvariant(), Mixed(path), path + "/", path[..^1] + "%" + ((int)path[^1]).ToString("X2"), "/" + path })
                 foreach (var token in new[] { null, "not.a.token" })
                 {
                     var client = Subscriptions.SubscriptionSocketClient.Connect(factory.Server, token);

@@ -33,8 +33,8 @@ public sealed class SubscriptionSocketClient : IAsyncDisposable
         return client;
     }
 
-    public Task SendAsync(string text)
-        => _socket.SendAsync(Encoding.UTF8.GetBytes(text), WebSocketMessageType.Text, endOfMessage: true, CancellationToken.None);
+    public Task SendAsync(string text, bool endOfMessage = true)
+        => _socket.SendAsync(Encoding.UTF8.GetBytes(text), WebSocketMessageType.Text, endOfMessage, CancellationToken.None);
 
     /// <summary>The next message; fails after <paramref name="seconds"/>.</summary>
     public async Task<string> NextAsync(double seconds = 10)

@@ -9,7 +9,7 @@ namespace FhirTrial.Server.Tests.Subscriptions;
 [Collection(SecuredServerCollection.Name)]
 public sealed class WebSocketSubscriptionTests(SecuredServerFactory factory)
 {
-    private const string SeriousCriteria = "AdverseEvent?seriousness=http://terminology.hl7.org/CodeSystem/adverse-event-seriousness|serious";
+    internal const string SeriousCriteria = "AdverseEvent?seriousness=http://terminology.hl7.org/CodeSystem/adverse-event-seriousness|serious";
 
     public static string WebSocketSubscription(string criteria, bool payload = true)
     {
@@ -25,7 +25,7 @@ public sealed class WebSocketSubscriptionTests(SecuredServerFactory factory)
         }.ToJsonString();
     }
 
-    private async Task<string> SubscribeAsync(string client, string json)
+    internal static async Task<string> SubscribeAsync(SecuredServerFactory factory, string client, string json)
     {
         using var http = await factory.ClientForAsync(client);
         var created = await http.PostAsync("/fhir/Subscription", Http.Json(json));
@@ -35,7 +35,7 @@ public sealed class WebSocketSubscriptionTests(SecuredServerFactory factory)
         return (string)body["id"]!;
     }
 
-    private async Task TurnOffAsync(string client, string id)
+    internal static async Task TurnOffAsync(SecuredServerFactory factory, string client, string id)
     {
         using var http = await factory.ClientForAsync(client);
         var body = await http.JsonAsync($"/fhir/Subscription/{id}");
@@ -49,7 +49,7 @@ public sealed class WebSocketSubscriptionTests(SecuredServerFactory factory)
     public async Task A_site_client_hears_of_creates_updates_and_deletes_of_its_own_sites_data_only()
     {
         await StudyData.SeedAsync(factory);
-        var id = await SubscribeAsync("renji", WebSocketSubscription(SeriousCriteria));
+        var id = await SubscribeAsync(factory, "renji", WebSocketSubscription(SeriousCriteria));
         await using var socket = await SubscriptionSocketClient.OpenAsync(factory.Server, await factory.TokenAsync("renji"));
         Assert.Equal($"bound {id}", await socket.BindAsync(id));
 
@@ -88,16 +88,16 @@ public sealed class WebSocketSubscriptionTests(SecuredServerFactory factory)
 
         var audits = await StudyData.AuditEventsAsync(factory, $"entity=Subscription/{id}");
         Assert.Equal(3, audits.Count(a => ((string?)a!["outcomeDesc"])?.StartsWith("delivered to 1 websocket(s) of renji-client") == true));
-        await TurnOffAsync("renji", id);
+        await TurnOffAsync(factory, "renji", id);
     }
 
     [Fact]
     public async Task Binding_what_the_client_may_not_hear_is_refused()
     {
         await StudyData.SeedAsync(factory);
-        var zhongshans = await SubscribeAsync("zhongshan", WebSocketSubscription(SeriousCriteria));
-        var sponsors = await SubscribeAsync("admin", WebSocketSubscription(SeriousCriteria, payload: false));
-        var restHook = await SubscribeAsync("renji",
+        var zhongshans = await SubscribeAsync(factory, "zhongshan", WebSocketSubscription(SeriousCriteria));
+        var sponsors = await SubscribeAsync(factory, "admin", WebSocketSubscription(SeriousCriteria, payload: false));
+        var restHook = await SubscribeAsync(factory, "renji",
             SubscriptionTests.Subscription(SeriousCriteria, $"http://127.0.0.1:{factory.NotificationPort}/renji"));
 
         await using (var renji = await SubscriptionSocketClient.OpenAsync(factory.Server, await factory.TokenAsync("renji")))
@@ -120,9 +120,9 @@ public sealed class WebSocketSubscriptionTests(SecuredServerFactory factory)
         var narrow = await Assert.ThrowsAnyAsync<Exception>(() => SubscriptionSocketClient.OpenAsync(factory.Server, narrowToken));
         Assert.Contains("403", narrow.Message);
 
-        await TurnOffAsync("zhongshan", zhongshans);
-        await TurnOffAsync("admin", sponsors);
-        await TurnOffAsync("renji", restHook);
+        await TurnOffAsync(factory, "zhongshan", zhongshans);
+        await TurnOffAsync(factory, "admin", sponsors);
+        await TurnOffAsync(factory, "renji", restHook);
     }
 
     [Fact]
