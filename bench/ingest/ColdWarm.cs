@@ -79,6 +79,7 @@ internal static class ColdWarm
             catch (HttpRequestException)
             {
                 // not listening yet
+                if (!Directory.Exists($"/proc/{serverPid}")) throw new InvalidOperationException("the server process ended before it was ready");
             }
         }
         throw new TimeoutException("the server was not ready within 5 minutes");
