@@ -27,9 +27,10 @@ public sealed class WritePathWarmup(ResourceService resources)
             var targets = entries.ToDictionary(e => e.Url, e => $"{e.Resource.TypeName}/{e.Id}", StringComparer.Ordinal);
             foreach (var (_, resource, id) in entries)
             {
-                foreach (var reference in ReferenceRewriter.References(resource))
+                var (references, uris) = ReferenceRewriter.Links(resource);
+                foreach (var reference in references)
                     if (reference.Reference is { } text && targets.TryGetValue(text, out var target)) reference.Reference = target;
-                foreach (var uri in ReferenceRewriter.Uris(resource)) _ = uri.JsonValue;
+                foreach (var uri in uris) _ = uri.JsonValue;
                 rows += resources.Prepare(resource, id, 1, "POST").Index.Count;
                 foreach (var local in LocalReferences.Of(resource)) _ = local.Key;
             }
