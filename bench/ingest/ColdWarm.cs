@@ -54,17 +54,29 @@ internal static class ColdWarm
             var postgresUs = (ProcessCpu.OfTree(postmasterPid) - postgres0) * 1e6 / count;
             var rate = count / watch.Elapsed.TotalSeconds;
             var analyzing = await BackgroundAnalyzeAsync(database);
-            var floor = await Floor.MedianAsync(database, feed.SelectMany(f => f.Resources), count, runs: 3);
+            // Three COPYs: the median rate, and the least CPU per resource (psql and PostgreSQL), which no autovacuum
+            // run after the load can have inflated.
+            var rates = new List<double>();
+            var copyUs = double.MaxValue;
+            for (int run = 0; run < 3; run++)
+            {
+                var psql0 = ProcessCpu.OfReapedChildren(Environment.ProcessId);
+                var copy0 = ProcessCpu.OfTree(postmasterPid);
+                rates.Add(await Floor.MedianAsync(database, feed.SelectMany(f => f.Resources), count, runs: 1));
+                copyUs = Math.Min(copyUs, (ProcessCpu.OfTree(postmasterPid) - copy0 + ProcessCpu.OfReapedChildren(Environment.ProcessId) - psql0) * 1e6 / count);
+            }
+            var floor = rates.Order().ElementAt(1);
             var line = string.Create(CultureInfo.InvariantCulture,
-                $"| {name} | {count:N0} | {watch.Elapsed.TotalSeconds:F1} | {rate:N0} | {floor:N0} | {rate / floor:P1} | {serverUs:F0} | {postgresUs:F0} | {load} / {LoadAverage()} |");
+                $"| {name} | {count:N0} | {watch.Elapsed.TotalSeconds:F1} | {rate:N0} | {floor:N0} | {rate / floor:P1} | {serverUs:F0} | {postgresUs:F0} | {copyUs:F0} | {copyUs / (serverUs + postgresUs):P1} | {load} / {LoadAverage()} |");
             Console.WriteLine(line + $" (waited {analyzing:F1} s for the store's ANALYZE before the COPY)");
             rows.Add(line);
         }
         Console.WriteLine();
-        Console.WriteLine($"| batch ({options.Patients} patients, {options.Clients} clients) | resources | s | resources/s | COPY resources/s (median of 3) | ratio to COPY | server CPU us/resource | PostgreSQL CPU us/resource | load average before / after |");
-        Console.WriteLine("| --- | --- | --- | --- | --- | --- | --- | --- | --- |");
+        Console.WriteLine($"| batch ({options.Patients} patients, {options.Clients} clients) | resources | s | resources/s | COPY resources/s (median of 3) | ratio to COPY | server CPU us/resource | PostgreSQL CPU us/resource | COPY CPU us/resource (psql + PostgreSQL, least of 3) | CPU ratio (COPY / server + PostgreSQL) | load average before / after |");
+        Console.WriteLine("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
         foreach (var row in rows) Console.WriteLine(row);
-        Console.WriteLine("goals (issue 16): cold >= 10 % of COPY, warm >= 25 %");
+        Console.WriteLine("goals (issue 16): cold >= 10 % of COPY, warm >= 25 %. On a shared machine the rates (and so the ratio to COPY) follow");
+        Console.WriteLine("the other load; CPU per resource from /proc does not, and the CPU ratio stands in for the rate ratio when both are CPU-bound.");
     }
 
     /// <summary>
@@ -122,6 +134,9 @@ internal static class ProcessCpu
                 total += f.Utime + f.Stime;
         return total / TicksPerSecond;
     }
+
+    /// <summary>The CPU of the children a process waited for (psql runs of the floor, for the driver itself).</summary>
+    public static double OfReapedChildren(int pid) => Fields(pid) is { } f ? (f.ChildUtime + f.ChildStime) / TicksPerSecond : 0;
 
     public static double SecondsSinceStart(int pid)
     {
