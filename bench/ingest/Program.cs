@@ -8,6 +8,11 @@ using Npgsql;
 // Load driver for the PostgreSQL store: pushes the EHR feed over HTTP from concurrent clients, runs the search mix,
 // and loads the same resources with psql \copy into a bare jsonb table as the floor. See bench/README.md.
 var options = Options.Parse(args);
+if (options.ColdWarm is { } pids)
+{
+    await ColdWarm.RunAsync(options, pids.Server, pids.Postmaster);
+    return;
+}
 Console.WriteLine($"generating {options.Patients} patient Bundles ...");
 var feed = Enumerable.Range(options.FirstPatient, options.Patients).AsParallel().AsOrdered().Select(EhrFeed.Patient).ToList();
 var resourceCount = feed.Sum(f => f.Resources.Count);
@@ -133,16 +138,18 @@ if (options.Database is { } database)
 static double Percentile(List<double> sorted, double p) => sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(p * sorted.Count) - 1)];
 
 /// <summary>Command line: --base URL --patients N --clients N --searches N --db CONNSTR --first N --warmup N --explain --store
-/// --fresh (the search mix right after the load too, before the manual VACUUM (ANALYZE)).</summary>
+/// --fresh (the search mix right after the load too, before the manual VACUUM (ANALYZE));
+/// --cold-warm SERVER_PID POSTMASTER_PID (issue 16 item 3: a server just started, N patients cold then N warm, each against COPY).</summary>
 sealed record Options(string Base, int Patients, int Clients, int Searches, string? Database, int FirstPatient, bool Explain, bool StoreOnly, int Warmup,
-    bool Fresh = false)
+    bool Fresh = false, (int Server, int Postmaster)? ColdWarm = null)
 {
     public static Options Parse(string[] args)
     {
         string? Get(string name) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault();
         return new Options(Get("--base") ?? "http://127.0.0.1:8080/fhir", int.Parse(Get("--patients") ?? "850"), int.Parse(Get("--clients") ?? "4"),
             int.Parse(Get("--searches") ?? "200"), Get("--db"), int.Parse(Get("--first") ?? "0"), args.Contains("--explain"), args.Contains("--store"),
-            int.Parse(Get("--warmup") ?? "0"), args.Contains("--fresh"));
+            int.Parse(Get("--warmup") ?? "0"), args.Contains("--fresh"),
+            args.Contains("--cold-warm") ? (int.Parse(Get("--cold-warm")!), int.Parse(args.SkipWhile(a => a != "--cold-warm").ElementAt(2))) : null);
     }
 }
 
@@ -151,8 +158,31 @@ static class Floor
 {
     public static async Task RunAsync(string connectionString, IEnumerable<string> resources, int count, double serverPerSecond)
     {
+        var floor = await MedianAsync(connectionString, resources, count, runs: 1);
+        Console.WriteLine($"floor: psql \\copy of the same {count} resources into a bare jsonb table: {count / floor:F1} s = {floor:F0} resources/s");
+        Console.WriteLine($"ratio: server ingest is {serverPerSecond / floor:P0} of the floor ({floor / serverPerSecond:F1}x slower)");
+    }
+
+    /// <summary>resources/s of psql \copy into a new bare jsonb table, the median of <paramref name="runs"/> loads.</summary>
+    public static async Task<double> MedianAsync(string connectionString, IEnumerable<string> resources, int count, int runs)
+    {
         var file = Path.Combine(Path.GetTempPath(), $"fhirtrial-floor-{Environment.ProcessId}.ndjson");
         await File.WriteAllLinesAsync(file, resources);
+        try
+        {
+            var rates = new List<double>();
+            for (int run = 0; run < runs; run++) rates.Add(count / await CopyAsync(connectionString, file));
+            rates.Sort();
+            return rates[rates.Count / 2];
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    private static async Task<double> CopyAsync(string connectionString, string file)
+    {
         var settings = new NpgsqlConnectionStringBuilder(connectionString);
         await using (var connection = new NpgsqlConnection(connectionString))
         {
@@ -170,10 +200,7 @@ static class Floor
         var error = await psql.StandardError.ReadToEndAsync();
         await psql.WaitForExitAsync();
         watch.Stop();
-        File.Delete(file);
         if (psql.ExitCode != 0) throw new InvalidOperationException("psql \\copy failed: " + error);
-        var floor = count / watch.Elapsed.TotalSeconds;
-        Console.WriteLine($"floor: psql \\copy of the same {count} resources into a bare jsonb table: {watch.Elapsed.TotalSeconds:F1} s = {floor:F0} resources/s");
-        Console.WriteLine($"ratio: server ingest is {serverPerSecond / floor:P0} of the floor ({floor / serverPerSecond:F1}x slower)");
+        return watch.Elapsed.TotalSeconds;
     }
 }

@@ -106,8 +106,15 @@ internal static class PostgresBulkWriter
                 await copy.WriteAsync(group, NpgsqlDbType.Integer, ct);
                 for (int c = 0; c < values.Length; c++)
                 {
-                    if (values[c] is null) await copy.WriteNullAsync(ct);
-                    else await copy.WriteAsync(values[c], types[c], ct);
+                    // Written by their own type: given an object, Npgsql resolves its converter again for every value.
+                    switch (values[c])
+                    {
+                        case null: await copy.WriteNullAsync(ct); break;
+                        case string text: await copy.WriteAsync(text, types[c], ct); break;
+                        case long number: await copy.WriteAsync(number, types[c], ct); break;
+                        case double number: await copy.WriteAsync(number, types[c], ct); break;
+                        case var other: await copy.WriteAsync(other, types[c], ct); break;
+                    }
                 }
             }
             await copy.CompleteAsync(ct);

@@ -22,6 +22,7 @@ public static class FhirEngineServices
         services.AddSingleton<ResourceService>();
         services.AddSingleton<SearchService>();
         services.AddSingleton<BundleProcessor>();
+        services.AddSingleton<WritePathWarmup>();
         services.AddSingleton<IFhirOperation, EverythingOperation>();
         return services;
     }

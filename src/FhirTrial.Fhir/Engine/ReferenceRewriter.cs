@@ -11,10 +11,17 @@ public static class ReferenceRewriter
             if (element is ResourceReference r) yield return r;
     }
 
-    public static IEnumerable<PrimitiveType> Uris(Base root)
+    /// <summary>The references and the URI-typed elements (which may name a fullUrl too), found in one walk of the tree.</summary>
+    public static (List<ResourceReference> References, List<PrimitiveType> Uris) Links(Base root)
     {
+        var references = new List<ResourceReference>();
+        var uris = new List<PrimitiveType>();
         foreach (var element in Descendants(root))
-            if (element is FhirUri or Canonical or FhirUrl) yield return (PrimitiveType)element;
+        {
+            if (element is ResourceReference r) references.Add(r);
+            else if (element is FhirUri or Canonical or FhirUrl) uris.Add((PrimitiveType)element);
+        }
+        return (references, uris);
     }
 
     private static IEnumerable<Base> Descendants(Base root)

@@ -84,10 +84,11 @@ public sealed partial class ResourceService
 
     private static bool NeedsRewrite(Resource resource, HashSet<string> fullUrls)
     {
-        foreach (var reference in ReferenceRewriter.References(resource))
+        var (references, uris) = ReferenceRewriter.Links(resource);
+        foreach (var reference in references)
             if (reference.Reference is { } text && (text.StartsWith("urn:", StringComparison.Ordinal) || IsConditional(text) || fullUrls.Contains(text)))
                 return true;
-        return fullUrls.Count > 0 && ReferenceRewriter.Uris(resource).Any(u => u.JsonValue is string s && fullUrls.Contains(s));
+        return fullUrls.Count > 0 && uris.Any(u => u.JsonValue is string s && fullUrls.Contains(s));
     }
 
     /// <summary>A conditional reference, <c>Type?criteria</c> (a URL with a query is not one).</summary>
@@ -222,7 +223,8 @@ public sealed partial class ResourceService
             foreach (var entry in entries.Where(e => e.Resource is not null))
                 await GuardAsync(entry, async () =>
                 {
-                    foreach (var reference in ReferenceRewriter.References(entry.Resource!))
+                    var (references, uris) = ReferenceRewriter.Links(entry.Resource!);
+                    foreach (var reference in references)
                     {
                         if (reference.Reference is not { } text) continue;
                         if (_fullUrls.TryGetValue(text, out var target)) reference.Reference = target;
@@ -237,7 +239,7 @@ public sealed partial class ResourceService
                             reference.Reference = $"{type}/{ids[0]}";
                         }
                     }
-                    foreach (var uri in ReferenceRewriter.Uris(entry.Resource!))
+                    foreach (var uri in uris)
                         if (uri.JsonValue is string s && _fullUrls.TryGetValue(s, out var target)) uri.JsonValue = target;
                 });
         }

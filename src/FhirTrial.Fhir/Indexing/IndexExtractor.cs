@@ -15,7 +15,11 @@ public sealed class IndexExtractor(SearchParameterRegistry registry, bool elemen
 {
     private static readonly FhirPathCompiler Compiler = new(FhirPathCompiler.DefaultSymbolTable.AddFhirExtensions());
     private readonly ConcurrentDictionary<(string Type, string Expression), Func<Base, List<Base>>> _evaluators = new();
-    private readonly ConcurrentDictionary<string, string[]?> _roots = new();
+    private readonly ConcurrentDictionary<string, (int Version, IndexPlan[] Plans)> _plans = new(StringComparer.Ordinal);
+
+    /// <summary>A parameter a type indexes, with what it reads worked out once: the top-level elements (null: always run),
+    /// the compiled expression, and whether it is narrowed from another parameter.</summary>
+    private sealed record IndexPlan(SearchParamInfo Param, string[]? Roots, Func<Base, List<Base>> Evaluate, bool Narrowed);
 
     public SearchParameterRegistry Registry => registry;
 
@@ -25,14 +29,11 @@ public sealed class IndexExtractor(SearchParameterRegistry registry, bool elemen
         var entries = new List<IndexEntry>();
         var present = resource.EnumerateElements().Select(e => e.Key).ToHashSet(StringComparer.Ordinal);
         var group = 0;
-        foreach (var param in registry.ForType(type))
+        foreach (var (param, roots, evaluate, narrowed) in PlansFor(type))
         {
-            if (string.IsNullOrEmpty(param.Expression)) continue;
-            if (!derivedRows && DerivedParameters.IsDerived(type, param.Name)) continue;
             // Most parameters read an element the resource does not have: skip them before running FHIRPath.
-            var roots = _roots.GetOrAdd(param.Expression, e => TopLevelElements(type, e));
-            if (roots is not null && !roots.Any(present.Contains)) continue;
-            var values = Evaluate(type, param.Expression, resource);
+            if (roots is not null && !ReadsAny(roots, present)) continue;
+            var values = evaluate(resource);
             if (param.IsComposite)
             {
                 foreach (var element in values)
@@ -43,11 +44,32 @@ public sealed class IndexExtractor(SearchParameterRegistry registry, bool elemen
             foreach (var value in values)
                 ValueConverter.Append(param.Name, 0, param.Type, value, param.TargetTypes, entries);
             // A narrowed reference (patient = subject.where(resolve() is Patient)) keeps only what its source cannot answer.
-            if (!derivedRows && DerivedParameters.NarrowedFrom(type, param.Name) is not null)
+            if (narrowed)
                 for (int n = entries.Count - 1; n >= first; n--)
                     if (!DerivedParameters.IsIdentifierRow(entries[n])) entries.RemoveAt(n);
         }
         return WithoutRepeats(entries);
+    }
+
+    /// <summary>The parameters <paramref name="type"/> indexes, worked out once per type (again if the registry changed).</summary>
+    private IndexPlan[] PlansFor(string type)
+    {
+        if (_plans.TryGetValue(type, out var cached) && cached.Version == registry.Version) return cached.Plans;
+        var version = registry.Version;
+        var plans = registry.ForType(type)
+            .Where(p => !string.IsNullOrEmpty(p.Expression) && (derivedRows || !DerivedParameters.IsDerived(type, p.Name)))
+            .Select(p => new IndexPlan(p, TopLevelElements(type, p.Expression), Evaluator(type, p.Expression),
+                !derivedRows && DerivedParameters.NarrowedFrom(type, p.Name) is not null))
+            .ToArray();
+        _plans[type] = (version, plans);
+        return plans;
+    }
+
+    private static bool ReadsAny(string[] roots, HashSet<string> present)
+    {
+        foreach (var root in roots)
+            if (present.Contains(root)) return true;
+        return false;
     }
 
     /// <summary>
@@ -101,8 +123,10 @@ public sealed class IndexExtractor(SearchParameterRegistry registry, bool elemen
         return roots.ToArray();
     }
 
-    private List<Base> Evaluate(string type, string expression, Base focus)
-        => _evaluators.GetOrAdd((type, expression), key => Compile(key.Type, key.Expression))(focus);
+    private List<Base> Evaluate(string type, string expression, Base focus) => Evaluator(type, expression)(focus);
+
+    private Func<Base, List<Base>> Evaluator(string type, string expression)
+        => _evaluators.GetOrAdd((type, expression), key => Compile(key.Type, key.Expression));
 
     private Func<Base, List<Base>> Compile(string type, string expression)
     {

@@ -46,8 +46,12 @@ public sealed class SearchParameterRegistry
         Find(key.Type, key.Name) is not null && !DerivedParameters.IsDerived(key.Type, key.Name)
         && _byType.All(t => t.Key == key.Type || !t.Value.ContainsKey(key.Name)));
 
+    /// <summary>Counts the changes made by <see cref="Add"/>, so that what callers derived from the parameters can tell it is stale.</summary>
+    public int Version { get; private set; }
+
     public void Add(SearchParameter sp)
     {
+        Version++;
         _onlyOn.Clear();
         _custom.Add(sp);
         foreach (var baseType in sp.Base.Select(b => b?.ToString()).OfType<string>())

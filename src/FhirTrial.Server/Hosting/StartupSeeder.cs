@@ -15,7 +15,7 @@ namespace FhirTrial.Server.Hosting;
 /// <see cref="Completion"/> (see <see cref="StartupGate"/>).
 /// </summary>
 public sealed class StartupSeeder(IFhirStore store, ResourceService resources, ProfileValidationService validation, IConfiguration configuration,
-    AccessContext access, IHostApplicationLifetime lifetime, ILogger<StartupSeeder> logger)
+    AccessContext access, IHostApplicationLifetime lifetime, ILogger<StartupSeeder> logger, WritePathWarmup writePath)
 {
     private readonly TaskCompletionSource _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -51,8 +51,9 @@ public sealed class StartupSeeder(IFhirStore store, ResourceService resources, P
     private async Task RunAsync(CancellationToken ct)
     {
         using var server = access.EnterServer("startup");
-        // Warm first: the validator generates the snapshots that the stored StructureDefinitions then carry.
-        await validation.WarmAsync();
+        // Warm first: the validator generates the snapshots that the stored StructureDefinitions then carry. The write
+        // path warms beside it (in memory, storing nothing), so the first Bundles do not run on unoptimized code.
+        await Task.WhenAll(validation.WarmAsync(), Task.Run(() => writePath.Run(), ct));
         // Each set is written as one transaction, so references between its resources resolve whatever their order.
         var changed = new List<Resource>();
         foreach (var resource in validation.PackageResources.Where(r => r.Id is not null))

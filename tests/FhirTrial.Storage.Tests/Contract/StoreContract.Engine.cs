@@ -30,4 +30,16 @@ public abstract partial class StoreContract
 
         Assert.Equal(["g3"], await MatchIdsAsync("AdverseEvent", "ctcae-grade=ge3"));
     }
+
+    [Fact]
+    public async Task The_write_path_warm_up_indexes_its_sample_and_stores_nothing()
+    {
+        var before = await VersionCountAsync();
+        var rows = new WritePathWarmup(Resources).Run(rounds: 2);
+
+        // nine resources a round; each of them has index rows (a Patient its identifier, an Observation code and subject ...)
+        Assert.True(rows >= 2 * 9, $"{rows} index rows");
+        Assert.Equal(before, await VersionCountAsync());
+        Assert.Equal(0, await CountAsync("Patient", "identifier=urn:oid:1.2.3|MRN1"));
+    }
 }
