@@ -245,7 +245,7 @@ public static class SearchCompiler
     /// visible when every Patient it references (through any indexed reference) is one of the site's live Patients, and,
     /// for Patient-compartment types (but Group), when it references at least one: shared study data (Organization,
     /// Medication, ResearchStudy, the enrollment Group, conformance resources...) references no Patient and stays visible
-    /// to every site.
+    /// to every site. A Subscription is the site's when the server stamped one of the site's clients as its owner.
     /// </summary>
     private static void Site(SqlBuilder sql, string organizationId, string alias)
     {
@@ -263,8 +263,15 @@ public static class SearchCompiler
         sql.Append($" AND NOT EXISTS (SELECT 1 FROM idx_reference {sp} WHERE {sp}.rkey = {alias}.rkey AND {sp}.target_type = {patient}");
         sql.Append($" AND NOT EXISTS (SELECT 1 FROM resource {spr} WHERE {spr}.type = {patient} AND {spr}.id = {sp}.target_id AND {spr}.deleted = 0 AND {OwnedBy(spr)}))");
         sql.Append($" AND ({alias}.type NOT IN ({string.Join(", ", Fhir.Security.PatientCompartment.RequiringPatient.Select(sql.Param))})");
-        sql.Append($" OR EXISTS (SELECT 1 FROM idx_reference {sq} WHERE {sq}.rkey = {alias}.rkey AND {sq}.target_type = {patient}))))");
+        sql.Append($" OR EXISTS (SELECT 1 FROM idx_reference {sq} WHERE {sq}.rkey = {alias}.rkey AND {sq}.target_type = {patient}))");
+        // A Subscription is matched with its owner's access and may carry the owner's endpoint credentials: a site's own only.
+        var so = alias + "_so";
+        sql.Append($" AND ({alias}.type <> {sql.Param(Fhir.Security.AccessPolicy.Subscription)}");
+        sql.Append($" OR EXISTS (SELECT 1 FROM idx_token {so} WHERE {so}.rkey = {alias}.rkey AND {so}.param = {sql.Param(SubscriptionOwnerSite)} AND {so}.code = {site}))))");
     }
+
+    /// <summary>The trial package's token parameter on the site stamped as a Subscription's owner.</summary>
+    private const string SubscriptionOwnerSite = "owner-site";
 
     private static string ParamMatch(SqlBuilder sql, string? resourceType, SearchParamType type, string param)
         => type == SearchParamType.Composite ? $"i.param LIKE {sql.Param(param + "$%")}" : ParamIs(sql, "i", resourceType, param, type);

@@ -1,3 +1,4 @@
+using System.Net;
 using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json.Nodes;
@@ -18,30 +19,61 @@ namespace FhirTrial.Server.Tests.Subscriptions;
 public sealed class WebSocketAttackTests(SecuredServerFactory factory)
 {
     [Fact]
-    public async Task A_site_that_rewrites_the_sponsors_subscription_does_not_hear_what_was_matched_for_the_sponsor()
+    public async Task Who_rewrites_a_subscription_does_not_hear_what_was_matched_for_its_previous_owner()
+    {
+        await StudyData.SeedAsync(factory);
+        var renjis = await SubscribeAsync(factory, "renji", WebSocketSubscription(SeriousCriteria));
+        using var renji = await factory.ClientForAsync("renji");
+        await StudyData.OkAsync(await renji.PostAsync("/fhir/AdverseEvent", Http.Json(SubscriptionTests.AdverseEvent("renji-p1", "serious"))));
+        // no socket is bound: renji's event is held for renji
+        var outbox = factory.Services.GetRequiredService<ISubscriptionOutbox>();
+        Assert.NotEmpty(await outbox.PendingAsync(renjis, CancellationToken.None));
+
+        // the admin writes renji's subscription back unchanged: it now acts with the admin's access, and the admin may bind it
+        using var admin = await factory.ClientForAsync("admin");
+        var subscription = await admin.JsonAsync($"/fhir/Subscription/{renjis}");
+        await StudyData.OkAsync(await admin.PutAsync($"/fhir/Subscription/{renjis}", Http.Json(subscription)));
+        await using var socket = await SubscriptionSocketClient.OpenAsync(factory.Server, await factory.TokenAsync("admin"));
+        Assert.Equal($"bound {renjis}", await socket.BindAsync(renjis));
+        Assert.True(await socket.QuietAsync(2), "the admin heard of an event matched with renji's access");
+
+        // what is matched for the admin from now on is heard
+        using var zhongshan = await factory.ClientForAsync("zhongshan");
+        await StudyData.OkAsync(await zhongshan.PostAsync("/fhir/AdverseEvent", Http.Json(SubscriptionTests.AdverseEvent("zs-p1", "serious"))));
+        Assert.Equal($"ping {renjis}", await socket.NextAsync());
+        var bundle = (System.Text.Json.Nodes.JsonObject)System.Text.Json.Nodes.JsonNode.Parse(await socket.NextAsync())!;
+        Assert.Equal("Patient/zs-p1", (string)bundle["entry"]![1]!["resource"]!["subject"]!["reference"]!);
+        await TurnOffAsync(factory, "admin", renjis);
+    }
+
+    [Fact]
+    public async Task A_site_sees_and_writes_only_its_own_sites_subscriptions()
     {
         await StudyData.SeedAsync(factory);
         var sponsors = await SubscribeAsync(factory, "admin", WebSocketSubscription(SeriousCriteria));
+        var renjis = await SubscribeAsync(factory, "renji", WebSocketSubscription(SeriousCriteria));
         using var zhongshan = await factory.ClientForAsync("zhongshan");
-        await StudyData.OkAsync(await zhongshan.PostAsync("/fhir/AdverseEvent", Http.Json(SubscriptionTests.AdverseEvent("zs-p1", "serious"))));
-        // no socket is bound: zhongshan's event is held for the sponsor
-        var outbox = factory.Services.GetRequiredService<ISubscriptionOutbox>();
-        Assert.NotEmpty(await outbox.PendingAsync(sponsors, CancellationToken.None));
-
-        // renji writes the sponsor's subscription back unchanged: it now acts with renji's access, and renji may bind it
+        foreach (var id in new[] { sponsors, renjis })
+        {
+            Assert.Equal(HttpStatusCode.NotFound, (await zhongshan.GetAsync($"/fhir/Subscription/{id}")).StatusCode);
+            var found = await zhongshan.JsonAsync($"/fhir/Subscription?_id={id}");
+            Assert.Empty(found["entry"]?.AsArray() ?? []);
+            // nor taken over by writing it (which would make it act with zhongshan's access), nor deleted
+            var takeover = JsonNode.Parse(WebSocketSubscription(SeriousCriteria))!.AsObject();
+            takeover["id"] = id;
+            var put = await zhongshan.PutAsync($"/fhir/Subscription/{id}", Http.Json(takeover));
+            Assert.True(put.StatusCode is HttpStatusCode.Forbidden or HttpStatusCode.NotFound or HttpStatusCode.Conflict, $"PUT: {put.StatusCode}");
+            var delete = await zhongshan.DeleteAsync($"/fhir/Subscription/{id}");
+            Assert.True(delete.StatusCode is HttpStatusCode.Forbidden or HttpStatusCode.NotFound, $"DELETE: {delete.StatusCode}");
+        }
         using var renji = await factory.ClientForAsync("renji");
-        var subscription = await renji.JsonAsync($"/fhir/Subscription/{sponsors}");
-        await StudyData.OkAsync(await renji.PutAsync($"/fhir/Subscription/{sponsors}", Http.Json(subscription)));
-        await using var socket = await SubscriptionSocketClient.OpenAsync(factory.Server, await factory.TokenAsync("renji"));
-        Assert.Equal($"bound {sponsors}", await socket.BindAsync(sponsors));
-        Assert.True(await socket.QuietAsync(2), "renji heard of an event matched with the sponsor's access (zhongshan's data)");
-
-        // what is matched for renji from now on is heard
-        await StudyData.OkAsync(await renji.PostAsync("/fhir/AdverseEvent", Http.Json(SubscriptionTests.AdverseEvent("renji-p1", "serious"))));
-        Assert.Equal($"ping {sponsors}", await socket.NextAsync());
-        var bundle = (System.Text.Json.Nodes.JsonObject)System.Text.Json.Nodes.JsonNode.Parse(await socket.NextAsync())!;
-        Assert.Equal("Patient/renji-p1", (string)bundle["entry"]![1]!["resource"]!["subject"]!["reference"]!);
+        Assert.Equal(HttpStatusCode.OK, (await renji.GetAsync($"/fhir/Subscription/{renjis}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await renji.GetAsync($"/fhir/Subscription/{sponsors}")).StatusCode);
+        using var admin = await factory.ClientForAsync("admin");
+        Assert.Equal("active", (string)(await admin.JsonAsync($"/fhir/Subscription/{sponsors}"))["status"]!);
+        Assert.Equal("active", (string)(await admin.JsonAsync($"/fhir/Subscription/{renjis}"))["status"]!);
         await TurnOffAsync(factory, "admin", sponsors);
+        await TurnOffAsync(factory, "renji", renjis);
     }
 
     [Fact]
@@ -75,7 +107,7 @@ public sealed class WebSocketAttackTests(SecuredServerFactory factory)
     }
 
     [Fact]
-    public async Task A_site_that_takes_over_a_rest_hook_subscription_is_not_sent_the_retries_matched_for_its_owner()
+    public async Task Who_takes_over_a_rest_hook_subscription_is_not_sent_the_retries_matched_for_its_owner()
     {
         await StudyData.SeedAsync(factory);
         using var receiver = new NotificationReceiver(factory.NotificationPort) { Reply = path => path == "/renji-down" ? 503 : 200 };
@@ -87,15 +119,15 @@ public sealed class WebSocketAttackTests(SecuredServerFactory factory)
         await StudyData.OkAsync(await renji.PostAsync("/fhir/AdverseEvent", Http.Json(SubscriptionTests.AdverseEvent("renji-p1", "serious"))));
         await receiver.WaitForAsync("renji-down"); // failed: to be tried again in 5 s
 
-        // zhongshan points renji's subscription at its own endpoint; the retry of renji's event must not go there
-        using var zhongshan = await factory.ClientForAsync("zhongshan");
-        subscription = await zhongshan.JsonAsync($"/fhir/Subscription/{id}");
-        subscription["channel"]!["endpoint"] = receiver.Url("zhongshan");
-        await StudyData.OkAsync(await zhongshan.PutAsync($"/fhir/Subscription/{id}", Http.Json(subscription)));
+        // the admin points renji's subscription at its own endpoint; the retry of renji's event must not go there
+        using var admin = await factory.ClientForAsync("admin");
+        subscription = await admin.JsonAsync($"/fhir/Subscription/{id}");
+        subscription["channel"]!["endpoint"] = receiver.Url("admin");
+        await StudyData.OkAsync(await admin.PutAsync($"/fhir/Subscription/{id}", Http.Json(subscription)));
         await Task.Delay(TimeSpan.FromSeconds(7));
-        Assert.Empty(receiver.At("zhongshan"));
+        Assert.Empty(receiver.At("admin"));
         Assert.Empty(await factory.Services.GetRequiredService<ISubscriptionOutbox>().PendingAsync(id, CancellationToken.None));
-        await TurnOffAsync(factory, "zhongshan", id);
+        await TurnOffAsync(factory, "admin", id);
     }
 
     [Fact]
