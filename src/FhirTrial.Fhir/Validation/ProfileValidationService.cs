@@ -49,6 +49,7 @@ public sealed class ProfileValidationService : IDisposable
         // The resolver the validator would build itself, made here to be wrapped (marked experimental; the version is pinned).
 #pragma warning disable ExperimentalApi
         var schemas = ValidationBudget.Install(settings, StructureDefinitionToElementSchemaResolver.CreatedCached(_resolver));
+        settings.ExcludeFilters.Add(ContainedResourceRules.ReplacedByThese); // Firely's evaluation refuses valid references
 #pragma warning restore ExperimentalApi
         _validator = new Validator(_resolver, Terminology, null, settings, schemas);
         _warm = new Lazy<Task>(WarmCoreAsync);
@@ -126,6 +127,7 @@ public sealed class ProfileValidationService : IDisposable
         {
             var outcome = ValidationOutcome.Normalize(budget.Run(() => _validator.Validate(resource, profileUrl)));
             outcome.Issue.AddRange(ExtensionUrlChecks.Check(resource));
+            ContainedResourceRules.Apply(outcome, resource);
             return outcome;
         }
         catch (Exception e) when (e is FormatException or ArgumentException or InvalidOperationException)
