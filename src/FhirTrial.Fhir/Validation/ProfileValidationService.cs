@@ -126,6 +126,7 @@ public sealed class ProfileValidationService : IDisposable
         try
         {
             var outcome = ValidationOutcome.Normalize(budget.Run(() => _validator.Validate(resource, profileUrl)));
+            UnresolvedDefinitions.Apply(outcome, resource, profileUrl);
             outcome.Issue.AddRange(ExtensionUrlChecks.Check(resource));
             ContainedResourceRules.Apply(outcome, resource);
             return outcome;
