@@ -129,6 +129,7 @@ public sealed class ProfileValidationService : IDisposable
             UnresolvedDefinitions.Apply(outcome, resource, profileUrl);
             outcome.Issue.AddRange(ExtensionUrlChecks.Check(resource));
             ContainedResourceRules.Apply(outcome, resource);
+            outcome.Issue.AddRange(BundleRules.Check(resource));
             return outcome;
         }
         catch (Exception e) when (e is FormatException or ArgumentException or InvalidOperationException)
