@@ -18,6 +18,7 @@ namespace FhirTrial.Fhir.Validation;
 /// and a <c>match</c> has an id (R4 resource.html#id: only a resource being created has none).</item>
 /// </list>
 /// A reference that resolves to nothing in the Bundle is external and not checked, as the reference validator does.
+/// Signatures: <see cref="BundleSignatures"/>.
 /// </summary>
 public static partial class BundleRules
 {
@@ -38,6 +39,7 @@ public static partial class BundleRules
                 if (element is ResourceReference { Reference: { } reference } && !reference.StartsWith('#'))
                     CheckReference(bundle, byUrl, entry, reference, here, issues);
         }
+        issues.AddRange(BundleSignatures.Check(bundle));
         return issues;
     }
 

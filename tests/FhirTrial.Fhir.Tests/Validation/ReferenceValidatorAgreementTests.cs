@@ -16,7 +16,7 @@ public sealed class ReferenceValidatorAgreementTests(ValidatorFixture fixture, I
 {
     /// <summary>Cases (of the manifest's 103) where this server and the reference validator agree, as measured
     /// (bench/README.md); raise it as gaps close.</summary>
-    private const int MeasuredAgreement = 92;
+    private const int MeasuredAgreement = 93;
 
     /// <summary>The resource types the trial's data is made of (CONTRACT sections 3 and 6). Bundle, the transport, is
     /// not among them yet: five Bundle-level checks of the reference validator are still missing (bench/README.md).</summary>
