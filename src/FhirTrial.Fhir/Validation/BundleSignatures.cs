@@ -47,7 +47,7 @@ public static class BundleSignatures
             var alg = header.RootElement.TryGetProperty("alg", out var a) ? a.GetString() : null;
             if (!header.RootElement.TryGetProperty("x5c", out var chain) || chain.ValueKind != JsonValueKind.Array || chain.GetArrayLength() == 0) return null;
             using var certificate = X509CertificateLoader.LoadCertificate(Convert.FromBase64String(chain[0].GetString() ?? ""));
-            HashAlgorithmName? hash = alg?[2..] switch { "256" => HashAlgorithmName.SHA256, "384" => HashAlgorithmName.SHA384, "512" => HashAlgorithmName.SHA512, _ => null };
+            HashAlgorithmName? hash = alg is { Length: 5 } ? alg[2..] switch { "256" => HashAlgorithmName.SHA256, "384" => HashAlgorithmName.SHA384, "512" => HashAlgorithmName.SHA512, _ => null } : null;
             if (hash is null) return null;
             if (alg!.StartsWith("RS", StringComparison.Ordinal))
             {

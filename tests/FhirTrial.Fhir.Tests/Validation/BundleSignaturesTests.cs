@@ -81,4 +81,17 @@ public sealed class BundleSignaturesTests
     [Fact]
     public void Data_that_is_not_a_JWS_is_refused() =>
         Assert.Contains("not a JWS", Assert.Single(BundleSignatures.Check(Signed(NewBundle("Chen"), Encoding.ASCII.GetBytes("not a jws")))).Diagnostics);
+
+    [Theory]
+    [InlineData("""{"alg":"R","x5c":["AA=="]}""")]
+    [InlineData("""{"alg":"RS256","x5c":[1]}""")]
+    [InlineData("""{"alg":"RS256","x5c":["not base64"]}""")]
+    [InlineData("""not json""")]
+    public void A_malformed_JWS_header_is_an_issue_not_an_exception(string header)
+    {
+        var data = Encoding.ASCII.GetBytes($"{Url(Encoding.UTF8.GetBytes(header))}.{Url("{}"u8.ToArray())}.{Url([1, 2, 3])}");
+        var bundle = Signed(NewBundle("Chen"), data);
+        bundle.Signature!.TargetFormat = "application/fhir+json";
+        Assert.All(BundleSignatures.Check(bundle), i => Assert.Equal(OperationOutcome.IssueSeverity.Error, i.Severity));
+    }
 }
