@@ -21,6 +21,9 @@ internal static class Explain
             ("Patient", $"identifier={EhrFeed.MrnSystem}|MRN{options.FirstPatient:D7}"),
             ("AdverseEvent", $"subject=Patient/{patientId}"),
             ("Observation", $"patient=Patient/{patientId}&code=http://loinc.org|21889-1&_sort=-date"),
+            ("Observation", $"patient=Patient/{patientId}"),
+            ("Observation", $"subject:Patient.identifier={EhrFeed.MrnSystem}|MRN{options.FirstPatient:D7}&code=http://loinc.org|718-7"),
+            ("Observation", "code=http://loinc.org|718-7&date=ge2025-03-01&date=lt2025-03-15&_count=20"),
         };
         await using var connection = new NpgsqlConnection(connectionString);
         await connection.OpenAsync();

@@ -80,7 +80,13 @@ if (options.Fresh)
 {
     // Right after the load, with no manual step: the statistics are whatever the store and autovacuum made of it.
     Console.WriteLine("right after the load, no manual step:");
+    if (options.Database is { } fresh)
+    {
+        await Freshness.ReportAsync(fresh, "when the load ended");
+        if (options.Explain) await Explain.RunAsync(fresh, patients[0], options);
+    }
     await SearchMixAsync();
+    if (options.Database is { } after) await Freshness.ReportAsync(after, "after the mix");
 }
 if (options.Database is { } analyzed)
 {

@@ -1,6 +1,7 @@
 // Trial operations against the size of the store around the study: $efficacy, $safety and $interim on a generated
 // study, timed before and after a hospital feed of patients who are not in it lands in the same store.
 // Usage: dotnet run -c Release --project bench/studyscale [-- --subjects 20 --assessments 6 --feed 400 --runs 9 --postgres "Host=...;Database=..."]
+// --fill 1000000: besides the feed, about that many resources of it written through the store's bulk path first (issue 16's 1 M figure).
 using System.Diagnostics;
 using FhirTrial.Bench;
 using FhirTrial.Bench.Ingest;
@@ -21,6 +22,7 @@ var assessments = int.Parse(Option("--assessments", "6"));
 var feedPatients = int.Parse(Option("--feed", "400"));
 var runs = int.Parse(Option("--runs", "9"));
 var postgres = Option("--postgres", "");
+var fill = long.Parse(Option("--fill", "0"));
 
 var path = Path.Combine(Path.GetTempPath(), $"fhirtrial-bench-studyscale-{Guid.NewGuid():N}.db");
 IFhirStore store = postgres.Length > 0 ? new PostgresFhirStore(postgres) : new SqliteFhirStore($"Data Source={path}");
@@ -61,6 +63,14 @@ try
     }
 
     var before = await MeasureAsync("before");
+
+    if (fill > 0)
+    {
+        var filling = Stopwatch.StartNew();
+        var filled = await Filler.FillAsync(engine.GetRequiredService<ResourceService>(), store, fill, writers: 2);
+        Console.WriteLine($"fill: {filled:N0} resources outside the study through the store's bulk path in {filling.Elapsed.TotalSeconds:0} s " +
+                          $"({filled / filling.Elapsed.TotalSeconds:0}/s)");
+    }
 
     var bundles = engine.GetRequiredService<BundleProcessor>();
     var feed = Stopwatch.StartNew();

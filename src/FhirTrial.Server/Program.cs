@@ -36,9 +36,11 @@ app.MapDashboard(); // static files only, no data: served before authorization
 app.UseFhirHtmlView(); // a browser's HTML page for /fhir/... holds no data; its script reads the FHIR API (authorized)
 app.UseFhirSecurity();
 app.UseMiddleware<StartupGate>();
+app.UseWebSockets(); // the websocket subscription channel
 app.MapFhirHealthChecks();
 app.MapFrontDoor();
 app.MapFhir();
+app.MapSubscriptionWebSocket();
 app.MapBulkExport();
 app.MapFhirDocs();
 app.Run();

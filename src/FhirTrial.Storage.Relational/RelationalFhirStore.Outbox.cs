@@ -47,6 +47,10 @@ public abstract partial class RelationalFhirStore
     public Task DropAsync(string subscriptionId, CancellationToken ct)
         => OutboxWriteAsync(sql => sql.Append("DELETE FROM subscription_outbox WHERE subscription_id = ").Append(sql.Param(subscriptionId)), ct);
 
+    public Task RescheduleAsync(string subscriptionId, DateTimeOffset nextAttempt, CancellationToken ct)
+        => OutboxWriteAsync(sql => sql.Append("UPDATE subscription_outbox SET next_attempt = ").Append(sql.Param(nextAttempt.UtcTicks))
+            .Append(" WHERE subscription_id = ").Append(sql.Param(subscriptionId)), ct);
+
     public async Task<IReadOnlyList<OutboxNotification>> PendingAsync(string subscriptionId, CancellationToken ct)
     {
         await using var connection = await OpenReadAsync(ct);

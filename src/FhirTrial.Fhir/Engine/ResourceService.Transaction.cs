@@ -47,7 +47,7 @@ public sealed partial class ResourceService
         var outcomes = await store.WriteAsync(async tx =>
         {
             // A store may run this work again after a serialization failure: every attempt starts from the requests as sent.
-            var run = new TransactionRun(this, tx, planned.Select((e, slot) => e.ForAttempt(slot)).ToList(), labelled, ct);
+            var run = new TransactionRun(this, tx, planned.Select((e, slot) => e.ForAttempt(slot)).ToList(), labelled, subscribed, ct);
             await run.ResolveAsync();
             await run.RewriteAsync();
             foreach (var entry in run.Entries.Where(e => e.Resource is not null && !validated.Contains(e.Slot)))
@@ -58,7 +58,7 @@ public sealed partial class ResourceService
             // The outbox rows commit with the change they report, or not at all.
             if (subscribed.Count > 0)
                 notified = await subscriptions!.EnqueueAsync(tx,
-                    run.Outcomes.Select(o => o.Written).Where(w => w is { Unchanged: false }).Select(w => w!.Stored).ToList(), subscribed, ct);
+                    run.Outcomes.Select(o => o.Written).Where(w => w is { Unchanged: false }).Select(w => w!.Stored).ToList(), run.Deletions, subscribed, ct);
             return run.Outcomes;
         }, ct);
         subscriptions?.Committed(planned.Any(e => e.Request.Type == AccessPolicy.Subscription), notified);
@@ -133,7 +133,8 @@ public sealed partial class ResourceService
     }
 
     /// <summary>One attempt of a transaction: its entries as copied for the attempt, and what they resolve to.</summary>
-    private sealed class TransactionRun(ResourceService service, IStoreTransaction tx, List<PlannedEntry> entries, bool labelled, CancellationToken ct)
+    private sealed class TransactionRun(ResourceService service, IStoreTransaction tx, List<PlannedEntry> entries, bool labelled,
+        IReadOnlyList<Subscriptions.ActiveSubscription> subscribed, CancellationToken ct)
     {
         private readonly Dictionary<string, string> _fullUrls = new(StringComparer.Ordinal);
         private readonly WriteOutcome[] _outcomes = new WriteOutcome[entries.Count];
@@ -147,8 +148,12 @@ public sealed partial class ResourceService
         /// <summary>Resources this transaction creates or updates: references to them resolve without a lookup.</summary>
         private readonly HashSet<ResourceKey> _written = [];
 
+        /// <summary>Subscription notifications of the deletions, matched before each was made.</summary>
+        private readonly List<PendingNotification> _deletions = [];
+
         public IReadOnlyList<PlannedEntry> Entries => entries;
         public IReadOnlyList<WriteOutcome> Outcomes => _outcomes;
+        public IReadOnlyList<PendingNotification> Deletions => _deletions;
 
         private Task GuardAsync(PlannedEntry entry, Func<Task> work) => ResourceService.GuardAsync(labelled, entry, work);
 
@@ -239,8 +244,21 @@ public sealed partial class ResourceService
         /// <summary>The writes in the FHIR transaction order: deletes, creates, then updates and patches.</summary>
         public async Task WriteAsync()
         {
+            // Every deletion is planned (and matched against subscriptions) while all it concerns still stands.
+            var deletions = new List<(PlannedEntry Entry, List<StoredResource> Doomed)>();
             foreach (var entry in entries.Where(e => e.Method == Bundle.HTTPVerb.DELETE))
-                await GuardAsync(entry, () => DeleteAsync(entry));
+                await GuardAsync(entry, async () =>
+                {
+                    if (await PlanDeleteAsync(entry) is { } doomed) deletions.Add((entry, doomed));
+                });
+            await NoticeDeletionsAsync(deletions.SelectMany(d => d.Doomed).ToList());
+            foreach (var (entry, doomed) in deletions)
+                await GuardAsync(entry, async () =>
+                {
+                    StoredResource? last = null;
+                    foreach (var current in doomed) last = await DeleteVersionAsync(current);
+                    _outcomes[entry.Slot] = new WriteOutcome(null, last, doomed.Count);
+                });
 
             var fresh = new List<(PlannedEntry Entry, ResourceWrite Write)>();
             foreach (var entry in entries.Where(e => e.Method == Bundle.HTTPVerb.POST))
@@ -267,34 +285,37 @@ public sealed partial class ResourceService
                 await GuardAsync(entry, () => UpdateAsync(entry));
         }
 
-        private async Task DeleteAsync(PlannedEntry entry)
+        /// <summary>What a delete entry will delete, its cascade first (deepest first) and the target last; null when there
+        /// is nothing to delete. Nothing is deleted yet.</summary>
+        private async Task<List<StoredResource>?> PlanDeleteAsync(PlannedEntry entry)
         {
             if (entry.AssignedId is not { } id)
             {
                 if (entry.Request.IfMatch is int none) throw FhirException.PreconditionFailed($"If-Match W/\"{none}\": nothing matched to delete.");
                 _outcomes[entry.Slot] = new WriteOutcome(null);
-                return;
+                return null;
             }
             var current = await tx.ReadForUpdateAsync(entry.Type, id, ct) ?? throw FhirException.NotFound($"{entry.Type}/{id} is not known.");
             CheckIfMatch(entry, current);
-            if (current.Deleted)
+            var target = new ResourceKey(entry.Type, id);
+            if (current.Deleted || _deleted.ContainsKey(target)) // deleted before, or by another entry's cascade
             {
                 _outcomes[entry.Slot] = new WriteOutcome(null);
-                return;
+                return null;
             }
-            var target = new ResourceKey(entry.Type, id);
             // Referrers are looked at while the target still stands: to a site, a patient's data is visible through the patient.
-            var cascaded = 0;
-            if (entry.Request.Cascade) cascaded = await CascadeAsync(entry, target);
+            var doomed = new List<StoredResource>();
+            if (entry.Request.Cascade) doomed.AddRange(await CascadeAsync(target));
             else if (service.Rules.ReferentialIntegrity)
                 _blockers[target] = (await tx.ReferrersAsync([target], RecordTypes, ReferrersNamed + 1, ct)).Visible;
-            _outcomes[entry.Slot] = new WriteOutcome(null, await DeleteVersionAsync(current), 1 + cascaded);
-            _deleted[target] = entry;
+            doomed.Add(current);
+            foreach (var resource in doomed) _deleted[new ResourceKey(resource.Type, resource.Id)] = entry;
+            return doomed;
         }
 
-        /// <summary>Deletes what references <paramref name="root"/>, and what references those, deepest first, so that each
-        /// is still visible (through its patient) to the caller when it is deleted; returns how many.</summary>
-        private async Task<int> CascadeAsync(PlannedEntry origin, ResourceKey root)
+        /// <summary>What references <paramref name="root"/>, and what references those, deepest first, so that each is still
+        /// visible (through its patient) to the caller when it is deleted; read for update, not yet deleted.</summary>
+        private async Task<List<StoredResource>> CascadeAsync(ResourceKey root)
         {
             var seen = new HashSet<ResourceKey> { root };
             var order = new List<ResourceKey>();
@@ -308,16 +329,17 @@ public sealed partial class ResourceService
                 if (order.Count > MaxCascade) throw FhirException.Conflict($"_cascade=delete would delete more than {MaxCascade} resources; delete in parts.");
                 frontier = next;
             }
-            var deleted = 0;
+            var doomed = new List<StoredResource>();
             for (int i = order.Count - 1; i >= 0; i--)
-            {
-                var current = await tx.ReadForUpdateAsync(order[i].Type, order[i].Id, ct);
-                if (current is null || current.Deleted) continue;
-                await DeleteVersionAsync(current);
-                _deleted[order[i]] = origin;
-                deleted++;
-            }
-            return deleted;
+                if (await tx.ReadForUpdateAsync(order[i].Type, order[i].Id, ct) is { Deleted: false } current) doomed.Add(current);
+            return doomed;
+        }
+
+        /// <summary>Matches resources about to be deleted against the active subscriptions (a deletion leaves no index rows to match).</summary>
+        private async Task NoticeDeletionsAsync(IReadOnlyList<StoredResource> doomed)
+        {
+            if (subscribed.Count > 0 && doomed.Count > 0)
+                _deletions.AddRange(await service.Notifier!.MatchDeletionsAsync(tx, doomed, subscribed, ct));
         }
 
         private static FhirException HiddenReferrers(ResourceKey target)
@@ -449,6 +471,7 @@ public sealed partial class ResourceService
                         {
                             var current = await tx.ReadForUpdateAsync(referrer.Type, referrer.Id, ct);
                             if (current is null || current.Deleted) return;
+                            await NoticeDeletionsAsync([current]);
                             await DeleteVersionAsync(current);
                             next[referrer] = origin;
                             _deleted[referrer] = origin;
@@ -487,4 +510,6 @@ public sealed partial class ResourceService
     }
 
     private IWriteValidator Validator => validator;
+
+    private Subscriptions.SubscriptionWrites? Notifier => subscriptions;
 }

@@ -27,6 +27,10 @@ public interface ISubscriptionOutbox
     /// <summary>Removes every pending notification of a subscription (it was turned off, deleted, or gave up).</summary>
     Task DropAsync(string subscriptionId, CancellationToken ct);
 
+    /// <summary>Makes every pending notification of a subscription due at <paramref name="nextAttempt"/>, attempts unchanged:
+    /// a websocket subscription's are held while no socket is bound and offered again at once when one binds.</summary>
+    Task RescheduleAsync(string subscriptionId, DateTimeOffset nextAttempt, CancellationToken ct);
+
     /// <summary>The pending notifications of a subscription, oldest first.</summary>
     Task<IReadOnlyList<OutboxNotification>> PendingAsync(string subscriptionId, CancellationToken ct);
 }

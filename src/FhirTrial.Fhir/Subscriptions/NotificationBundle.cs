@@ -7,7 +7,8 @@ namespace FhirTrial.Fhir.Subscriptions;
 /// <summary>
 /// A notification as the R4 Subscriptions Backport IG shapes it: a <c>history</c> Bundle whose first entry is the
 /// subscription status (a <c>Parameters</c> of profile backport-subscription-status-r4, with the event number, time and
-/// focus), then, for a full-resource payload, the resource itself with the request that wrote it.
+/// focus), then, for a full-resource payload, the resource itself with the request that wrote it (for a deletion, the
+/// DELETE request and no resource).
 /// </summary>
 public static class NotificationBundle
 {
@@ -45,7 +46,17 @@ public static class NotificationBundle
                 },
             ],
         };
-        if (resource is not null)
+        if (resource is { Deleted: true })
+        {
+            // A deletion, as the Backport IG shows one: the request that deleted it and no resource.
+            bundle.Entry.Add(new Bundle.EntryComponent
+            {
+                FullUrl = focusUrl,
+                Request = new Bundle.RequestComponent { Method = Bundle.HTTPVerb.DELETE, Url = $"{notification.ResourceType}/{notification.ResourceId}" },
+                Response = new Bundle.ResponseComponent { Status = "204", Etag = $"W/\"{resource.Version}\"", LastModified = resource.LastUpdated },
+            });
+        }
+        else if (resource is not null)
         {
             var created = resource.Version == 1;
             bundle.Entry.Add(new Bundle.EntryComponent

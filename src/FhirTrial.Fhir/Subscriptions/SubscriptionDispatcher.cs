@@ -13,10 +13,12 @@ namespace FhirTrial.Fhir.Subscriptions;
 /// Sends what the outbox holds: each notification POSTed to its subscription's endpoint; a failure is tried again after an
 /// exponentially growing wait, and after <see cref="SubscriptionSettings.MaxAttempts"/> failures the subscription turns
 /// <c>error</c> with the reason. A row leaves the outbox only once delivered (or given up), so a restart loses nothing and
-/// a crash between sending and recording sends again: at-least-once. Every attempt is audited.
+/// a crash between sending and recording sends again: at-least-once. Every attempt is audited. A websocket subscription's
+/// notification goes to the sockets bound to it on this node (<see cref="SubscriptionSockets"/>); while none is, it is held
+/// (never counted as a failure) for <see cref="SubscriptionSettings.WebSocketHold"/>.
 /// </summary>
 public sealed class SubscriptionDispatcher(ISubscriptionOutbox outbox, GuardedFhirStore store, ResourceService resources, AccessContext context,
-    SubscriptionSettings settings, HttpClient http, TimeProvider clock, ILogger<SubscriptionDispatcher> logger)
+    SubscriptionSettings settings, HttpClient http, TimeProvider clock, ILogger<SubscriptionDispatcher> logger, SubscriptionSockets? sockets = null)
 {
     /// <summary>Notifications taken per round.</summary>
     public const int Batch = 20;
@@ -30,8 +32,10 @@ public sealed class SubscriptionDispatcher(ISubscriptionOutbox outbox, GuardedFh
         var lease = settings.DeliveryTimeout * 2 + TimeSpan.FromSeconds(30);
         var due = await outbox.ClaimDueAsync(clock.GetUtcNow(), lease, Batch, ct);
         var subscriptions = new Dictionary<string, (Subscription?, int)>(StringComparer.Ordinal);
+        var held = new HashSet<string>(StringComparer.Ordinal);
         foreach (var notification in due)
         {
+            if (held.Contains(notification.SubscriptionId)) continue; // held with the rest of its notifications
             if (!subscriptions.TryGetValue(notification.SubscriptionId, out var current))
                 subscriptions[notification.SubscriptionId] = current = await ReadSubscriptionAsync(notification.SubscriptionId, ct);
             if (current.Item1 is not { Status: Subscription.SubscriptionStatus.Active } subscription)
@@ -40,8 +44,15 @@ public sealed class SubscriptionDispatcher(ISubscriptionOutbox outbox, GuardedFh
                 await outbox.DropAsync(notification.SubscriptionId, ct);
                 continue;
             }
-            if (!await DeliverAsync(subscription, current.Item2, notification, ct))
-                subscriptions[notification.SubscriptionId] = (null, 0); // gave up: the rest of its batch is dropped
+            switch (await DeliverAsync(subscription, current.Item2, notification, ct))
+            {
+                case Delivery.GaveUp:
+                    subscriptions[notification.SubscriptionId] = (null, 0); // the rest of its batch is dropped
+                    break;
+                case Delivery.Held:
+                    held.Add(notification.SubscriptionId);
+                    break;
+            }
         }
         return due.Count;
     }
@@ -52,26 +63,25 @@ public sealed class SubscriptionDispatcher(ISubscriptionOutbox outbox, GuardedFh
         return stored is null || stored.Deleted ? (null, 0) : (FhirSerializer.ParseJson(stored.Json) as Subscription, stored.Version);
     }
 
-    /// <summary>One attempt; false when the subscription gave up.</summary>
-    private async Task<bool> DeliverAsync(Subscription subscription, int version, OutboxNotification notification, CancellationToken ct)
+    private enum Delivery { Done, Held, GaveUp }
+
+    /// <summary>One attempt: done (delivered, or to be tried again), held for a websocket, or given up.</summary>
+    private async Task<Delivery> DeliverAsync(Subscription subscription, int version, OutboxNotification notification, CancellationToken ct)
     {
+        if (subscription.Channel.Type == Subscription.SubscriptionChannelType.Websocket)
+            return await DeliverToSocketsAsync(subscription, notification, ct);
         var id = notification.SubscriptionId;
         var endpoint = subscription.Channel.Endpoint ?? "";
         string? failure = EndpointPolicy.Refusal(endpoint, settings);
         var permanent = failure is not null;
         int? status = null;
         if (failure is null)
-        {
-            var resource = subscription.Channel.Payload is null ? null
-                : await store.Inner.ReadVersionAsync(notification.ResourceType, notification.ResourceId, notification.Version, ct);
-            var bundle = NotificationBundle.Build(settings.PublicBase, id, notification, resource, clock.GetUtcNow());
-            (status, failure) = await PostAsync(subscription, endpoint, bundle, ct);
-        }
+            (status, failure) = await PostAsync(subscription, endpoint, await BundleAsync(subscription, notification, ct), ct);
         await AuditAsync(id, notification, endpoint, status, failure, ct);
         if (failure is null)
         {
             await outbox.DeliveredAsync(notification.Id, ct);
-            return true;
+            return Delivery.Done;
         }
         var attempts = notification.Attempts + 1;
         if (!permanent && attempts < settings.MaxAttempts)
@@ -79,10 +89,55 @@ public sealed class SubscriptionDispatcher(ISubscriptionOutbox outbox, GuardedFh
             logger.LogInformation("Notification {Event} of Subscription/{Subscription} failed ({Attempt} of {Max}); trying again later.",
                 notification.Id, subscription.Id, attempts, settings.MaxAttempts);
             await outbox.RetryAsync(notification.Id, attempts, clock.GetUtcNow() + settings.Backoff(attempts), failure, ct);
-            return true;
+            return Delivery.Done;
         }
         await GiveUpAsync(subscription, version, permanent ? failure : $"{attempts} deliveries to the endpoint failed; the last: {failure}", ct);
-        return false;
+        return Delivery.GaveUp;
+    }
+
+    /// <summary>The notification Bundle, with the resource (or its deletion) when the subscription asks for a payload.</summary>
+    private async Task<Bundle> BundleAsync(Subscription subscription, OutboxNotification notification, CancellationToken ct)
+    {
+        var resource = subscription.Channel.Payload is null ? null
+            : await store.Inner.ReadVersionAsync(notification.ResourceType, notification.ResourceId, notification.Version, ct);
+        return NotificationBundle.Build(settings.PublicBase, notification.SubscriptionId, notification, resource, clock.GetUtcNow());
+    }
+
+    /// <summary><c>ping {id}</c> (and the Bundle, for a payload) to every socket bound to the subscription here whose client
+    /// may still hear it; held when there is none, dropped once held longer than <see cref="SubscriptionSettings.WebSocketHold"/>.</summary>
+    private async Task<Delivery> DeliverToSocketsAsync(Subscription subscription, OutboxNotification notification, CancellationToken ct)
+    {
+        var id = notification.SubscriptionId;
+        var now = clock.GetUtcNow();
+        var listeners = new List<BoundSocket>();
+        foreach (var socket in sockets?.BoundTo(id) ?? [])
+        {
+            var refusal = socket.Expired(now) ? "The access token expired." : SubscriptionSockets.Refusal(socket.Client, subscription);
+            if (refusal is null) listeners.Add(socket);
+            else await socket.CloseAsync(System.Net.WebSockets.WebSocketCloseStatus.PolicyViolation, refusal);
+        }
+        var reached = new List<string>();
+        if (listeners.Count > 0)
+        {
+            List<string> messages = [$"ping {id}"];
+            if (subscription.Channel.Payload is not null) messages.Add(FhirSerializer.ToJson(await BundleAsync(subscription, notification, ct)));
+            foreach (var socket in listeners)
+                if (await socket.SendAsync(messages, settings.DeliveryTimeout, ct)) reached.Add(socket.Client.ClientId);
+        }
+        if (reached.Count > 0)
+        {
+            await AuditAsync(id, notification, $"{reached.Count} websocket(s) of {string.Join(", ", reached.Distinct())}", null, null, ct);
+            await outbox.DeliveredAsync(notification.Id, ct);
+            return Delivery.Done;
+        }
+        if (now - notification.Occurred >= settings.WebSocketHold)
+        {
+            await AuditAsync(id, notification, "a websocket", null, $"no socket was bound within {settings.WebSocketHold.TotalMinutes:0.#} min", ct);
+            await outbox.DeliveredAsync(notification.Id, ct);
+            return Delivery.Done;
+        }
+        await outbox.RescheduleAsync(id, now + settings.WebSocketRecheck, ct);
+        return Delivery.Held;
     }
 
     private async Task<(int? Status, string? Failure)> PostAsync(Subscription subscription, string endpoint, Bundle bundle, CancellationToken ct)
@@ -140,7 +195,7 @@ public sealed class SubscriptionDispatcher(ISubscriptionOutbox outbox, GuardedFh
         var audit = AuditRecords.Event(access, new FhirInteraction("operation", "Subscription", subscriptionId, Purpose), null,
             [$"Subscription/{subscriptionId}", $"{notification.ResourceType}/{notification.ResourceId}/_history/{notification.Version}"], [],
             failure is null ? status ?? 200 : status is >= 400 ? status.Value : 502, clock.GetUtcNow(), action: "E");
-        audit.OutcomeDesc = failure is null ? $"delivered to {endpoint} (HTTP {status})" : $"not delivered to {endpoint}: {failure}";
+        audit.OutcomeDesc = failure is null ? $"delivered to {endpoint}{(status is null ? "" : $" (HTTP {status})")}" : $"not delivered to {endpoint}: {failure}";
         return store.RecordAsync(audit, ct);
     }
 }

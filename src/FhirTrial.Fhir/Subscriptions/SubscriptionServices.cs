@@ -17,6 +17,7 @@ public static class SubscriptionServices
         services.AddSingleton<SubscriptionSignal>();
         services.AddSingleton<SubscriptionRegistry>();
         services.AddSingleton<SubscriptionWrites>();
+        services.AddSingleton<SubscriptionSockets>();
         services.AddSingleton(sp => new SubscriptionDispatcher(
             sp.GetRequiredService<ISubscriptionOutbox>(),
             sp.GetRequiredService<IFhirStore>() as GuardedFhirStore
@@ -30,7 +31,8 @@ public static class SubscriptionServices
                 Timeout = Timeout.InfiniteTimeSpan,
             },
             sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<ILogger<SubscriptionDispatcher>>()));
+            sp.GetRequiredService<ILogger<SubscriptionDispatcher>>(),
+            sp.GetRequiredService<SubscriptionSockets>()));
         return services;
     }
 }

@@ -28,6 +28,14 @@ public sealed record SubscriptionSettings
     /// <summary>The server's FHIR base as receivers should see it, for the notification's full URLs.</summary>
     public string PublicBase { get; init; } = "http://127.0.0.1:8080/fhir";
 
+    /// <summary>How long a websocket subscription's notification waits for a socket to be bound before it is dropped
+    /// (<c>Subscriptions:WebSocketHoldSeconds</c>): a client that reconnects within it, after a restart too, hears what it missed.</summary>
+    public TimeSpan WebSocketHold { get; init; } = TimeSpan.FromHours(1);
+
+    /// <summary>How often held websocket notifications are offered again (a bind on this node offers them at once; a bind on
+    /// another node waits for this).</summary>
+    public TimeSpan WebSocketRecheck { get; init; } = TimeSpan.FromSeconds(5);
+
     /// <summary>The wait before attempt <paramref name="failures"/> + 1: exponential, capped.</summary>
     public TimeSpan Backoff(int failures)
     {

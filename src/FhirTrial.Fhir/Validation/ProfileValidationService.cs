@@ -42,7 +42,7 @@ public sealed class ProfileValidationService : IDisposable
         var packageSource = new DirectorySource(Package.Folder,
             new DirectorySourceSettings { IncludeSubDirectories = false, Mask = "*-*.json" });
         _resolver = new CachedResolver(new SerializedResolver(
-            new SnapshotSource(new MultiResolver(packageSource, ZipSource.CreateValidationSource()))));
+            new SnapshotSource(new MultiResolver(packageSource, new CoreErrata(ZipSource.CreateValidationSource())))));
         // One terminology service for the validator and the terminology operations.
         Terminology = new Terminology.TerminologyService(_resolver);
         var settings = new ValidationSettings();
@@ -130,6 +130,11 @@ public sealed class ProfileValidationService : IDisposable
             outcome.Issue.AddRange(ExtensionUrlChecks.Check(resource));
             ContainedResourceRules.Apply(outcome, resource);
             outcome.Issue.AddRange(BundleRules.Check(resource));
+            outcome.Issue.AddRange(AttachmentChecks.Check(resource));
+            outcome.Issue.AddRange(QuestionnaireChecks.Check(resource));
+            outcome.Issue.AddRange(SearchParameterChecks.Check(resource, _resolver));
+            outcome.Issue.AddRange(ValueSetParameterChecks.Check(resource));
+            outcome.Issue.AddRange(StructureDefinitionChecks.Check(resource, _resolver));
             return outcome;
         }
         catch (Exception e) when (e is FormatException or ArgumentException or InvalidOperationException)

@@ -70,6 +70,7 @@ public sealed class FhirApiDescription(ProfileValidationService package, SearchP
         }
         RestInteractions(document, Add);
         BulkExport(document, Add);
+        SubscriptionWebSocket(document, Add);
         StandardOperations(document, Add);
         foreach (var definition in TerminologyOperations)
             foreach (var (path, method, operation) in OperationDefinitionPaths.Describe(document, definition, OperationsTag, queryForm: true))
@@ -239,6 +240,23 @@ public sealed class FhirApiDescription(ProfileValidationService package, SearchP
         vread.Parameters.Add(Path("version", "The version id.", Schema(JsonSchemaType.Integer)));
         vread.Responses!["200"] = Response("That version", resource);
         add("/fhir/{type}/{id}/_history/{version}", HttpMethod.Get, vread);
+    }
+
+    private static void SubscriptionWebSocket(OpenApiDocument d, Action<string, HttpMethod, OpenApiOperation> add)
+    {
+        var op = Errors(d, Op(d, RestTag, "subscription-websocket", "Websocket channel of Subscriptions",
+            "Opens the R4 websocket channel (`ws://` or `wss://` on this path; the CapabilityStatement names it in the "
+            + "`capabilitystatement-websocket` extension). Send the access token as for any request (`Authorization: Bearer`); "
+            + "without one the upgrade is refused with 401. Once open, send `bind {subscription-id}` for a Subscription whose "
+            + "`channel.type` is `websocket`; the server answers `bound {id}` (or `error {id} {reason}` when the client may not "
+            + "read it, or, for a site client, when another site owns it) and then sends `ping {id}` for every notification, followed "
+            + "by the notification `history` Bundle when `channel.payload` is `application/fhir+json`. A deleted resource is "
+            + "notified as a Bundle entry with request `DELETE`. The socket closes when the token expires."));
+        op.Parameters!.Add(Header("Authorization", "`Bearer {access token}`, as for the REST API.", required: true));
+        op.Responses!["101"] = Response("Switching protocols: the websocket is open");
+        op.Responses["401"] = Response("No valid access token", Ref(d, "OperationOutcome"));
+        op.Responses["403"] = Response("The token does not allow reading Subscriptions", Ref(d, "OperationOutcome"));
+        add(Http.SubscriptionWebSocketEndpoint.Path, HttpMethod.Get, op);
     }
 
     private static void BulkExport(OpenApiDocument d, Action<string, HttpMethod, OpenApiOperation> add)

@@ -21,9 +21,12 @@ public static class SubscriptionHosting
             PollInterval = TimeSpan.FromSeconds(section.GetValue("PollSeconds", defaults.PollInterval.TotalSeconds)),
             DeliveryTimeout = TimeSpan.FromSeconds(section.GetValue("TimeoutSeconds", defaults.DeliveryTimeout.TotalSeconds)),
             Dispatch = section.GetValue("Dispatch", true),
+            WebSocketHold = TimeSpan.FromSeconds(section.GetValue("WebSocketHoldSeconds", defaults.WebSocketHold.TotalSeconds)),
+            WebSocketRecheck = TimeSpan.FromSeconds(section.GetValue("WebSocketRecheckSeconds", defaults.WebSocketRecheck.TotalSeconds)),
             PublicBase = root.TrimEnd('/') + "/fhir",
         };
         services.AddFhirSubscriptions(settings);
+        services.AddSingleton<FhirTrial.Fhir.Conformance.ICapabilityAmendment, Http.WebSocketCapability>();
         if (settings.Dispatch) services.AddHostedService<SubscriptionWorker>();
         return services;
     }

@@ -87,6 +87,7 @@ public sealed class FhirAccessHandler(AccessContext context, IFhirStore store, I
             "transaction" => true, // every entry is checked in the store transaction
             "operation" => i.Operation is not null && AccessPolicy.MayRunOperation(p, i.Operation, type, i.Id),
             "export-job" => true, // the job's owner is checked by the export service
+            "websocket" => type is not null && AccessPolicy.MayRead(p, type, 'r'), // each bind reads its Subscription besides
             "none" => true, // the route answers 404 itself
             _ => false,
         };

@@ -54,10 +54,15 @@ public sealed class RecordReader(IFhirStore store, SearchParser parser)
     }
 
     /// <summary>Every current resource of type <typeparamref name="T"/> that references one of the Patients under
-    /// <paramref name="param"/>: one query for the whole set, however many patients.</summary>
-    public async Task<IReadOnlyList<T>> ReadForPatientsAsync<T>(string param, IReadOnlyCollection<string> patientIds, CancellationToken ct) where T : Resource
+    /// <paramref name="param"/> and meets the <paramref name="criteria"/> (query-string syntax): one query for the
+    /// whole set, however many patients.</summary>
+    public async Task<IReadOnlyList<T>> ReadForPatientsAsync<T>(string param, IReadOnlyCollection<string> patientIds, CancellationToken ct,
+        params (string Name, string Value)[] criteria) where T : Resource
     {
-        var stored = await store.ReadReferringAsync(ModelInfoName<T>(), param, "Patient", patientIds, ct);
+        var type = ModelInfoName<T>();
+        var more = criteria.Length == 0 ? []
+            : parser.Parse(type, criteria.Select(c => new KeyValuePair<string, string>(c.Name, c.Value)), strict: true).Query.Criteria.ToArray();
+        var stored = await store.ReadReferringAsync(type, param, "Patient", patientIds, ct, more);
         return stored.Select(r => (T)FhirSerializer.ParseJson(r.Json)).ToList();
     }
 

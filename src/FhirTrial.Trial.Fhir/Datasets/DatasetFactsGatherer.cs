@@ -15,7 +15,6 @@ namespace FhirTrial.Trial.Fhir.Datasets;
 /// </summary>
 public sealed class DatasetFactsGatherer(StudyOutcomes outcomes, RecordReader records, CtcaeTerms ctcae)
 {
-    private const int PatientsPerSearch = 50;
     private readonly SafetyFactsGatherer _safety = new(records);
 
     /// <summary>The study at the cut-off; 404 for an unknown ResearchStudy.</summary>
@@ -28,21 +27,22 @@ public sealed class DatasetFactsGatherer(StudyOutcomes outcomes, RecordReader re
         var researchSubjects = (await records.SearchAsync<ResearchSubject>(ct, ("study", $"ResearchStudy/{studyId}")))
             .Where(s => s.Id is not null).ToDictionary(s => s.Id!, StringComparer.Ordinal);
 
-        var patientReferences = subjects.Select(s => s.Facts.PatientId).OfType<string>().Distinct(StringComparer.Ordinal)
-            .Select(id => $"Patient/{id}").ToList();
-        var patients = await records.ReadManyAsync(patientReferences, ct);
-        var findings = new List<(string Patient, Finding Finding)>();
-        var answers = new List<(string Patient, QuestionnaireAnswer Answer)>();
-        foreach (var batch in patientReferences.Chunk(PatientsPerSearch))
-        {
-            var bySubject = ("subject", string.Join(',', batch));
-            foreach (var observation in await records.SearchAsync<Observation>(ct, bySubject, ("code", DatasetFindings.SearchCodes)))
-                if (observation.Subject?.Reference is { } reference && Key(reference) is { } patient)
-                    findings.AddRange(DatasetFindings.Read(observation).Where(f => f.Date <= cutoff).Select(f => (patient, f)));
-            foreach (var response in await records.SearchAsync<QuestionnaireResponse>(ct, bySubject))
-                if (response.Subject?.Reference is { } reference && Key(reference) is { } patient)
-                    answers.AddRange(DatasetRecords.Answers(response).Where(a => a.Date <= cutoff).Select(a => (patient, a)));
-        }
+        var patientIds = subjects.Select(s => s.Facts.PatientId).OfType<string>().Distinct(StringComparer.Ordinal).ToList();
+        var patientsTask = records.ReadManyAsync(patientIds.Select(id => $"Patient/{id}"), ct);
+        // The subjects' labs, vitals and questionnaires: one read per type over the whole set, as the operations gather.
+        var observationsTask = records.ReadForPatientsAsync<Observation>("subject", patientIds, ct, ("code", DatasetFindings.SearchCodes));
+        var responsesTask = records.ReadForPatientsAsync<QuestionnaireResponse>("subject", patientIds, ct);
+        var patients = await patientsTask;
+        var findings = (await observationsTask)
+            .SelectMany(o => Key(o.Subject?.Reference) is { } patient
+                ? DatasetFindings.Read(o).Where(f => f.Date <= cutoff).Select(f => (Patient: patient, Finding: f))
+                : [])
+            .ToList();
+        var answers = (await responsesTask)
+            .SelectMany(r => Key(r.Subject?.Reference) is { } patient
+                ? DatasetRecords.Answers(r).Where(a => a.Date <= cutoff).Select(a => (Patient: patient, Answer: a))
+                : [])
+            .ToList();
         var doses = safetyRecord.Administrations
             .Select(a => (Patient: Key(a.Subject?.Reference), Dose: DatasetRecords.Administration(a)))
             .Where(a => a.Patient is not null && a.Dose is { } dose && dose.Date <= cutoff)

@@ -7,7 +7,7 @@ namespace FhirTrial.Fhir.Tests.Indexing;
 /// <summary>Each derived parameter's own rows are exactly what its sources' rows answer, so not writing them loses nothing.</summary>
 public class DerivedParametersTests
 {
-    private static readonly SearchParameterRegistry Registry = new();
+    private static readonly SearchParameterRegistry Registry = EngineRegistry.Instance;
     private static readonly IndexExtractor Complete = new(Registry, derivedRows: true);
     private static readonly IndexExtractor Stored = new(Registry);
 

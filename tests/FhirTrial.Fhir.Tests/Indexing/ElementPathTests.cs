@@ -8,7 +8,7 @@ namespace FhirTrial.Fhir.Tests.Indexing;
 /// <summary>Index extraction through element paths gives the rows FHIRPath gives, on real data.</summary>
 public class ElementPathTests
 {
-    private static readonly SearchParameterRegistry Registry = new();
+    private static readonly SearchParameterRegistry Registry = EngineRegistry.Instance;
     private static readonly IndexExtractor Fast = new(Registry, derivedRows: true);
     private static readonly IndexExtractor Reference = new(Registry, elementPaths: false, derivedRows: true);
     internal static readonly string RepositoryRoot = Path.GetDirectoryName(ProjectFolders.Find("FhirTrial.sln"))!;

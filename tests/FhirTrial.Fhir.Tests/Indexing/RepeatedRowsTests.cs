@@ -6,7 +6,7 @@ namespace FhirTrial.Fhir.Tests.Indexing;
 /// <summary>Rows equal to another row of the same resource are stored once; rows that differ in anything are all kept.</summary>
 public class RepeatedRowsTests
 {
-    private static readonly IndexExtractor Extractor = new(new SearchParameterRegistry());
+    private static readonly IndexExtractor Extractor = new(EngineRegistry.Instance);
 
     [Fact]
     public void An_audit_of_many_entries_stores_its_entity_type_once_and_every_entity()

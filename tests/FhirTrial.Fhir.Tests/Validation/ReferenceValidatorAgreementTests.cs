@@ -1,5 +1,6 @@
 using System.Text.Json;
 using FhirTrial.Fhir.Serialization;
+using FhirTrial.Fhir.Validation;
 using Hl7.Fhir.Model;
 using Xunit.Abstractions;
 
@@ -16,16 +17,22 @@ public sealed class ReferenceValidatorAgreementTests(ValidatorFixture fixture, I
 {
     /// <summary>Cases (of the manifest's 103) where this server and the reference validator agree, as measured
     /// (bench/README.md); raise it as gaps close.</summary>
-    private const int MeasuredAgreement = 93;
+    private const int MeasuredAgreement = 101;
 
-    /// <summary>The resource types the trial's data is made of (CONTRACT sections 3 and 6). Bundle, the transport, is
-    /// not among them yet: five Bundle-level checks of the reference validator are still missing (bench/README.md).</summary>
+    /// <summary>The resource types the trial's data is made of (CONTRACT sections 3 and 6), the questionnaires of the
+    /// package and Bundle, the transport: what the reference validator rejects in these is never accepted here.</summary>
     private static readonly HashSet<string> TrialTypes =
     [
         "Patient", "ResearchSubject", "ResearchStudy", "Observation", "Condition", "MedicationStatement", "MedicationAdministration",
         "MedicationRequest", "Medication", "BodyStructure", "AdverseEvent", "QuestionnaireResponse", "Procedure", "Encounter",
-        "Organization", "Group",
+        "Organization", "Group", "Questionnaire", "Bundle",
     ];
+
+    /// <summary>Cases of a trial type the reference rejects that are still accepted, each waiting for a named change;
+    /// the test fails when one of them agrees, so the list only shrinks. uk-msg: the reference rejects only SNOMED CT
+    /// (UK edition) display names and codes, which need a SNOMED CT terminology service this server does not have (it
+    /// was refused before only because Firely's ref-1 refused its identifier-only references).</summary>
+    private static readonly HashSet<string> Pending = ["uk-msg"];
 
     private static readonly string Folder = Path.Combine(RepoPaths.Root, "tests", "FhirTrial.Fhir.Tests", "Validation", "ReferenceCases");
 
@@ -40,20 +47,40 @@ public sealed class ReferenceValidatorAgreementTests(ValidatorFixture fixture, I
             .ToList();
         var agreed = 0;
         var acceptedButRejected = new List<string>();
+        var noLongerPending = new List<string>();
         foreach (var @case in cases)
         {
             var (type, errors) = await ValidateAsync(Path.Combine(Folder, @case.File));
             var rejects = @case.ReferenceErrorCount > 0;
-            if ((errors.Count > 0) == rejects) agreed++;
+            if ((errors.Count > 0) == rejects)
+            {
+                agreed++;
+                if (Pending.Contains(@case.Name)) noLongerPending.Add(@case.Name);
+            }
             else
             {
                 output.WriteLine($"{@case.Name} ({type}): reference {(rejects ? "rejects" : "accepts")}, here {(errors.Count > 0 ? "rejected: " + string.Join(" | ", errors.Take(3)) : "accepted")}");
-                if (rejects && type is not null && TrialTypes.Contains(type)) acceptedButRejected.Add($"{@case.Name} ({type})");
+                if (rejects && type is not null && TrialTypes.Contains(type) && !Pending.Contains(@case.Name))
+                    acceptedButRejected.Add($"{@case.Name} ({type})");
             }
         }
         output.WriteLine($"agreement: {agreed} of {cases.Count} ({100.0 * agreed / cases.Count:0.0}%)");
         Assert.True(agreed >= MeasuredAgreement, $"agreement fell to {agreed} of {cases.Count} (measured {MeasuredAgreement})");
         Assert.True(acceptedButRejected.Count == 0, "accepted what the reference validator rejects: " + string.Join(", ", acceptedButRejected));
+        Assert.True(noLongerPending.Count == 0, "agrees now, remove from Pending: " + string.Join(", ", noLongerPending));
+    }
+
+    [Fact]
+    public void Every_type_the_trial_package_profiles_or_holds_as_data_is_a_trial_type()
+    {
+        var package = TrialPackage.Load(RepoPaths.Profiles).Resources;
+        var types = package.OfType<StructureDefinition>()
+            .Where(sd => sd.Kind == StructureDefinition.StructureDefinitionKind.Resource)
+            .Select(sd => sd.Type)
+            .Concat(package.OfType<Questionnaire>().Select(q => q.TypeName))
+            .ToHashSet();
+        Assert.Contains("Questionnaire", types);
+        Assert.Empty(types.Except(TrialTypes));
     }
 
     /// <summary>The case's type and its error issues; a file that does not parse is refused with an error, as the server refuses it.</summary>

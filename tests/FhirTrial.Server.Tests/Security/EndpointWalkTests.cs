@@ -78,6 +78,34 @@ public sealed partial class EndpointWalkTests(SecuredServerFactory factory)
         Assert.True(failures.Count == 0, "open to an anonymous caller:\n" + string.Join("\n", failures));
     }
 
+    /// <summary>A websocket endpoint is walked above with a plain GET; here each is asked for a real upgrade, with no token
+    /// and with a forged one, and must refuse it with 401 before any socket opens.</summary>
+    [Fact]
+    public async Task Every_websocket_endpoint_refuses_an_upgrade_without_a_valid_token()
+    {
+        var sockets = factory.Services.GetServices<EndpointDataSource>().SelectMany(s => s.Endpoints).OfType<RouteEndpoint>()
+            .Where(e => e.Metadata.GetMetadata<FhirTrial.Server.Http.WebSocketEndpointMetadata>() is not null)
+            .Select(e => "/" + (e.RoutePattern.RawText ?? "").TrimStart('/')).ToList();
+        Assert.Contains("/fhir/websocket", sockets);
+        var failures = new List<string>();
+        foreach (var path in sockets.Select(Concrete))
+            foreach (var variant in new[] { path, path.ToUpperInvariant(), Mixed(path) })
+                foreach (var token in new[] { null, "not.a.token" })
+                {
+                    var client = Subscriptions.SubscriptionSocketClient.Connect(factory.Server, token);
+                    try
+                    {
+                        using var socket = await client.ConnectAsync(new Uri("ws://localhost" + variant), CancellationToken.None);
+                        failures.Add($"{variant} opened a websocket {(token is null ? "without a token" : "with a forged token")}");
+                    }
+                    catch (Exception e) when (e is not Xunit.Sdk.XunitException)
+                    {
+                        if (!e.Message.Contains("401")) failures.Add($"{variant} refused the upgrade otherwise than with 401: {e.Message}");
+                    }
+                }
+        Assert.True(failures.Count == 0, "websocket endpoints open to a caller without a valid token:\n" + string.Join("\n", failures));
+    }
+
     /// <summary>The routes above are walked with one operation; here every registered operation is called at each of its levels.</summary>
     [Fact]
     public async Task Every_registered_operation_refuses_an_anonymous_caller()

@@ -188,12 +188,16 @@ public sealed class SubscriptionTests(FhirServerFactory factory) : IAsyncLifetim
         Assert.Equal(expression, (string)(await response.BodyAsync())["issue"]![0]!["expression"]![0]!);
     }
 
-    [Fact]
-    public async Task A_websocket_channel_is_refused()
+    [Theory]
+    [InlineData("email")]
+    [InlineData("sms")]
+    [InlineData("message")]
+    public async Task Channels_the_server_does_not_deliver_are_refused(string channel)
     {
         using var http = factory.CreateClient();
-        var json = Subscription(SeriousCriteria, _receiver.Url("x")).Replace("rest-hook", "websocket");
+        var json = Subscription(SeriousCriteria, _receiver.Url("x")).Replace("rest-hook", channel);
         var response = await http.PostAsync("/fhir/Subscription", Http.Json(json));
         Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
+        Assert.Equal("Subscription.channel.type", (string)(await response.BodyAsync())["issue"]![0]!["expression"]![0]!);
     }
 }

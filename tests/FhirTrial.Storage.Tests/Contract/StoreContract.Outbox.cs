@@ -1,10 +1,10 @@
 using System.Net;
 using FhirTrial.Fhir.Engine;
-using FhirTrial.Fhir.Indexing;
 using FhirTrial.Fhir.Security;
 using FhirTrial.Fhir.Storage;
 using FhirTrial.Fhir.Subscriptions;
 using Hl7.Fhir.Model;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace FhirTrial.Storage.Tests.Contract;
 
@@ -22,10 +22,8 @@ public abstract partial class StoreContract
     private (ResourceService Resources, AccessContext Access) WithSubscriptions()
     {
         var access = new AccessContext();
-        var settings = new SubscriptionSettings { AllowLoopback = true };
-        var registry = new SubscriptionRegistry(Store, access, Parser, TimeProvider.System);
-        var writes = new SubscriptionWrites(registry, settings, access, Parser, new SubscriptionSignal());
-        return (new ResourceService(Store, new IndexExtractor(Registry), Parser, new NoWriteValidation(), subscriptions: writes), access);
+        var engine = AnotherEngine(more: s => s.AddSingleton(access).AddFhirSubscriptions(new SubscriptionSettings { AllowLoopback = true }));
+        return (engine.GetRequiredService<ResourceService>(), access);
     }
 
     private static IDisposable As(AccessContext access, AccessPrincipal principal)

@@ -62,10 +62,22 @@ public abstract partial class StoreContract : IAsyncLifetime
 
     /// <summary>The engine over the same store with <c>Fhir:ReferentialIntegrity=false</c>, as for a migration.</summary>
     protected ResourceService WithoutReferentialIntegrity()
-        => new(Store, new IndexExtractor(Registry), Parser, new NoWriteValidation(), new WriteRules(ReferentialIntegrity: false));
+        => AnotherEngine(new WriteRules(ReferentialIntegrity: false)).GetRequiredService<ResourceService>();
+
+    private readonly List<ServiceProvider> _otherEngines = [];
+
+    /// <summary>Another engine over the same store, wired by <c>AddFhirEngine</c> with other rules or more services
+    /// (released with the test).</summary>
+    protected ServiceProvider AnotherEngine(WriteRules? rules = null, Action<IServiceCollection>? more = null)
+    {
+        var engine = Store.BuildFhirEngine(new NoWriteValidation(), Package, rules, more);
+        _otherEngines.Add(engine);
+        return engine;
+    }
 
     public async Task DisposeAsync()
     {
+        foreach (var engine in _otherEngines) await engine.DisposeAsync();
         if (_engine is not null) await _engine.DisposeAsync();
         if (Store is not null) await DeleteStoreAsync(Store);
     }

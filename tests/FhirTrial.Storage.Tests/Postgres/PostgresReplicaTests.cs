@@ -1,9 +1,9 @@
 using FhirTrial.Fhir.Engine;
-using FhirTrial.Fhir.Indexing;
 using FhirTrial.Fhir.Search;
 using FhirTrial.Fhir.Storage;
 using FhirTrial.Storage.Postgres;
 using Hl7.Fhir.Model;
+using Microsoft.Extensions.DependencyInjection;
 using Xunit.Abstractions;
 
 namespace FhirTrial.Storage.Tests.Postgres;
@@ -22,6 +22,7 @@ public sealed class PostgresReplicaTests(PostgresStandby pair, ITestOutputHelper
     private PostgresFhirStore _store = null!;
     private ResourceService _resources = null!;
     private SearchParser _parser = null!;
+    private ServiceProvider? _engine;
 
     public async Task InitializeAsync()
     {
@@ -29,13 +30,14 @@ public sealed class PostgresReplicaTests(PostgresStandby pair, ITestOutputHelper
         await PostgresMigrator.MigrateAsync(_primary);
         await pair.CatchUpAsync(); // the new database and its schema reach the standby
         _store = Store(Fast);
-        var registry = new SearchParameterRegistry();
-        _parser = new SearchParser(registry);
-        _resources = new ResourceService(_store, new IndexExtractor(registry), _parser, new NoWriteValidation());
+        _engine = _store.BuildFhirEngine(new NoWriteValidation(), Contract.StoreContract.Package);
+        _parser = _engine.GetRequiredService<SearchParser>();
+        _resources = _engine.GetRequiredService<ResourceService>();
     }
 
     public async Task DisposeAsync()
     {
+        if (_engine is not null) await _engine.DisposeAsync();
         await _store.DisposeAsync();
         if (await pair.ScalarAsync("SELECT pg_is_wal_replay_paused()") is true) await pair.ResumeReplayAsync();
     }

@@ -1,10 +1,10 @@
 using FhirTrial.Fhir.Engine;
 using FhirTrial.Fhir.Export;
-using FhirTrial.Fhir.Indexing;
 using FhirTrial.Fhir.Search;
 using FhirTrial.Fhir.Security;
 using FhirTrial.Storage.Postgres;
 using Hl7.Fhir.Model;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace FhirTrial.Storage.Tests.Postgres;
@@ -29,15 +29,17 @@ public sealed class PostgresTwoNodeTests(PostgresCluster cluster) : IAsyncLifeti
         public Node(string connectionString, ExportOptions options)
         {
             Store = new PostgresFhirStore(connectionString);
-            var registry = new SearchParameterRegistry();
-            var parser = new SearchParser(registry);
-            Resources = new ResourceService(Store, new IndexExtractor(registry), parser, new NoWriteValidation());
+            _engine = Store.BuildFhirEngine(new NoWriteValidation(), Contract.StoreContract.Package);
+            Parser = _engine.GetRequiredService<SearchParser>();
+            Resources = _engine.GetRequiredService<ResourceService>();
             Claims = new PostgresExportJobClaims(Store);
             Export = new BulkExportService(new ExportJobStore(options, NullLogger<ExportJobStore>.Instance),
-                new BulkExporter(Store, parser, options), options, TimeProvider.System, Access, Claims, NullLogger<BulkExportService>.Instance);
+                new BulkExporter(Store, Parser, options), options, TimeProvider.System, Access, Claims, NullLogger<BulkExportService>.Instance);
         }
 
+        private readonly ServiceProvider _engine;
         public PostgresFhirStore Store { get; }
+        public SearchParser Parser { get; }
         public ResourceService Resources { get; }
         public PostgresExportJobClaims Claims { get; }
         public BulkExportService Export { get; }
@@ -51,6 +53,7 @@ public sealed class PostgresTwoNodeTests(PostgresCluster cluster) : IAsyncLifeti
         {
             await _stop.CancelAsync();
             if (_worker is not null) try { await _worker; } catch (OperationCanceledException) { }
+            await _engine.DisposeAsync();
             await Store.DisposeAsync();
         }
     }
@@ -95,8 +98,7 @@ public sealed class PostgresTwoNodeTests(PostgresCluster cluster) : IAsyncLifeti
 
         Assert.Single(results, r => r.Created);
         Assert.Single(results.Select(r => r.Stored.Id).Distinct());
-        var parser = new SearchParser(new SearchParameterRegistry());
-        var query = parser.Parse("Patient", QueryString.Parse("identifier=urn:trial:mrn|two-nodes"), strict: true).Query;
+        var query = nodes[0].Parser.Parse("Patient", QueryString.Parse("identifier=urn:trial:mrn|two-nodes"), strict: true).Query;
         foreach (var node in nodes)
             Assert.Equal(1, (await node.Store.SearchAsync(query with { Count = 100, CountTotal = true }, None)).Total);
     }
