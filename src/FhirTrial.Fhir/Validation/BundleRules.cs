@@ -35,7 +35,7 @@ public static partial class BundleRules
             if (entry.FullUrl is { } fullUrl) CheckFullUrl(entry, fullUrl, $"{path}.fullUrl", issues);
             if (entry.Resource is not { } target) continue;
             if (bundle.Type == Bundle.BundleType.Searchset) CheckSearchEntry(entry, target, $"{path}.resource[0]", issues);
-            foreach (var (_, here, element) in InstanceTree.Descendants(target, $"{path}.resource[0]"))
+            foreach (var (element, here) in ResourceWalk.Nodes(target, $"{path}.resource[0]"))
                 if (element is ResourceReference { Reference: { } reference } && !reference.StartsWith('#'))
                     CheckReference(bundle, byUrl, entry, reference, here, issues);
         }
@@ -47,31 +47,31 @@ public static partial class BundleRules
     {
         if (!Absolute().IsMatch(fullUrl))
         {
-            issues.Add(InstanceTree.Error(OperationOutcome.IssueType.Invalid, path, $"The fullUrl must be an absolute URL, not '{fullUrl}' (Bundle.entry.fullUrl)."));
+            issues.Add(ResourceWalk.Error(code: OperationOutcome.IssueType.Invalid, location: path, message: $"The fullUrl must be an absolute URL, not '{fullUrl}' (Bundle.entry.fullUrl)."));
             return;
         }
         // a server assigns the id of a resource it is asked to create
         if (entry.Resource is not { } resource || entry.Request?.Method == Bundle.HTTPVerb.POST) return;
         if (Restful(fullUrl) is not { } url) return;
         if (url.Type != resource.TypeName)
-            issues.Add(InstanceTree.Error(OperationOutcome.IssueType.Invalid, path,
-                $"The fullUrl '{fullUrl}' names a {url.Type}, but the entry holds a {resource.TypeName} (Bundle.entry.fullUrl SHALL NOT disagree with the resource)."));
+            issues.Add(ResourceWalk.Error(code: OperationOutcome.IssueType.Invalid, location: path,
+                message: $"The fullUrl '{fullUrl}' names a {url.Type}, but the entry holds a {resource.TypeName} (Bundle.entry.fullUrl SHALL NOT disagree with the resource)."));
         else if (resource.Id is null)
-            issues.Add(InstanceTree.Error(OperationOutcome.IssueType.Invalid, path,
-                $"The fullUrl '{fullUrl}' is a RESTful URL, but the resource has no id (Bundle.entry.fullUrl SHALL NOT disagree with the id in the resource)."));
+            issues.Add(ResourceWalk.Error(code: OperationOutcome.IssueType.Invalid, location: path,
+                message: $"The fullUrl '{fullUrl}' is a RESTful URL, but the resource has no id (Bundle.entry.fullUrl SHALL NOT disagree with the id in the resource)."));
         else if (resource.Id != url.Id)
-            issues.Add(InstanceTree.Error(OperationOutcome.IssueType.Invalid, path,
-                $"The fullUrl '{fullUrl}' names id '{url.Id}', but the resource's id is '{resource.Id}' (Bundle.entry.fullUrl SHALL NOT disagree with the id in the resource)."));
+            issues.Add(ResourceWalk.Error(code: OperationOutcome.IssueType.Invalid, location: path,
+                message: $"The fullUrl '{fullUrl}' names id '{url.Id}', but the resource's id is '{resource.Id}' (Bundle.entry.fullUrl SHALL NOT disagree with the id in the resource)."));
     }
 
     private static void CheckSearchEntry(Bundle.EntryComponent entry, Resource resource, string path, List<OperationOutcome.IssueComponent> issues)
     {
         if (entry.Search?.Mode == Bundle.SearchEntryMode.Outcome && resource is not OperationOutcome)
-            issues.Add(InstanceTree.Error(OperationOutcome.IssueType.Invalid, path,
-                $"An entry with search.mode 'outcome' must hold an OperationOutcome, not a {resource.TypeName}."));
+            issues.Add(ResourceWalk.Error(code: OperationOutcome.IssueType.Invalid, location: path,
+                message: $"An entry with search.mode 'outcome' must hold an OperationOutcome, not a {resource.TypeName}."));
         if (entry.Search?.Mode == Bundle.SearchEntryMode.Match && string.IsNullOrEmpty(resource.Id))
-            issues.Add(InstanceTree.Error(OperationOutcome.IssueType.Required, path,
-                $"A search result ({resource.TypeName}, search.mode 'match') must have an id."));
+            issues.Add(ResourceWalk.Error(code: OperationOutcome.IssueType.Required, location: path,
+                message: $"A search result ({resource.TypeName}, search.mode 'match') must have an id."));
     }
 
     private static void CheckReference(Bundle bundle, ILookup<string?, Bundle.EntryComponent> byUrl, Bundle.EntryComponent from,
@@ -88,11 +88,11 @@ public static partial class BundleRules
         var matches = url is null ? [] : byUrl[url].ToList();
         if (version is not null && bundle.Type == Bundle.BundleType.Document && matches.Count > 0
             && !matches.Any(e => e.Resource!.Meta?.VersionId == version))
-            issues.Add(InstanceTree.Error(OperationOutcome.IssueType.NotFound, path,
-                $"'{reference}' names version {version}, but the Bundle holds {url} only as version(s) {string.Join(", ", matches.Select(e => e.Resource!.Meta?.VersionId ?? "(none)"))} (bundle.html#references: a version matches meta.versionId)."));
+            issues.Add(ResourceWalk.Error(code: OperationOutcome.IssueType.NotFound, location: path,
+                message: $"'{reference}' names version {version}, but the Bundle holds {url} only as version(s) {string.Join(", ", matches.Select(e => e.Resource!.Meta?.VersionId ?? "(none)"))} (bundle.html#references: a version matches meta.versionId)."));
         if (version is null && bundle.Type != Bundle.BundleType.History && matches.Count > 1)
-            issues.Add(InstanceTree.Error(OperationOutcome.IssueType.MultipleMatches, path,
-                $"'{reference}' matches {matches.Count} entries of the Bundle ({url}); name the version (bundle.html#references, bdl-7)."));
+            issues.Add(ResourceWalk.Error(code: OperationOutcome.IssueType.MultipleMatches, location: path,
+                message: $"'{reference}' matches {matches.Count} entries of the Bundle ({url}); name the version (bundle.html#references, bdl-7)."));
         if (version is not null) matches = matches.Where(e => e.Resource!.Meta?.VersionId == version).ToList();
 
         if (named is null) return;
@@ -101,8 +101,8 @@ public static partial class BundleRules
         if (matches.Count == 0 && absolute is null)
             matches = byUrl[$"urn:uuid:{named.Id}"].ToList();
         foreach (var target in matches.Where(e => e.Resource!.TypeName != named.Type).Take(1))
-            issues.Add(InstanceTree.Error(OperationOutcome.IssueType.Invalid, path,
-                $"'{reference}' names a {named.Type}, but the Bundle entry it resolves to ({target.FullUrl}) is a {target.Resource!.TypeName}."));
+            issues.Add(ResourceWalk.Error(code: OperationOutcome.IssueType.Invalid, location: path,
+                message: $"'{reference}' names a {named.Type}, but the Bundle entry it resolves to ({target.FullUrl}) is a {target.Resource!.TypeName}."));
     }
 
     private sealed record RestfulUrl(string? Base, string Type, string Id, string? Version);

@@ -26,14 +26,14 @@ public static class BundleSignatures
         if (signature?.SigFormat != "application/jose" || signature.Data is not { Length: > 0 } data) return [];
         var parts = Encoding.ASCII.GetString(data).Trim().Split('.');
         if (parts.Length != 3 || Decode(parts[0]) is not { } header || Decode(parts[2]) is not { } signed)
-            return [InstanceTree.Error(OperationOutcome.IssueType.Invalid, path, "The signature's data is not a JWS in compact form (RFC 7515).")];
+            return [ResourceWalk.Error(code: OperationOutcome.IssueType.Invalid, location: path, message: "The signature's data is not a JWS in compact form (RFC 7515).")];
         if (parts[1].Length == 0) return []; // detached: verifying needs the Bundle's canonical bytes
         var issues = new List<OperationOutcome.IssueComponent>();
         if (Verifies(header, Encoding.ASCII.GetBytes(parts[0] + "." + parts[1]), signed) == false)
-            issues.Add(InstanceTree.Error(OperationOutcome.IssueType.Security, path, "The signature does not verify against the certificate in its JWS header (x5c)."));
+            issues.Add(ResourceWalk.Error(code: OperationOutcome.IssueType.Security, location: path, message: "The signature does not verify against the certificate in its JWS header (x5c)."));
         if (signature.TargetFormat?.Contains(DocumentCanonicalization, StringComparison.Ordinal) == true && !SignsThisBundle(bundle, parts[1]))
-            issues.Add(InstanceTree.Error(OperationOutcome.IssueType.Security, path,
-                "The content the signature signs is not this Bundle (canonicalization json#document: all but Bundle.id, Bundle.meta and Bundle.signature)."));
+            issues.Add(ResourceWalk.Error(code: OperationOutcome.IssueType.Security, location: path,
+                message: "The content the signature signs is not this Bundle (canonicalization json#document: all but Bundle.id, Bundle.meta and Bundle.signature)."));
         return issues;
     }
 

@@ -41,26 +41,22 @@ public static partial class ContainedResourceRules
     public static IEnumerable<OperationOutcome.IssueComponent> Check(Resource resource)
     {
         var issues = new List<OperationOutcome.IssueComponent>();
-        Visit(resource, resource.TypeName, issues);
+        Visit(resource, issues);
         return issues;
     }
 
-    /// <summary>Finds every resource that may contain others: the root, Bundle entries, Parameters parts.</summary>
-    private static void Visit(Base node, string path, List<OperationOutcome.IssueComponent> issues)
+    /// <summary>Every resource that may contain others: the root, Bundle entries, Parameters parts, not contained ones.</summary>
+    private static void Visit(Resource resource, List<OperationOutcome.IssueComponent> issues)
     {
-        if (node is DomainResource container)
-        {
-            CheckContainer(container, path, issues);
-            return;
-        }
-        foreach (var (_, here, child) in InstanceTree.Children(node, path)) Visit(child, here, issues);
+        foreach (var (found, path) in ResourceWalk.Resources(resource))
+            if (found is DomainResource container && !ContainedLocation().IsMatch(path)) CheckContainer(container, path, issues);
     }
 
     private static void CheckContainer(DomainResource container, string path, List<OperationOutcome.IssueComponent> issues)
     {
         var containedIds = container.Contained.Select(c => c.Id).Where(id => id is not null).ToHashSet(StringComparer.Ordinal);
         var pointers = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var (_, here, element) in InstanceTree.Descendants(container, path))
+        foreach (var (element, here) in ResourceWalk.Nodes(container, path).Skip(1))
         {
             switch (element)
             {
@@ -70,7 +66,7 @@ public static partial class ContainedResourceRules
                     // ref-1: '#id' names a contained resource of the resource; '#' alone is a contained resource's
                     // reference to its container
                     if (reference == "#" ? !insideContained : !containedIds.Contains(reference[1..]))
-                        issues.Add(InstanceTree.Error(OperationOutcome.IssueType.Invariant, here, reference == "#"
+                        issues.Add(ResourceWalk.Error(code: OperationOutcome.IssueType.Invariant, location: here, message: reference == "#"
                             ? "Only a contained resource may refer to its container with '#' (ref-1)."
                             : $"The local reference '{reference}' names no resource contained in this {container.TypeName} (ref-1)."));
                     break;
@@ -91,13 +87,19 @@ public static partial class ContainedResourceRules
         for (int index = 0; index < container.Contained.Count; index++)
         {
             var contained = container.Contained[index];
-            var refersToContainer = InstanceTree.Descendants(contained, "")
-                .Any(x => x.Element is ResourceReference { Reference: "#" } || x.Element is Canonical { Value: "#" });
+            var refersToContainer = ResourceWalk.Nodes(contained, "")
+                .Any(x => x.Node is ResourceReference { Reference: "#" } || x.Node is Canonical { Value: "#" });
             if ((contained.Id is { } id && pointers.Contains("#" + id)) || refersToContainer) continue;
-            issues.Add(InstanceTree.Issue(OperationOutcome.IssueSeverity.Warning, OperationOutcome.IssueType.Invariant, $"{path}.contained[{index}]",
-                $"The contained {contained.TypeName} '{contained.Id}' is not referenced from elsewhere in the resource, nor does it refer to its container (dom-3)."));
+            var orphan = ResourceWalk.Error($"{path}.contained[{index}]",
+                $"The contained {contained.TypeName} '{contained.Id}' is not referenced from elsewhere in the resource, nor does it refer to its container (dom-3).",
+                OperationOutcome.IssueType.Invariant);
+            orphan.Severity = OperationOutcome.IssueSeverity.Warning;
+            issues.Add(orphan);
         }
     }
+
+    [GeneratedRegex(@"\.contained\[\d+\]$")]
+    private static partial Regex ContainedLocation();
 
     [GeneratedRegex(@"(^|\.)contained\[\d+\]\.id(\[0\])?$")]
     private static partial Regex ContainedId();

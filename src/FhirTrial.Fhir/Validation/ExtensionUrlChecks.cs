@@ -20,21 +20,37 @@ public static class ExtensionUrlChecks
 
     private static void Walk(Base element, string location, bool insideExtension, List<OperationOutcome.IssueComponent> issues)
     {
-        foreach (var (_, here, child) in InstanceTree.Children(element, location))
+        foreach (var (name, value) in element.EnumerateElements())
         {
-            if (child is Extension { Url: { } url })
+            var children = value switch
             {
-                var absolute = Uri.TryCreate(url, UriKind.Absolute, out var uri);
-                // inside a complex extension a part's url is its name ("code"), relative by design
-                if (!absolute && !insideExtension)
-                    issues.Add(Error(here, $"Extension.url must be an absolute URL, not '{url}'."));
-                else if (absolute && ExampleHosts.Contains(uri!.Host))
-                    issues.Add(Error(here, $"Example URLs are not allowed here ({url}): an extension must name a real definition."));
+                Base single => [single],
+                IEnumerable<Base> many => many.ToList(),
+                _ => new List<Base>(),
+            };
+            for (int index = 0; index < children.Count; index++)
+            {
+                var child = children[index];
+                var here = $"{location}.{name}[{index}]";
+                if (child is Extension { Url: { } url })
+                {
+                    var absolute = Uri.TryCreate(url, UriKind.Absolute, out var uri);
+                    // inside a complex extension a part's url is its name ("code"), relative by design
+                    if (!absolute && !insideExtension)
+                        issues.Add(Error(here, $"Extension.url must be an absolute URL, not '{url}'."));
+                    else if (absolute && ExampleHosts.Contains(uri!.Host))
+                        issues.Add(Error(here, $"Example URLs are not allowed here ({url}): an extension must name a real definition."));
+                }
+                Walk(child, here, insideExtension || child is Extension, issues);
             }
-            Walk(child, here, insideExtension || child is Extension, issues);
         }
     }
 
-    private static OperationOutcome.IssueComponent Error(string location, string message) =>
-        InstanceTree.Error(OperationOutcome.IssueType.Value, location, message);
+    private static OperationOutcome.IssueComponent Error(string location, string message) => new()
+    {
+        Severity = OperationOutcome.IssueSeverity.Error,
+        Code = OperationOutcome.IssueType.Value,
+        Diagnostics = message,
+        Expression = [location],
+    };
 }

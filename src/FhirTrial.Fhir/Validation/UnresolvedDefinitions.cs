@@ -32,8 +32,7 @@ public static partial class UnresolvedDefinitions
         foreach (var issue in outcome.Issue.Where(i => i.Severity == OperationOutcome.IssueSeverity.Error))
         {
             if (Unresolved(issue, "profile") is not { } url) continue;
-            claimed ??= InstanceTree.Descendants(resource, resource.TypeName)
-                .Select(x => x.Element).Prepend(resource)
+            claimed ??= ResourceWalk.Nodes(resource).Select(n => n.Node)
                 .OfType<Meta>().SelectMany(m => m.Profile).OfType<string>().ToHashSet(StringComparer.Ordinal);
             if (!claimed.Contains(url) || url == requestedProfile || url.StartsWith(TrialPackage.Canon + "/", StringComparison.Ordinal)
                 || url.StartsWith(CoreProfiles, StringComparison.Ordinal)) continue;
