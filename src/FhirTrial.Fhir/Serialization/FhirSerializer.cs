@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using System.Xml;
 using FhirTrial.Fhir.Errors;
 using Hl7.Fhir.Model;
@@ -9,7 +10,7 @@ using Hl7.Fhir.Serialization;
 namespace FhirTrial.Fhir.Serialization;
 
 /// <summary>Parses and writes FHIR JSON and XML with one shared, thread-safe set of Firely (de)serializers.</summary>
-public static class FhirSerializer
+public static partial class FhirSerializer
 {
     private static readonly FhirJsonDeserializer JsonIn = new(new DeserializerSettings().UsingMode(DeserializationMode.Strict));
     private static readonly FhirXmlDeserializer XmlIn = new(new DeserializerSettings().UsingMode(DeserializationMode.Strict));
@@ -28,7 +29,7 @@ public static class FhirSerializer
         }
         catch (DeserializationFailedException e)
         {
-            throw new FhirException(System.Net.HttpStatusCode.BadRequest, ToOutcome(e));
+            return Tolerated(e) ?? throw new FhirException(System.Net.HttpStatusCode.BadRequest, ToOutcome(e));
         }
         catch (Exception e) when (IsMalformedInput(e))
         {
@@ -54,7 +55,7 @@ public static class FhirSerializer
         }
         catch (DeserializationFailedException e)
         {
-            throw new FhirException(System.Net.HttpStatusCode.BadRequest, ToOutcome(e));
+            resource = Tolerated(e) ?? throw new FhirException(System.Net.HttpStatusCode.BadRequest, ToOutcome(e));
         }
         catch (Exception e) when (IsMalformedInput(e))
         {
@@ -130,6 +131,41 @@ public static class FhirSerializer
     /// <summary>Parsing is a pure function of the body, so whatever Firely's parsers throw is the input's fault; fuzzing
     /// found them throwing NotSupported, IndexOutOfRange and NullReference exceptions instead of reporting issues.</summary>
     private static bool IsMalformedInput(Exception e) => e is not (OutOfMemoryException or OperationCanceledException);
+
+    /// <summary>Error codes of Firely's parsers for an object without members: JSON's "objects cannot be empty" and
+    /// the generic "empty FHIR elements are invalid".</summary>
+    private static readonly HashSet<string> EmptyObject = [FhirJsonException.OBJECTS_CANNOT_BE_EMPTY_CODE, "PVAL129"];
+
+    /// <summary>
+    /// The partial result of a parse whose every complaint is one of these, which the HL7 reference validator accepts:
+    /// <list type="bullet">
+    /// <item>A resource with nothing but its type (<c>{"resourceType": "Parameters"}</c>) is valid FHIR: no element of
+    /// a resource is required by the base spec, but Firely's parser counts it as an empty object. Only at the root
+    /// (<c>$this</c> in JSON, the type's name in XML); an empty element anywhere inside stays an error.</item>
+    /// <item>A contained resource's id longer than 64 characters (R4 datatypes.html#id) but otherwise of id characters:
+    /// it is a name local to its container (references.html#contained), and the reference validator does not hold it
+    /// to the length; a resource's own id still is.</item>
+    /// </list>
+    /// </summary>
+    private static Resource? Tolerated(DeserializationFailedException e) =>
+        e.PartialResult is Resource resource && e.Exceptions.Count > 0
+        && e.Exceptions.All(x => x is Hl7.Fhir.Utility.ExtendedCodedException { InstancePath: { } path } coded
+            && (OnlyItsType(coded, path, resource) || LongContainedId(coded, path)))
+            ? resource
+            : null;
+
+    private static bool OnlyItsType(Hl7.Fhir.Utility.ExtendedCodedException e, string path, Resource resource) =>
+        EmptyObject.Contains(e.ErrorCode) && (path == "$this" || path == resource.TypeName);
+
+    private static bool LongContainedId(Hl7.Fhir.Utility.ExtendedCodedException e, string path) =>
+        e.ErrorCode == "PVAL124" && ContainedIdPath().IsMatch(path) && LongIdLiteral().IsMatch(e.Message);
+
+    [GeneratedRegex(@"(^|\.)contained\[\d+\]\.id$")]
+    private static partial Regex ContainedIdPath();
+
+    /// <summary>Firely's message for a bad id literal, when the literal is only too long.</summary>
+    [GeneratedRegex(@"^string '[A-Za-z0-9\-\.]{65,}' is not a correct literal for a id\.")]
+    private static partial Regex LongIdLiteral();
 
     private static OperationOutcome ToOutcome(DeserializationFailedException e)
     {

@@ -49,6 +49,7 @@ public sealed class ProfileValidationService : IDisposable
         // The resolver the validator would build itself, made here to be wrapped (marked experimental; the version is pinned).
 #pragma warning disable ExperimentalApi
         var schemas = ValidationBudget.Install(settings, StructureDefinitionToElementSchemaResolver.CreatedCached(_resolver));
+        settings.ExcludeFilters.Add(ContainedResourceRules.ReplacedByThese); // Firely's evaluation refuses valid references
 #pragma warning restore ExperimentalApi
         _validator = new Validator(_resolver, Terminology, null, settings, schemas);
         _warm = new Lazy<Task>(WarmCoreAsync);
@@ -125,7 +126,10 @@ public sealed class ProfileValidationService : IDisposable
         try
         {
             var outcome = ValidationOutcome.Normalize(budget.Run(() => _validator.Validate(resource, profileUrl)));
+            UnresolvedDefinitions.Apply(outcome, resource, profileUrl);
             outcome.Issue.AddRange(ExtensionUrlChecks.Check(resource));
+            ContainedResourceRules.Apply(outcome, resource);
+            outcome.Issue.AddRange(BundleRules.Check(resource));
             outcome.Issue.AddRange(AttachmentChecks.Check(resource));
             outcome.Issue.AddRange(QuestionnaireChecks.Check(resource));
             outcome.Issue.AddRange(SearchParameterChecks.Check(resource, _resolver));
