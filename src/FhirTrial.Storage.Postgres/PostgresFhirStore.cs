@@ -25,7 +25,7 @@ public sealed class PostgresFhirStore : RelationalFhirStore, IAsyncDisposable
         _connections = new PostgresConnections(connectionString);
         if (replica is not null) _replica = new PostgresReadReplica(replica);
         Statistics = new StatisticsUpkeep((grown, ct) => PostgresStatistics.AnalyzeGrownAsync(_connections, grown, ct),
-            PostgresStatistics.Threshold, quiet: TimeSpan.FromSeconds(1), maxWait: TimeSpan.FromSeconds(30));
+            PostgresStatistics.Threshold, quiet: TimeSpan.FromMilliseconds(250), maxWait: TimeSpan.FromSeconds(10));
     }
 
     /// <summary>Analyzes the tables large writes grew, in the background (see <see cref="PostgresStatistics"/>).</summary>

@@ -8,8 +8,10 @@ namespace FhirTrial.Storage.Relational;
 /// data as it now is (issue 16; autovacuum wakes only every minute). Committed writes report the rows they added per
 /// table; once <see cref="Threshold"/> rows have come in, the store's refresh runs in the background when writes have
 /// paused for <paramref name="quiet"/> (a load is refreshed once, at its end), or at the latest <paramref name="maxWait"/>
-/// after the threshold was reached (a long load is refreshed as it goes). One refresh at a time; it never blocks a
-/// write, and its failure is logged, never thrown.
+/// after the threshold was reached (a long load is refreshed as it goes). Only a commit of at least
+/// <see cref="LoadCommitRows"/> rows counts as the load going on: the one-resource writes of ordinary traffic (the
+/// AuditEvent each search writes) must not hold the refresh back while the first searches run on stale statistics.
+/// One refresh at a time; it never blocks a write, and its failure is logged, never thrown.
 /// </summary>
 /// <param name="refresh">Given the rows added per table since that table's last refresh, refreshes what needs it and
 /// returns the tables it refreshed.</param>
@@ -27,6 +29,9 @@ public sealed class StatisticsUpkeep(
 
     public long Threshold => threshold;
 
+    /// <summary>Rows a commit must add to postpone the refresh (a transaction Bundle adds hundreds; one resource ~10-20).</summary>
+    public const long LoadCommitRows = 64;
+
     public ILogger Logger { get; set; } = NullLogger.Instance;
 
     /// <summary>How many refreshes have run (for tests and diagnostics).</summary>
@@ -40,7 +45,7 @@ public sealed class StatisticsUpkeep(
         {
             foreach (var (table, rows) in growth.Rows) _grown[table] = _grown.GetValueOrDefault(table) + rows;
             _sinceRefresh += growth.Total;
-            _lastCommit = Environment.TickCount64;
+            if (growth.Total >= LoadCommitRows) _lastCommit = Environment.TickCount64;
             if (_sinceRefresh < threshold || _running is not null || _stop.IsCancellationRequested) return;
             _running = Task.Run(RunAsync);
         }

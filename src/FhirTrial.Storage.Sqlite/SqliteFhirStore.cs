@@ -27,7 +27,7 @@ public sealed class SqliteFhirStore : RelationalFhirStore, IAsyncDisposable
             if (!string.IsNullOrEmpty(folder)) Directory.CreateDirectory(folder);
         }
         _connectionString = builder.ToString();
-        Statistics = new StatisticsUpkeep(OptimizeAsync, StatisticsThreshold, quiet: TimeSpan.FromSeconds(1), maxWait: TimeSpan.FromSeconds(30));
+        Statistics = new StatisticsUpkeep(OptimizeAsync, StatisticsThreshold, quiet: TimeSpan.FromMilliseconds(250), maxWait: TimeSpan.FromSeconds(10));
     }
 
     /// <summary>Runs <c>PRAGMA optimize</c> in the background after large writes.</summary>
