@@ -102,10 +102,15 @@ public sealed class SubscriptionTests(FhirServerFactory factory) : IAsyncLifetim
         Assert.Equal(((string)serious["id"]!, "serious"), ((string)resource["id"]!, (string)resource["seriousness"]!["coding"]![0]!["code"]!));
         Assert.Equal("POST", (string)bundle["entry"]![1]!["request"]!["method"]!);
 
-        // the delivery is audited
-        var audits = await http.GetAsync($"/fhir/AuditEvent?entity=Subscription/{subscription["id"]}");
-        var entries = (await audits.BodyAsync())["entry"]?.AsArray() ?? [];
-        Assert.Contains(entries, e => ((string?)e!["resource"]!["outcomeDesc"])?.StartsWith("delivered to") == true);
+        // the delivery is audited (written once the endpoint's answer is in, so just after the receiver saw it)
+        var audited = false;
+        for (var waited = System.Diagnostics.Stopwatch.StartNew(); !audited && waited.Elapsed < TimeSpan.FromSeconds(5); await Task.Delay(50))
+        {
+            var audits = await http.GetAsync($"/fhir/AuditEvent?entity=Subscription/{subscription["id"]}");
+            var entries = (await audits.BodyAsync())["entry"]?.AsArray() ?? [];
+            audited = entries.Any(e => ((string?)e!["resource"]!["outcomeDesc"])?.StartsWith("delivered to") == true);
+        }
+        Assert.True(audited, "no AuditEvent says the notification was delivered");
 
         // an update that still matches is heard of too; the non-serious event never was
         serious["outcome"] = new JsonObject { ["coding"] = new JsonArray(new JsonObject
