@@ -4,6 +4,7 @@ using FhirTrial.Storage.Tests.Postgres;
 using FhirTrial.Tests.Shared;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
 namespace FhirTrial.Server.Tests.ScaleOut;
@@ -75,13 +76,26 @@ public sealed class ReadReplicaHttpTests(ReplicaServerFixture fixture) : IClassF
             Assert.Matches("^[0-9A-F]+/[0-9A-F]+$", position);
 
             const string search = "/fhir/Patient?identifier=urn:trial:mrn|http-own-write";
-            Assert.Equal(0, await TotalAsync(await client.GetAsync(search))); // the standby, replay paused, has not got it
+            var found = await TotalAsync(await client.GetAsync(search)); // the standby, replay paused, has not got it
+            Assert.True(found == 0, $"the unqualified read saw the write: {await DiagnosisAsync(client)}");
             Assert.Equal(1, await TotalAsync(await client.SendAsync(Http.Request(HttpMethod.Get, search).With(Header, position))));
         }
         finally
         {
             await fixture.Pair.ResumeReplayAsync();
         }
+    }
+
+    /// <summary>Why a read went where it did: the standby's state as the server and as the standby itself see it.</summary>
+    private async Task<string> DiagnosisAsync(HttpClient client)
+    {
+        var store = fixture.Server.Services.GetRequiredService<Storage.Postgres.PostgresFhirStore>();
+        var reads = $"{store.ReplicaReads} replica and {store.PrimaryReads} primary reads";
+        var state = (await store.ReplicaStateAsync(CancellationToken.None))?.Description;
+        var standby = await fixture.Pair.ScalarAsync(
+            "SELECT pg_get_wal_replay_pause_state() || ' receive ' || pg_last_wal_receive_lsn() || ' replay ' || pg_last_wal_replay_lsn() " +
+            "|| ' last replayed xact ' || COALESCE((now() - pg_last_xact_replay_timestamp())::text, 'none')");
+        return $"{reads}; {state}; standby {standby}";
     }
 
     [Fact]

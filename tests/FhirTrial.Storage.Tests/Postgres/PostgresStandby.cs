@@ -56,7 +56,24 @@ public sealed class PostgresStandby : IAsyncLifetime
         return await command.ExecuteScalarAsync();
     }
 
-    public Task PauseReplayAsync() => ScalarAsync("SELECT pg_wal_replay_pause()");
+    /// <summary>Pauses replay and returns once it is paused, not merely asked to: the startup process looks at the request
+    /// only between records, so one more record may be replayed after it. Filler transactions on the primary move it along.</summary>
+    public async Task PauseReplayAsync()
+    {
+        await ScalarAsync("SELECT pg_wal_replay_pause()");
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while ((string?)await ScalarAsync("SELECT pg_get_wal_replay_pause_state()") != "paused")
+        {
+            if (waited.Elapsed > TimeSpan.FromSeconds(30)) throw new TimeoutException("the standby did not pause replay in 30 s");
+            await using (var primary = new NpgsqlConnection(_primary.AdminConnectionString))
+            {
+                await primary.OpenAsync();
+                await using var command = new NpgsqlCommand("SELECT txid_current()", primary);
+                await command.ExecuteScalarAsync();
+            }
+            await Task.Delay(10);
+        }
+    }
 
     public Task ResumeReplayAsync() => ScalarAsync("SELECT pg_wal_replay_resume()");
 
