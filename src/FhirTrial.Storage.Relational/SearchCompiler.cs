@@ -215,6 +215,14 @@ public static class SearchCompiler
             case SiteCriterion s:
                 Site(sql, s.OrganizationId, alias);
                 break;
+            case SubscriptionOwnerCriterion when type is not null && type != Fhir.Security.AccessPolicy.Subscription:
+                sql.Append("1 = 1"); // rows of another type: nothing to restrict
+                break;
+            case SubscriptionOwnerCriterion o:
+                var owner = alias + "_oc";
+                sql.Append($"({alias}.type <> {sql.Param(Fhir.Security.AccessPolicy.Subscription)}");
+                sql.Append($" OR EXISTS (SELECT 1 FROM idx_token {owner} WHERE {owner}.rkey = {alias}.rkey AND {owner}.param = {sql.Param(SubscriptionOwnerClient)} AND {owner}.code = {sql.Param(o.ClientId)}))");
+                break;
             case TypeCriterion t:
                 if (t.Types.Count == 0) sql.Append(t.Exclude ? "1 = 1" : "1 = 0");
                 else sql.Append($"{alias}.type {(t.Exclude ? "NOT IN" : "IN")} ({string.Join(", ", t.Types.Select(sql.Param))})");
@@ -272,6 +280,9 @@ public static class SearchCompiler
 
     /// <summary>The trial package's token parameter on the site stamped as a Subscription's owner.</summary>
     private const string SubscriptionOwnerSite = "owner-site";
+
+    /// <summary>The trial package's token parameter on the client stamped as a Subscription's owner.</summary>
+    private const string SubscriptionOwnerClient = "owner-client";
 
     private static string ParamMatch(SqlBuilder sql, string? resourceType, SearchParamType type, string param)
         => type == SearchParamType.Composite ? $"i.param LIKE {sql.Param(param + "$%")}" : ParamIs(sql, "i", resourceType, param, type);

@@ -81,6 +81,9 @@ public sealed record ReferenceSetCriterion(string Param, string TargetType, IRea
 /// <summary>Access scoping: the resource belongs to the site's patients (or is shared study data); see <c>Security.SiteScope</c>.</summary>
 public sealed record SiteCriterion(string OrganizationId) : SearchCriterion;
 
+/// <summary>Access scoping: a Subscription only when the server stamped this client as its owner; other types pass.</summary>
+public sealed record SubscriptionOwnerCriterion(string ClientId) : SearchCriterion;
+
 /// <summary>Access scoping: the resource is of one of the types (or, with <see cref="Exclude"/>, of none of them).</summary>
 public sealed record TypeCriterion(IReadOnlyList<string> Types, bool Exclude = false) : SearchCriterion
 {

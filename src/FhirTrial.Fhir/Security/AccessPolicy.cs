@@ -14,7 +14,10 @@ namespace FhirTrial.Fhir.Security;
 /// <item><term>admin</term><description>everything, alone in changing the study fixture and conformance resources.</description></item>
 /// </list>
 /// Nobody updates or deletes an AuditEvent through the API; only the admin may post one. Every role may write a
-/// Subscription (a request to be told, not study data): it is matched with its writer's read access, never more.
+/// Subscription (a request to be told, not study data): it is matched with its writer's read access, never more. Its
+/// <c>channel.header</c> may carry the owner's endpoint credentials, and whoever writes it last owns it, so a Subscription
+/// is read only by its owner, its owner's site, a monitor and the admin, and changed only by its owner, its owner's site
+/// and the admin (<see cref="SubscriptionRestriction"/>).
 /// </summary>
 public static class AccessPolicy
 {
@@ -85,6 +88,21 @@ public static class AccessPolicy
         };
     }
 
+    /// <summary>
+    /// Which Subscriptions a principal other than a site may read, or (<paramref name="change"/>) update and delete: its own,
+    /// or null for all. The admin reads and changes all; a monitor oversees all but changes only its own. A site's rule is
+    /// its site's (the store's site rule counts a Subscription as a site's by its owner).
+    /// </summary>
+    public static SubscriptionOwnerCriterion? SubscriptionRestriction(AccessPrincipal principal, bool change)
+        => principal.IsSite || principal.Role is StudyRole.Admin or StudyRole.Anonymous || principal.Role == StudyRole.Monitor && !change
+            ? null
+            : new SubscriptionOwnerCriterion(principal.ClientId);
+
+    /// <summary>Whether some rows of <paramref name="type"/> are hidden from the principal, so a read or write of one by id
+    /// must ask the store whether it is visible.</summary>
+    public static bool HidesRowsOf(AccessPrincipal principal, string type)
+        => principal.IsSite || type == Subscription && SubscriptionRestriction(principal, change: false) is not null;
+
     /// <summary>True when no row or type is hidden from the principal.</summary>
     public static bool ReadsEverything(AccessPrincipal principal)
         => principal.Role is StudyRole.Admin or StudyRole.Anonymous or StudyRole.Monitor
@@ -106,6 +124,7 @@ public static class AccessPolicy
             parts.Add(new TypeCriterion(types));
         }
         if (principal.IsSite) parts.Add(new SiteCriterion(principal.Site!));
+        else if (SubscriptionRestriction(principal, change: false) is { } owned) parts.Add(owned);
         return parts.Count switch
         {
             0 => null,

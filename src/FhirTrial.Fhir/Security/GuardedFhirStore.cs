@@ -31,9 +31,9 @@ public sealed class GuardedFhirStore(IFhirStore inner, AccessContext context, In
         var stored = await inner.ReadAsync(type, id, ct);
         if (stored is null) return null;
         if (!AccessPolicy.MaySee(access.Principal, type)) return null;
-        if (access.Principal.IsSite)
+        if (AccessPolicy.HidesRowsOf(access.Principal, type))
         {
-            // A deleted row has no index to judge it by: to a site it is simply not there.
+            // A deleted row has no index to judge it by: to a site (or a non-owner) it is simply not there.
             if (stored.Deleted || !await VisibleAsync(access.Principal, type, [id], ct))
             {
                 access.Hide(type, id);
@@ -48,7 +48,7 @@ public sealed class GuardedFhirStore(IFhirStore inner, AccessContext context, In
     {
         var access = Require();
         if (!AccessPolicy.MaySee(access.Principal, type)) return null;
-        if (access.Principal.IsSite && !await VisibleAsync(access.Principal, type, [id], ct))
+        if (AccessPolicy.HidesRowsOf(access.Principal, type) && !await VisibleAsync(access.Principal, type, [id], ct))
         {
             if (await inner.ReadAsync(type, id, ct) is not null) access.Hide(type, id);
             return null;
@@ -163,10 +163,15 @@ public sealed class GuardedFhirStore(IFhirStore inner, AccessContext context, In
         _ => criterion,
     };
 
+    /// <summary>Whether every one of <paramref name="ids"/> is the site's (for a site) or, for a Subscription, the
+    /// principal's to read or to <paramref name="change"/>.</summary>
     internal async Task<bool> VisibleAsync(AccessPrincipal principal, string type, IReadOnlyList<string> ids, CancellationToken ct,
-        IStoreTransaction? tx = null)
+        IStoreTransaction? tx = null, bool change = false)
     {
-        var query = new SearchQuery(type, [new IdCriterion(ids), new SiteCriterion(principal.Site!)], [], ids.Count, 0, false);
+        List<SearchCriterion> criteria = [new IdCriterion(ids)];
+        if (principal.IsSite) criteria.Add(new SiteCriterion(principal.Site!));
+        else if (type == AccessPolicy.Subscription && AccessPolicy.SubscriptionRestriction(principal, change) is { } owned) criteria.Add(owned);
+        var query = new SearchQuery(type, criteria, [], ids.Count, 0, false);
         var count = tx is null ? (await inner.SearchAsync(query, ct)).Resources.Count : (await tx.FindIdsAsync(query, ids.Count, ct)).Count;
         return count == ids.Count;
     }
@@ -198,7 +203,7 @@ public sealed class GuardedFhirStore(IFhirStore inner, AccessContext context, In
             if (!AccessPolicy.MaySee(Principal, type))
                 throw Forbidden($"Client '{Principal.ClientId}' ({Principal.RoleCode}) may not read {type}.");
             var stored = await tx.ReadForUpdateAsync(type, id, ct);
-            if (stored is not null && Principal.IsSite && (stored.Deleted || !await store.VisibleAsync(Principal, type, [id], ct, tx)))
+            if (stored is not null && AccessPolicy.HidesRowsOf(Principal, type) && (stored.Deleted || !await store.VisibleAsync(Principal, type, [id], ct, tx)))
             {
                 // to a site, another site's resource (and a deleted one, which has no index to judge it by) is not there
                 access.Hide(type, id);
@@ -217,8 +222,9 @@ public sealed class GuardedFhirStore(IFhirStore inner, AccessContext context, In
         public async Task<StoredResource> PutAsync(ResourceWrite write, CancellationToken ct)
         {
             await FlushAsync(ct);
-            // a site's first version of an id may not land on a row it cannot see
-            var current = write.Version > 1 || Principal.IsSite ? await tx.ReadForUpdateAsync(write.Type, write.Id, ct) : null;
+            // a site's first version of an id may not land on a row it cannot see, nor anyone's on another's Subscription
+            var subscription = write.Type == AccessPolicy.Subscription;
+            var current = write.Version > 1 || Principal.IsSite || subscription ? await tx.ReadForUpdateAsync(write.Type, write.Id, ct) : null;
             var created = current is null || current.Deleted;
             var action = write.Deleted ? 'd' : created ? 'c' : 'u';
             if (write.Type == AccessPolicy.AuditEvent && action != 'c')
@@ -231,6 +237,17 @@ public sealed class GuardedFhirStore(IFhirStore inner, AccessContext context, In
                     access.Hide(write.Type, write.Id);
                     throw FhirException.NotFound($"{write.Type}/{write.Id} is not known.");
                 }
+            }
+            else if (subscription && current is not null && AccessPolicy.SubscriptionRestriction(Principal, change: true) is not null
+                     && (current.Deleted || !await store.VisibleAsync(Principal, write.Type, [write.Id], ct, tx, change: true)))
+            {
+                // whoever writes a subscription last owns it: another's is not there to change (a monitor, who reads it, is told why)
+                if (AccessPolicy.HidesRowsOf(Principal, write.Type))
+                {
+                    access.Hide(write.Type, write.Id);
+                    throw FhirException.NotFound($"{write.Type}/{write.Id} is not known.");
+                }
+                throw Forbidden($"Client '{Principal.ClientId}' ({Principal.RoleCode}) may change only the subscriptions it owns, not {write.Type}/{write.Id}.");
             }
             var stored = await tx.PutAsync(write, ct);
             _written.Add((write, created));

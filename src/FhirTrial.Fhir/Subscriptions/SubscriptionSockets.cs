@@ -294,7 +294,8 @@ public sealed class SubscriptionSockets(IFhirStore store, ISubscriptionOutbox ou
     /// Whether <paramref name="client"/> may hear a subscription's notifications: it must be an active websocket
     /// subscription, the client must be allowed to read the type its criteria search, and a site client only a subscription
     /// that its own site owns (a subscription is matched with its owner's access, so another's could tell of another site's
-    /// data). Judged at bind and again before every notification, as owners and tokens change.
+    /// data); any other client but the admin only its own (<see cref="AccessPolicy.SubscriptionRestriction"/>). Judged at bind
+    /// and again before every notification, as owners and tokens change.
     /// </summary>
     public static string? Refusal(AccessPrincipal client, Subscription subscription)
     {
@@ -308,6 +309,9 @@ public sealed class SubscriptionSockets(IFhirStore store, ISubscriptionOutbox ou
         if (!AccessPolicy.MaySee(client, type)) return $"Client '{client.ClientId}' may not read {type}.";
         if (client.IsSite && (!owner.IsSite || owner.Site != client.Site))
             return $"Subscription/{id} is not site {client.Site}'s: a site client binds only its own site's subscriptions.";
+        // binding takes the notifications held for it: as much a change as a rewrite, so the owner's (or the admin's)
+        if (!client.IsSite && AccessPolicy.SubscriptionRestriction(client, change: true) is not null && owner.ClientId != client.ClientId)
+            return $"Subscription/{id} is not client '{client.ClientId}''s: it binds only the subscriptions it owns.";
         return null;
     }
 

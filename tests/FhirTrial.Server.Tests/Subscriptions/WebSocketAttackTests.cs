@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using System.Threading.Channels;
 using FhirTrial.Fhir.Security;
+using FhirTrial.Fhir.Serialization;
 using FhirTrial.Fhir.Storage;
 using FhirTrial.Fhir.Subscriptions;
 using FhirTrial.Server.Http;
@@ -74,6 +75,74 @@ public sealed class WebSocketAttackTests(SecuredServerFactory factory)
         Assert.Equal("active", (string)(await admin.JsonAsync($"/fhir/Subscription/{renjis}"))["status"]!);
         await TurnOffAsync(factory, "admin", sponsors);
         await TurnOffAsync(factory, "renji", renjis);
+    }
+
+    [Fact]
+    public async Task A_researcher_sees_and_changes_only_its_own_subscriptions_and_a_monitor_oversees_them_all()
+    {
+        await StudyData.SeedAsync(factory);
+        var sponsors = await SubscribeAsync(factory, "admin", WebSocketSubscription(SeriousCriteria));
+        using var researcher = await factory.ClientForAsync("researcher");
+        // the sponsor's subscription, its criteria and its channel.header credentials are not there to a researcher
+        Assert.Equal(HttpStatusCode.NotFound, (await researcher.GetAsync($"/fhir/Subscription/{sponsors}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await researcher.GetAsync($"/fhir/Subscription/{sponsors}/_history/1")).StatusCode);
+        Assert.Empty((await researcher.JsonAsync($"/fhir/Subscription?_id={sponsors}"))["entry"]?.AsArray() ?? []);
+        Assert.DoesNotContain(sponsors, (await researcher.GetStringAsync("/fhir/Subscription/_history")));
+        // nor can it be taken over (it would act with the researcher's access) or silenced
+        var takeover = JsonNode.Parse(WebSocketSubscription(SeriousCriteria))!.AsObject();
+        takeover["id"] = sponsors;
+        Assert.Equal(HttpStatusCode.NotFound, (await researcher.PutAsync($"/fhir/Subscription/{sponsors}", Http.Json(takeover))).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await researcher.DeleteAsync($"/fhir/Subscription/{sponsors}")).StatusCode);
+        var inBundle = new JsonObject
+        {
+            ["resourceType"] = "Bundle", ["type"] = "transaction",
+            ["entry"] = new JsonArray(new JsonObject { ["request"] = new JsonObject { ["method"] = "DELETE", ["url"] = $"Subscription/{sponsors}" } }),
+        };
+        var bundle = await researcher.PostAsync("/fhir", Http.Json(inBundle));
+        Assert.True(bundle.StatusCode is HttpStatusCode.NotFound or HttpStatusCode.Forbidden, $"Bundle DELETE: {bundle.StatusCode}");
+        await using (var socket = await SubscriptionSocketClient.OpenAsync(factory.Server, await factory.TokenAsync("researcher")))
+            Assert.StartsWith("error", await socket.BindAsync(sponsors));
+
+        // its own it reads, binds and changes; the monitor reads both; the statistician neither
+        var own = await SubscribeAsync(factory, "researcher", WebSocketSubscription(SeriousCriteria));
+        Assert.Equal(HttpStatusCode.OK, (await researcher.GetAsync($"/fhir/Subscription/{own}")).StatusCode);
+        using var monitor = await factory.ClientForAsync("monitor");
+        using var statistician = await factory.ClientForAsync("statistician");
+        foreach (var id in new[] { sponsors, own })
+        {
+            Assert.Equal(HttpStatusCode.OK, (await monitor.GetAsync($"/fhir/Subscription/{id}")).StatusCode);
+            Assert.Equal(HttpStatusCode.NotFound, (await statistician.GetAsync($"/fhir/Subscription/{id}")).StatusCode);
+        }
+        using var admin = await factory.ClientForAsync("admin");
+        Assert.Equal("active", (string)(await admin.JsonAsync($"/fhir/Subscription/{sponsors}"))["status"]!);
+        await TurnOffAsync(factory, "researcher", own);
+        await TurnOffAsync(factory, "admin", sponsors);
+    }
+
+    [Fact]
+    public async Task A_monitor_allowed_to_write_subscriptions_still_changes_only_its_own()
+    {
+        await StudyData.SeedAsync(factory);
+        var sponsors = await SubscribeAsync(factory, "admin", WebSocketSubscription(SeriousCriteria));
+        // the test's monitor holds read scopes only; one whose token also allowed writing Subscriptions
+        var monitor = new AccessPrincipal("monitor-with-write", StudyRole.Monitor, null, SmartScopes.Parse("system/*.rs system/Subscription.cruds"));
+        var resources = factory.Services.GetRequiredService<FhirTrial.Fhir.Engine.ResourceService>();
+        using (factory.Services.GetRequiredService<AccessContext>().Enter(new RequestAccess(monitor, new FhirInteraction("update", "Subscription", sponsors))))
+        {
+            var stored = await factory.Services.GetRequiredService<IFhirStore>().ReadAsync("Subscription", sponsors, CancellationToken.None);
+            Assert.NotNull(stored); // it oversees every subscription
+            var retarget = FhirSerializer.ParseJson(stored.Json);
+            var refused = await Assert.ThrowsAsync<FhirTrial.Fhir.Errors.FhirException>(
+                () => resources.UpdateAsync("Subscription", sponsors, retarget, null, CancellationToken.None));
+            Assert.Equal(HttpStatusCode.Forbidden, refused.Status);
+            refused = await Assert.ThrowsAsync<FhirTrial.Fhir.Errors.FhirException>(
+                () => resources.DeleteAsync("Subscription", sponsors, CancellationToken.None));
+            Assert.Equal(HttpStatusCode.Forbidden, refused.Status);
+        }
+        using var admin = await factory.ClientForAsync("admin");
+        var after = await admin.JsonAsync($"/fhir/Subscription/{sponsors}");
+        Assert.Equal(("active", "1"), ((string)after["status"]!, (string)after["meta"]!["versionId"]!));
+        await TurnOffAsync(factory, "admin", sponsors);
     }
 
     [Fact]

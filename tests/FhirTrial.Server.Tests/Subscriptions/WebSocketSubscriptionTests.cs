@@ -111,9 +111,13 @@ public sealed class WebSocketSubscriptionTests(SecuredServerFactory factory)
             await renji.SendAsync("listen to everything");
             Assert.StartsWith("error ", await renji.NextAsync());
         }
-        // a study-wide role reads every site: it may hear the sponsor's
+        // a study-wide role binds only its own: a monitor, who may read the sponsor's, would take the notifications held for it
         await using (var researcher = await SubscriptionSocketClient.OpenAsync(factory.Server, await factory.TokenAsync("researcher")))
-            Assert.Equal($"bound {sponsors}", await researcher.BindAsync(sponsors));
+            Assert.StartsWith($"error {sponsors} ", await researcher.BindAsync(sponsors));
+        await using (var monitor = await SubscriptionSocketClient.OpenAsync(factory.Server, await factory.TokenAsync("monitor")))
+            Assert.StartsWith($"error {sponsors} ", await monitor.BindAsync(sponsors));
+        await using (var admin = await SubscriptionSocketClient.OpenAsync(factory.Server, await factory.TokenAsync("admin")))
+            Assert.Equal($"bound {sponsors}", await admin.BindAsync(sponsors));
 
         // a token without Subscription read scope does not open the channel at all
         var narrowToken = await factory.TokenAsync("narrow");
