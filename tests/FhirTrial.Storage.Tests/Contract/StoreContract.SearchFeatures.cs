@@ -220,6 +220,43 @@ public abstract partial class StoreContract
     }
 
     [Fact]
+    public async Task A_one_sided_range_checked_per_key_of_a_code_gives_each_match_once()
+    {
+        Observation On(string id, string date, params string[] codes)
+        {
+            var o = NewObservation(id: id);
+            o.Code = new CodeableConcept { Coding = codes.Select(c => new Coding("http://loinc.org", c)).ToList() };
+            o.Effective = new FhirDateTime(date);
+            return o;
+        }
+        await PutAllAsync(
+            On("d1", "2025-03-02T10:00:00Z", "718-7", "718-7"), // the code twice: still one match
+            On("d2", "2025-03-14", "718-7", "59260-0"),
+            On("d3", "2025-02-28", "718-7"),
+            On("d4", "2025-03-15", "718-7"),
+            On("d5", "2025-03-05", "8480-6"));
+        await PutAsync(NewPatient("x"));
+        // another type with rows under both "code" and "date": the keys read from the index are kept to Observations
+        await PutAsync(new Procedure
+        {
+            Id = "x1", Status = EventStatus.Completed, Subject = new ResourceReference("Patient/x"),
+            Code = new CodeableConcept("http://loinc.org", "718-7"), Performed = new FhirDateTime("2025-03-05"),
+        });
+
+        const string window = "date=ge2025-03-01&date=lt2025-03-15";
+        var page = await SearchAsync("Observation", $"code=http://loinc.org|718-7&{window}");
+        Assert.Equal(2, page.Total);
+        Assert.Equal(["d1", "d2"], Matches(page));
+        Assert.Equal(2, await CountAsync("Observation", $"code=718-7,59260-0&{window}"));
+        Assert.Equal(["d2"], Matches(await SearchAsync("Observation", $"code=718-7&code=59260-0&{window}")));
+        Assert.Equal(["d1", "d2", "d5"], Matches(await SearchAsync("Observation", window))); // no equality to start from
+        Assert.Equal(3, await CountAsync("Observation", window));
+        Assert.Equal(["x1"], Matches(await SearchAsync("Procedure", $"code=718-7&{window}")));
+        Assert.Equal(["d3"], Matches(await SearchAsync("Observation", "code=718-7&date=lt2025-03-01")));
+        Assert.Equal(["d4"], Matches(await SearchAsync("Observation", "code=718-7&date=sa2025-03-14")));
+    }
+
+    [Fact]
     public async Task Pages_and_totals_hold_when_the_matches_outnumber_the_keys_read()
     {
         var relational = Assert.IsAssignableFrom<FhirTrial.Storage.Relational.RelationalFhirStore>(Store);
