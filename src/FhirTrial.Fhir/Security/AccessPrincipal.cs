@@ -15,7 +15,17 @@ public sealed record AccessPrincipal(string ClientId, StudyRole Role, string? Si
 
     /// <summary>A caller with no valid token: no scopes, no role; refused everything and audited as such.</summary>
     public static AccessPrincipal Unauthenticated(bool presentedToken)
-        => new(presentedToken ? "invalid-token" : "unauthenticated", StudyRole.Unauthenticated, null, SmartScopes.None);
+        => new(presentedToken ? InvalidToken : NoToken, StudyRole.Unauthenticated, null, SmartScopes.None);
+
+    private const string InvalidToken = "invalid-token", NoToken = "unauthenticated";
+
+    /// <summary>The server's own names for callers that are not clients (developer mode, itself, no or a bad token): no
+    /// token or registered client may go by them, or it would be audited as, and own what belongs to, one of these.</summary>
+    public static bool IsReservedClientId(string clientId)
+        => clientId.Trim() is var id && (id.Equals(Anonymous.ClientId, StringComparison.OrdinalIgnoreCase)
+                                         || id.Equals(Server.ClientId, StringComparison.OrdinalIgnoreCase)
+                                         || id.Equals(InvalidToken, StringComparison.OrdinalIgnoreCase)
+                                         || id.Equals(NoToken, StringComparison.OrdinalIgnoreCase));
 
     public bool IsSite => Role == StudyRole.Site;
 

@@ -69,6 +69,7 @@ public sealed class AuthSettings
     {
         var id = section["ClientId"];
         if (string.IsNullOrWhiteSpace(id)) throw new InvalidOperationException($"{section.Path}:ClientId is missing.");
+        if (AccessPrincipal.IsReservedClientId(id)) throw new InvalidOperationException($"{section.Path}:ClientId '{id}' is one of the server's own names; choose another.");
         var jwk = section["PublicJwk"] ?? throw new InvalidOperationException($"{section.Path}:PublicJwk is missing for client '{id}'.");
         var key = new JsonWebKey(jwk);
         if (key.HasPrivateKey) throw new InvalidOperationException($"{section.Path}:PublicJwk of client '{id}' holds a private key; configure the public key only.");

@@ -52,7 +52,7 @@ public sealed class FhirAccessMiddleware(RequestDelegate next, AuthSettings sett
         denial = null;
         if (!settings.Enabled) return AccessPrincipal.Anonymous;
         if (http.User.Identity?.IsAuthenticated != true) return AccessPrincipal.Unauthenticated(http.Request.Headers.Authorization.Count > 0);
-        var principal = PrincipalOf(http.User);
+        var principal = PrincipalOf(http.User, settings);
         if (principal.Role == StudyRole.Unauthenticated)
             denial = GuardedFhirStore.Forbidden($"Client '{principal.ClientId}' is bound to no site and no study role.");
         return principal;
@@ -78,9 +78,12 @@ public sealed class FhirAccessMiddleware(RequestDelegate next, AuthSettings sett
         }
     }
 
-    private AccessPrincipal PrincipalOf(ClaimsPrincipal user)
+    /// <summary>Who a validated token speaks for. The client id is what audit records and what owns subscriptions and
+    /// export jobs, so a token that names none, or one of the server's own names, is refused (fail closed).</summary>
+    public static AccessPrincipal PrincipalOf(ClaimsPrincipal user, AuthSettings settings)
     {
-        var clientId = user.FindFirst(AccessClaims.ClientId)?.Value ?? user.FindFirst("azp")?.Value ?? user.FindFirst("sub")?.Value ?? "unknown";
+        var clientId = user.FindFirst(AccessClaims.ClientId)?.Value ?? user.FindFirst("azp")?.Value ?? user.FindFirst("sub")?.Value;
+        if (string.IsNullOrWhiteSpace(clientId) || AccessPrincipal.IsReservedClientId(clientId)) return AccessPrincipal.Unauthenticated(presentedToken: true);
         var scopeText = string.Join(" ", user.FindAll(AccessClaims.Scope).Concat(user.FindAll("scp")).Select(c => c.Value));
         var scopes = SmartScopes.Parse(scopeText);
         settings.Clients.TryGetValue(clientId, out var registration);
