@@ -38,7 +38,24 @@ public static class PostgresMigrations
             CREATE INDEX ix_subscription_outbox_subscription ON subscription_outbox (subscription_id);
             """),
         new(8, "statistics kept fresh: autovacuum analyzes the busy tables sooner; no statistics on the JSON", FreshStatistics()),
+        new(9, "owner rows of Subscriptions stored before owner-client and owner-site existed", SubscriptionOwnerRows),
     ];
+
+    /// <summary>
+    /// The owner rows (<c>owner-client</c>, <c>owner-site</c>) of Subscriptions stored before those parameters existed,
+    /// from the owner stamp in their JSON: without them their owners could not see, change or turn them off.
+    /// </summary>
+    public static string SubscriptionOwnerRows => $$"""
+        INSERT INTO idx_token (rkey, param, grp, system, code, text)
+        SELECT r.rkey, 'owner-' || (part->>'url'), 0, NULL, part->>'valueString', NULL
+        FROM resource r
+        CROSS JOIN LATERAL jsonb_array_elements(CASE WHEN jsonb_typeof(r.json->'extension') = 'array' THEN r.json->'extension' ELSE '[]'::jsonb END) owner
+        CROSS JOIN LATERAL jsonb_array_elements(CASE WHEN jsonb_typeof(owner->'extension') = 'array' THEN owner->'extension' ELSE '[]'::jsonb END) part
+        WHERE r.type = 'Subscription' AND r.deleted = 0
+          AND owner->>'url' = '{{Fhir.Subscriptions.SubscriptionOwner.Url}}'
+          AND part->>'url' IN ('client', 'site') AND part->>'valueString' IS NOT NULL
+          AND NOT EXISTS (SELECT 1 FROM idx_token t WHERE t.rkey = r.rkey AND t.param = 'owner-' || (part->>'url'));
+        """;
 
     /// <summary>
     /// Autovacuum analyzes a table once 10 % of it changed, checked every minute; the index tables grow by many rows per

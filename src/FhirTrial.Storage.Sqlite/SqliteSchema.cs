@@ -49,6 +49,22 @@ internal static class SqliteSchema
                 """;
             yield return "CREATE INDEX IF NOT EXISTS ix_subscription_outbox_due ON subscription_outbox (next_attempt)";
             yield return "CREATE INDEX IF NOT EXISTS ix_subscription_outbox_subscription ON subscription_outbox (subscription_id)";
+            yield return SubscriptionOwnerRows;
         }
     }
+
+    /// <summary>
+    /// The owner rows (<c>owner-client</c>, <c>owner-site</c>) of Subscriptions stored before those parameters existed,
+    /// from the owner stamp in their JSON: without them their owners could not see, change or turn them off. Runs at every
+    /// start and writes nothing once each has its rows.
+    /// </summary>
+    internal static string SubscriptionOwnerRows => $$"""
+        INSERT INTO idx_token (rkey, param, grp, system, code, text)
+        SELECT r.rkey, 'owner-' || json_extract(part.value, '$.url'), 0, NULL, json_extract(part.value, '$.valueString'), NULL
+        FROM resource r, json_each(r.json, '$.extension') owner, json_each(owner.value, '$.extension') part
+        WHERE r.type = 'Subscription' AND r.deleted = 0
+          AND json_extract(owner.value, '$.url') = '{{Fhir.Subscriptions.SubscriptionOwner.Url}}'
+          AND json_extract(part.value, '$.url') IN ('client', 'site') AND json_extract(part.value, '$.valueString') IS NOT NULL
+          AND NOT EXISTS (SELECT 1 FROM idx_token t WHERE t.rkey = r.rkey AND t.param = 'owner-' || json_extract(part.value, '$.url'))
+        """;
 }

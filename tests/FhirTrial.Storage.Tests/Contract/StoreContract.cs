@@ -39,6 +39,13 @@ public abstract partial class StoreContract : IAsyncLifetime
     /// <summary>A second store object on the same data, as a restarted server opens it.</summary>
     protected abstract IFhirStore Reopen();
 
+    /// <summary>Runs SQL on the store's database, as an operator or an older version of the server would have.</summary>
+    protected abstract Task ExecuteSqlAsync(string sql);
+
+    /// <summary>Runs the store's schema step that gives Subscriptions stored before <c>owner-client</c> and
+    /// <c>owner-site</c> their owner rows (a migration on PostgreSQL, a statement of every start on SQLite).</summary>
+    protected abstract Task BackfillSubscriptionOwnersAsync();
+
     /// <summary>Releases the store and whatever holds its data.</summary>
     protected virtual async Task DeleteStoreAsync(IFhirStore store)
     {

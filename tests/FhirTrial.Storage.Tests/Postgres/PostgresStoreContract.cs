@@ -15,6 +15,16 @@ public sealed class PostgresStoreContract(PostgresCluster cluster) : StoreContra
 
     protected override IFhirStore Reopen() => new PostgresFhirStore(_connectionString);
 
+    protected override async Task ExecuteSqlAsync(string sql)
+    {
+        await using var connection = new Npgsql.NpgsqlConnection(_connectionString);
+        await connection.OpenAsync();
+        await using var command = new Npgsql.NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync();
+    }
+
+    protected override Task BackfillSubscriptionOwnersAsync() => ExecuteSqlAsync(PostgresMigrations.SubscriptionOwnerRows);
+
     protected override async Task DeleteStoreAsync(IFhirStore store)
     {
         await base.DeleteStoreAsync(store);

@@ -16,6 +16,22 @@ public sealed class SqliteStoreContract : StoreContract
 
     protected override IFhirStore Reopen() => new SqliteFhirStore(ConnectionString);
 
+    protected override async Task ExecuteSqlAsync(string sql)
+    {
+        await using var connection = new SqliteConnection(ConnectionString);
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        await command.ExecuteNonQueryAsync();
+    }
+
+    protected override async Task BackfillSubscriptionOwnersAsync()
+    {
+        var restarted = Reopen();
+        await restarted.MigrateAsync(CancellationToken.None);
+        if (restarted is IAsyncDisposable disposable) await disposable.DisposeAsync();
+    }
+
     protected override async Task DeleteStoreAsync(IFhirStore store)
     {
         await base.DeleteStoreAsync(store);
