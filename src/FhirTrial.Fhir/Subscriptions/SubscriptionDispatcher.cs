@@ -85,7 +85,18 @@ public sealed class SubscriptionDispatcher(ISubscriptionOutbox outbox, GuardedFh
         var permanent = failure is not null;
         int? status = null;
         if (failure is null)
+        {
             (status, failure) = await PostAsync(subscription, endpoint, await BundleAsync(subscription, notification, ct), ct);
+            // Refused for its size: told again without the resource (the status entry's focus says what to read back), so
+            // that one large resource, which any writer the criteria match can send, cannot use up the retries and turn
+            // the subscription to error.
+            if (status == (int)System.Net.HttpStatusCode.RequestEntityTooLarge && subscription.Channel.Payload is not null)
+            {
+                await AuditAsync(id, notification, endpoint, status, failure, ct);
+                (status, failure) = await PostAsync(subscription, endpoint,
+                    NotificationBundle.Build(settings.PublicBase, id, notification, resource: null, clock.GetUtcNow()), ct);
+            }
+        }
         await AuditAsync(id, notification, endpoint, status, failure, ct);
         if (failure is null)
         {

@@ -20,6 +20,9 @@ public sealed class NotificationReceiver : IDisposable
     /// <summary>The status to answer a POST to a path with (200 unless told).</summary>
     public Func<string, int> Reply { get; set; } = _ => 200;
 
+    /// <summary>Bodies longer than this many characters are answered 413, as an endpoint behind a body limit does.</summary>
+    public int? MaxBody { get; set; }
+
     public NotificationReceiver(int? port = null)
     {
         Port = port ?? FreePort();
@@ -64,7 +67,7 @@ public sealed class NotificationReceiver : IDisposable
             var path = context.Request.Url!.AbsolutePath;
             _received.Enqueue(new Received(path, context.Request.ContentType, context.Request.Headers["Authorization"],
                 JsonNode.Parse(body) as JsonObject ?? [], DateTimeOffset.UtcNow));
-            context.Response.StatusCode = Reply(path);
+            context.Response.StatusCode = body.Length > MaxBody ? 413 : Reply(path);
             context.Response.Close();
             _arrived.Release();
         }

@@ -126,6 +126,29 @@ public sealed class SubscriptionTests(FhirServerFactory factory) : IAsyncLifetim
     }
 
     [Fact]
+    public async Task A_notification_too_large_for_the_endpoint_is_sent_without_the_resource_and_the_subscription_stays_active()
+    {
+        _receiver.MaxBody = 20_000;
+        using var http = factory.CreateClient();
+        var subscription = await CreateAsync(http, "Subscription", Subscription(SeriousCriteria, _receiver.Url("limited")));
+        // any writer the criteria match can make the resource large: here a site's long narrative note
+        var large = JsonNode.Parse(AdverseEvent(await PatientAsync(http), "serious"))!.AsObject();
+        large["text"] = new JsonObject { ["status"] = "generated", ["div"] = $"<div xmlns=\"http://www.w3.org/1999/xhtml\">{new string('x', 50_000)}</div>" };
+        var created = await CreateAsync(http, "AdverseEvent", large.ToJsonString());
+
+        var heard = await _receiver.WaitForAsync("limited", count: 2, seconds: 5);
+        Assert.Equal(2, heard[0].Body["entry"]!.AsArray().Count); // with the resource: refused for its size
+        var entries = heard[1].Body["entry"]!.AsArray();
+        var status = Assert.Single(entries)!["resource"]!["parameter"]!.AsArray();
+        var focus = status.First(p => (string)p!["name"]! == "notification-event")!["part"]!.AsArray()
+            .First(p => (string)p!["name"]! == "focus")!["valueReference"]!["reference"]!;
+        Assert.Contains($"AdverseEvent/{created["id"]}/_history/1", (string)focus!);
+        await Task.Delay(500);
+        Assert.Equal(2, _receiver.At("limited").Count);
+        Assert.Equal("active", (string)(await (await http.GetAsync($"/fhir/Subscription/{subscription["id"]}")).BodyAsync())["status"]!);
+    }
+
+    [Fact]
     public async Task A_failing_endpoint_is_retried_with_growing_waits_then_the_subscription_turns_error()
     {
         _receiver.Reply = _ => 503;
