@@ -92,7 +92,7 @@ public static class SearchCompiler
     }
 
     /// <summary>The intersection's keys as <c>m.rkey</c>, kept to the searched type when the index rows may be another's
-    /// (<c>code</c> and <c>date</c> are Condition's too).</summary>
+    /// (<c>code</c> and <c>date</c> are Procedure's too).</summary>
     private static void IndexKeys(SqlBuilder sql, SearchQuery query)
     {
         var intersected = Intersectable(query.Criteria);

@@ -223,8 +223,8 @@ public sealed class GuardedFhirStore(IFhirStore inner, AccessContext context, In
         {
             await FlushAsync(ct);
             // a site's first version of an id may not land on a row it cannot see, nor anyone's on another's Subscription
-            var subscription = write.Type == AccessPolicy.Subscription;
-            var current = write.Version > 1 || Principal.IsSite || subscription ? await tx.ReadForUpdateAsync(write.Type, write.Id, ct) : null;
+            var ownerOnly = write.Type == AccessPolicy.Subscription && AccessPolicy.SubscriptionRestriction(Principal, change: true) is not null;
+            var current = write.Version > 1 || Principal.IsSite || ownerOnly ? await tx.ReadForUpdateAsync(write.Type, write.Id, ct) : null;
             var created = current is null || current.Deleted;
             var action = write.Deleted ? 'd' : created ? 'c' : 'u';
             if (write.Type == AccessPolicy.AuditEvent && action != 'c')
@@ -238,7 +238,7 @@ public sealed class GuardedFhirStore(IFhirStore inner, AccessContext context, In
                     throw FhirException.NotFound($"{write.Type}/{write.Id} is not known.");
                 }
             }
-            else if (subscription && current is not null && AccessPolicy.SubscriptionRestriction(Principal, change: true) is not null
+            else if (ownerOnly && current is not null
                      && (current.Deleted || !await store.VisibleAsync(Principal, write.Type, [write.Id], ct, tx, change: true)))
             {
                 // whoever writes a subscription last owns it: another's is not there to change (a monitor, who reads it, is told why)

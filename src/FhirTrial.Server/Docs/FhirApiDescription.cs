@@ -249,7 +249,7 @@ public sealed class FhirApiDescription(ProfileValidationService package, SearchP
             + "`capabilitystatement-websocket` extension). Send the access token as for any request (`Authorization: Bearer`); "
             + "without one the upgrade is refused with 401. Once open, send `bind {subscription-id}` for a Subscription whose "
             + "`channel.type` is `websocket`; the server answers `bound {id}` (or `error {id} {reason}` when the client may not "
-            + "read it, or, for a site client, when another site owns it) and then sends `ping {id}` for every notification, followed "
+            + "read it or does not own it: a site client binds its own site's, any other client but the admin its own) and then sends `ping {id}` for every notification, followed "
             + "by the notification `history` Bundle when `channel.payload` is `application/fhir+json`. A deleted resource is "
             + "notified as a Bundle entry with request `DELETE`. The socket closes when the token expires."));
         op.Parameters!.Add(Header("Authorization", "`Bearer {access token}`, as for the REST API.", required: true));
