@@ -13,7 +13,7 @@ internal static class PostgresBulkWriter
         var keys = mode == BulkResourceInsert.Copy
             ? await CopyResourcesAsync(connection, writes, ct)
             : await InsertResourcesAsync(connection, writes, ct);
-        await HistoryFromResourcesAsync(connection, writes, keys, ct);
+        await CopyHistoryAsync(connection, writes, ct);
         await CopyIndexAsync(connection, writes, keys, ct);
     }
 
@@ -66,18 +66,27 @@ internal static class PostgresBulkWriter
         return keys;
     }
 
-    /// <summary>History rows copied from the rows just written: the JSON crosses the wire and is parsed into jsonb once, not twice.</summary>
-    private static async Task HistoryFromResourcesAsync(NpgsqlConnection connection, IReadOnlyList<ResourceWrite> writes, long[] keys, CancellationToken ct)
+    /// <summary>History rows of the new versions; their JSON is on the resource row (<see cref="Schema.OnResourceRow"/>).</summary>
+    private static async Task CopyHistoryAsync(NpgsqlConnection connection, IReadOnlyList<ResourceWrite> writes, CancellationToken ct)
     {
-        await using var insert = new NpgsqlCommand("""
-            INSERT INTO resource_history (type, id, version, last_updated, deleted, method, json)
-            SELECT r.type, r.id, r.version, r.last_updated, r.deleted, w.m, r.json FROM unnest(@k, @m) AS w(k, m) JOIN resource r ON r.rkey = w.k
-            """, connection);
-        insert.Parameters.AddWithValue("k", keys);
-        insert.Parameters.AddWithValue("m", writes.Select(w => w.Method).ToArray());
-        var rows = await insert.ExecuteNonQueryAsync(ct);
-        if (rows != writes.Count) throw new InvalidOperationException($"history rows {rows} != resources {writes.Count}");
+        await using var copy = await connection.BeginBinaryImportAsync(
+            "COPY resource_history (type, id, version, last_updated, deleted, method, json) FROM STDIN (FORMAT BINARY)", ct);
+        foreach (var w in writes)
+        {
+            await copy.StartRowAsync(ct);
+            await copy.WriteAsync(w.Type, NpgsqlDbType.Text, ct);
+            await copy.WriteAsync(w.Id, NpgsqlDbType.Text, ct);
+            await copy.WriteAsync(w.Version, NpgsqlDbType.Integer, ct);
+            await copy.WriteAsync(w.LastUpdated.UtcTicks, NpgsqlDbType.Bigint, ct);
+            await copy.WriteAsync(w.Deleted ? 1 : 0, NpgsqlDbType.Integer, ct);
+            await copy.WriteAsync(w.Method, NpgsqlDbType.Text, ct);
+            await copy.WriteAsync(CurrentJsonMark, NpgsqlDbType.Jsonb, ct);
+        }
+        await copy.CompleteAsync(ct);
     }
+
+    /// <summary><see cref="Schema.OnResourceRow"/> without its SQL quotes.</summary>
+    private static readonly string CurrentJsonMark = Schema.OnResourceRow.Trim('\'');
 
     private static async Task CopyIndexAsync(NpgsqlConnection connection, IReadOnlyList<ResourceWrite> writes, long[] keys, CancellationToken ct)
     {

@@ -88,7 +88,7 @@ public abstract partial class RelationalFhirStore : IFhirStore, IUsedTokenStore,
     {
         return await ReadingAsync(async connection =>
         {
-            var sql = Sql().Append("SELECT 0, h.type, h.id, h.version, h.last_updated, h.deleted, h.json, h.method FROM resource_history h WHERE h.type = ");
+            var sql = Sql().Append($"SELECT 0, h.type, h.id, h.version, h.last_updated, h.deleted, {Schema.HistoryJson}, h.method FROM resource_history h WHERE h.type = ");
             sql.Append(sql.Param(type)).Append(" AND h.id = ").Append(sql.Param(id)).Append(" AND h.version = ").Append(sql.Param(version));
             return (await QueryAsync(connection, null, sql, ct)).FirstOrDefault();
         }, ct);
@@ -260,7 +260,7 @@ public abstract partial class RelationalFhirStore : IFhirStore, IUsedTokenStore,
                     sql.Append(")");
                 }
             }
-            var select = Sql().Append("SELECT 0, h.type, h.id, h.version, h.last_updated, h.deleted, h.json, h.method FROM resource_history h");
+            var select = Sql().Append($"SELECT 0, h.type, h.id, h.version, h.last_updated, h.deleted, {Schema.HistoryJson}, h.method FROM resource_history h");
             Where(select);
             select.Append($" ORDER BY h.last_updated DESC, h.version DESC LIMIT {select.Param(query.Count)} OFFSET {select.Param(query.Offset)}");
             var versions = await QueryAsync(connection, null, select, ct);

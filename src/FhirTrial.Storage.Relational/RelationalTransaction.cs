@@ -54,6 +54,12 @@ public sealed class RelationalTransaction(RelationalFhirStore store, DbConnectio
         else
         {
             key = current.Value.Key;
+            await using (var keep = Command(Schema.KeepReplacedVersionSql, write))
+            {
+                AddParameter(keep, "@k", key);
+                AddParameter(keep, "@old", current.Value.Version);
+                await keep.ExecuteNonQueryAsync(ct);
+            }
             await using var update = Command(
                 "UPDATE resource SET version = @v, last_updated = @u, deleted = @d, json = @j WHERE rkey = @k AND version = @old", write);
             AddParameter(update, "@k", key);
@@ -69,7 +75,7 @@ public sealed class RelationalTransaction(RelationalFhirStore store, DbConnectio
             }
         }
         await using (var history = Command(
-            "INSERT INTO resource_history (type, id, version, last_updated, deleted, method, json) VALUES (@t, @i, @v, @u, @d, @m, @j)", write))
+            $"INSERT INTO resource_history (type, id, version, last_updated, deleted, method, json) VALUES (@t, @i, @v, @u, @d, @m, {Schema.OnResourceRow})", write))
         {
             await history.ExecuteNonQueryAsync(ct);
         }
@@ -201,6 +207,7 @@ public sealed class RelationalTransaction(RelationalFhirStore store, DbConnectio
         AddParameter(command, "@u", write.LastUpdated.UtcTicks);
         AddParameter(command, "@d", write.Deleted ? 1 : 0);
         if (sql.Contains("@m")) AddParameter(command, "@m", write.Method);
+        if (!sql.Contains("@j")) return command;
         var json = command.CreateParameter();
         json.ParameterName = "@j";
         store.BindJson(json, write.Json);

@@ -14,4 +14,20 @@ public static class Schema
         ["idx_uri"] = ["uri"],
         ["idx_reference"] = ["target_type", "target_id", "url", "ident_system", "ident_value"],
     };
+
+    /// <summary>
+    /// What a history row holds instead of JSON when its version is the resource's current one: the JSON literal
+    /// <c>null</c>. The current JSON is on the resource row, and a load wrote every document twice (ADR 0015). When a
+    /// newer version replaces it, <see cref="KeepReplacedVersionSql"/> moves the older JSON into its history row.
+    /// </summary>
+    public const string OnResourceRow = "'null'";
+
+    /// <summary>A history row's JSON (alias <c>h</c>), read from the resource row when the version is current.</summary>
+    public const string HistoryJson =
+        "COALESCE(NULLIF(h.json, 'null'), (SELECT c.json FROM resource c WHERE c.type = h.type AND c.id = h.id))";
+
+    /// <summary>Before the resource row <c>@k</c> takes a new version: its JSON goes into the history row of version
+    /// <c>@old</c> if that row still points at the resource row.</summary>
+    public const string KeepReplacedVersionSql =
+        "UPDATE resource_history SET json = (SELECT c.json FROM resource c WHERE c.rkey = @k) WHERE type = @t AND id = @i AND version = @old AND json = 'null'";
 }

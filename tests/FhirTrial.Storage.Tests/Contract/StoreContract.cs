@@ -42,6 +42,9 @@ public abstract partial class StoreContract : IAsyncLifetime
     /// <summary>Runs SQL on the store's database, as an operator or an older version of the server would have.</summary>
     protected abstract Task ExecuteSqlAsync(string sql);
 
+    /// <summary>The one number a query over the store's own tables gives.</summary>
+    protected abstract Task<long> QueryLongAsync(string sql);
+
     /// <summary>Runs the store's schema step that gives Subscriptions stored before <c>owner-client</c> and
     /// <c>owner-site</c> their owner rows (a migration on PostgreSQL, a statement of every start on SQLite).</summary>
     protected abstract Task BackfillSubscriptionOwnersAsync();

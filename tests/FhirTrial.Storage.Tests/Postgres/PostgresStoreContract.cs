@@ -23,6 +23,14 @@ public sealed class PostgresStoreContract(PostgresCluster cluster) : StoreContra
         await command.ExecuteNonQueryAsync();
     }
 
+    protected override async Task<long> QueryLongAsync(string sql)
+    {
+        await using var connection = new Npgsql.NpgsqlConnection(_connectionString);
+        await connection.OpenAsync();
+        await using var command = new Npgsql.NpgsqlCommand(sql, connection);
+        return Convert.ToInt64(await command.ExecuteScalarAsync());
+    }
+
     protected override Task BackfillSubscriptionOwnersAsync() => ExecuteSqlAsync(PostgresMigrations.SubscriptionOwnerRows);
 
     protected override async Task DeleteStoreAsync(IFhirStore store)

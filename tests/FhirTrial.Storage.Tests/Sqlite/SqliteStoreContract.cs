@@ -25,6 +25,15 @@ public sealed class SqliteStoreContract : StoreContract
         await command.ExecuteNonQueryAsync();
     }
 
+    protected override async Task<long> QueryLongAsync(string sql)
+    {
+        await using var connection = new SqliteConnection(ConnectionString);
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return Convert.ToInt64(await command.ExecuteScalarAsync());
+    }
+
     protected override async Task BackfillSubscriptionOwnersAsync()
     {
         var restarted = Reopen();
