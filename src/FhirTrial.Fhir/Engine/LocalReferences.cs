@@ -34,9 +34,12 @@ public static class LocalReferences
     }
 
     /// <summary>Every local reference of the resource (contained resources included).</summary>
-    public static IEnumerable<LocalReference> Of(Resource resource)
+    public static IEnumerable<LocalReference> Of(Resource resource) => Of(ReferenceRewriter.References(resource));
+
+    /// <summary>The local ones among references already found in a resource.</summary>
+    public static IEnumerable<LocalReference> Of(IEnumerable<ResourceReference> references)
     {
-        foreach (var element in ReferenceRewriter.References(resource))
+        foreach (var element in references)
             if (Parse(element.Reference) is { } local) yield return local;
     }
 

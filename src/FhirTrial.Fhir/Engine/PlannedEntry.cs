@@ -17,6 +17,22 @@ internal sealed class PlannedEntry
     /// <summary>The attempt's own copy of the body: reference rewriting and id stamping change it.</summary>
     public Resource? Resource { get; set; }
 
+    private (Resource Of, List<ResourceReference> References, List<PrimitiveType> Uris)? _links;
+
+    /// <summary>The references and URI elements of <see cref="Resource"/>, found in one walk of its tree and kept for
+    /// the checks after the rewrite (which changes their values, not which elements they are); walked again only when
+    /// the body was replaced (a patch).</summary>
+    public (List<ResourceReference> References, List<PrimitiveType> Uris) Links()
+    {
+        var resource = Resource ?? throw new InvalidOperationException("an entry without a body has no links");
+        if (_links is not { } links || !ReferenceEquals(links.Of, resource))
+        {
+            var (references, uris) = ReferenceRewriter.Links(resource);
+            _links = links = (resource, references, uris);
+        }
+        return (links.References, links.Uris);
+    }
+
     public Bundle.HTTPVerb Method => Request.Method;
     public string Type => Request.Type;
     public string? Id => Request.Id;

@@ -223,7 +223,7 @@ public sealed partial class ResourceService
             foreach (var entry in entries.Where(e => e.Resource is not null))
                 await GuardAsync(entry, async () =>
                 {
-                    var (references, uris) = ReferenceRewriter.Links(entry.Resource!);
+                    var (references, uris) = entry.Links();
                     foreach (var reference in references)
                     {
                         if (reference.Reference is not { } text) continue;
@@ -390,7 +390,7 @@ public sealed partial class ResourceService
         {
             var wanted = new Dictionary<string, Dictionary<string, LocalReference>>(StringComparer.Ordinal); // type -> id -> highest version named
             foreach (var entry in entries.Where(e => e.Resource is not null))
-                foreach (var reference in LocalReferences.Of(entry.Resource!))
+                foreach (var reference in LocalReferences.Of(entry.Links().References))
                 {
                     if (_written.Contains(new ResourceKey(reference.Type, reference.Id))) continue;
                     if (!wanted.TryGetValue(reference.Type, out var ids)) wanted[reference.Type] = ids = new(StringComparer.Ordinal);
