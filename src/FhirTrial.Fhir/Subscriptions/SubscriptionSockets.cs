@@ -131,6 +131,10 @@ public sealed class BoundSocket(WebSocket socket, AccessPrincipal client, DateTi
 public sealed class SubscriptionSockets(IFhirStore store, ISubscriptionOutbox outbox, SubscriptionSignal signal, SubscriptionSettings settings,
     TimeProvider clock, ILogger<SubscriptionSockets> logger)
 {
+    /// <summary>The refusal of every bind on a node with <c>Subscriptions:Dispatch</c> false.</summary>
+    public const string NotDispatching =
+        "This node does not deliver notifications (Subscriptions:Dispatch is false): open the socket on a node that does.";
+
     /// <summary>Subscriptions one socket may bind.</summary>
     public const int MaxBindingsPerSocket = 20;
 
@@ -282,6 +286,8 @@ public sealed class SubscriptionSockets(IFhirStore store, ISubscriptionOutbox ou
     {
         if (bound.Expired(clock.GetUtcNow())) return "The access token expired.";
         if (id.Length is 0 or > 64 || !id.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '.')) return "That is not a Subscription id.";
+        // A socket hears what this node's own dispatcher delivers: on a node that sends nothing it would wait in silence.
+        if (!settings.Dispatch) return NotDispatching;
         if (bound.Subscriptions.Contains(id)) return $"Subscription/{id} is bound on this socket already.";
         if (bound.Subscriptions.Count >= MaxBindingsPerSocket) return $"A socket binds at most {MaxBindingsPerSocket} subscriptions.";
         var stored = await store.ReadAsync(AccessPolicy.Subscription, id, ct);

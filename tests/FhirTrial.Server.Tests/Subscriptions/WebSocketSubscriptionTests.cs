@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Hosting;
 using System.Net;
 using System.Text.Json.Nodes;
 using FhirTrial.Server.Tests.Security;
@@ -127,6 +128,20 @@ public sealed class WebSocketSubscriptionTests(SecuredServerFactory factory)
         await TurnOffAsync(factory, "zhongshan", zhongshans);
         await TurnOffAsync(factory, "admin", sponsors);
         await TurnOffAsync(factory, "renji", restHook);
+    }
+
+    [Fact]
+    public async Task A_node_that_does_not_dispatch_refuses_every_bind_instead_of_holding_a_socket_that_would_never_hear()
+    {
+        await StudyData.SeedAsync(factory);
+        var renjis = await SubscribeAsync(factory, "renji", WebSocketSubscription(SeriousCriteria));
+        // a second node on the same store that sends nothing
+        await using var quiet = factory.WithWebHostBuilder(b => b.UseSetting("Subscriptions:Dispatch", "false"));
+        await using (var renji = await SubscriptionSocketClient.OpenAsync(quiet.Server, await factory.TokenAsync("renji")))
+            Assert.Equal($"error {renjis} {FhirTrial.Fhir.Subscriptions.SubscriptionSockets.NotDispatching}", await renji.BindAsync(renjis));
+        await using (var renji = await SubscriptionSocketClient.OpenAsync(factory.Server, await factory.TokenAsync("renji")))
+            Assert.Equal($"bound {renjis}", await renji.BindAsync(renjis));
+        await TurnOffAsync(factory, "renji", renjis);
     }
 
     [Fact]
