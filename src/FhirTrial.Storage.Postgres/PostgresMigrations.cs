@@ -39,6 +39,10 @@ public static class PostgresMigrations
             """),
         new(8, "statistics kept fresh: autovacuum analyzes the busy tables sooner; no statistics on the JSON", FreshStatistics()),
         new(9, "owner rows of Subscriptions stored before owner-client and owner-site existed", SubscriptionOwnerRows),
+        new(10, "event numbers per subscription: counted when a notification is first claimed", """
+            ALTER TABLE subscription_outbox ADD COLUMN event_number bigint;
+            CREATE TABLE subscription_event_count (subscription_id text COLLATE "C" PRIMARY KEY, events bigint NOT NULL);
+            """),
     ];
 
     /// <summary>

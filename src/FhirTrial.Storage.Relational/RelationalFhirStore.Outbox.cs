@@ -6,7 +6,7 @@ namespace FhirTrial.Storage.Relational;
 /// <summary>The subscription outbox on the shared schema (table <c>subscription_outbox</c>).</summary>
 public abstract partial class RelationalFhirStore
 {
-    private const string OutboxColumns = "id, subscription_id, resource_type, resource_id, version, occurred, attempts, last_error";
+    private const string OutboxColumns = "id, subscription_id, resource_type, resource_id, version, occurred, attempts, last_error, event_number";
 
     public async Task<IReadOnlyList<OutboxNotification>> ClaimDueAsync(DateTimeOffset now, TimeSpan lease, int limit, CancellationToken ct)
     {
@@ -33,8 +33,39 @@ public abstract partial class RelationalFhirStore
             leased.Append(leased.Param((now + lease).UtcTicks)).Append(" WHERE id IN (")
                 .Append(string.Join(", ", due.Select(n => leased.Param(n.Id)))).Append(")");
             await ExecuteAsync(connection, transaction, leased, ct);
-            return due;
+            return await NumberAsync(connection, transaction, due, ct);
         }, ct);
+
+    /// <summary>
+    /// Numbers the claimed notifications that have no event number yet, per subscription and in the order they were
+    /// queued, from a count kept per subscription (<c>subscription_event_count</c>): the Backport IG's event-number, by
+    /// which a client tells whether it missed one. The outbox row id would not do: it counts every subscription's events,
+    /// so its gaps would tell one client how much the others heard.
+    /// </summary>
+    private static async Task<IReadOnlyList<OutboxNotification>> NumberAsync(DbConnection connection, DbTransaction transaction,
+        IReadOnlyList<OutboxNotification> due, CancellationToken ct)
+    {
+        var numbered = due.ToDictionary(n => n.Id);
+        foreach (var bySubscription in due.Where(n => n.EventNumber is null).GroupBy(n => n.SubscriptionId))
+        {
+            var fresh = bySubscription.OrderBy(n => n.Id).ToList();
+            var count = new SqlBuilder().Append("INSERT INTO subscription_event_count (subscription_id, events) VALUES (");
+            count.Append(count.Param(bySubscription.Key)).Append(", ").Append(count.Param((long)fresh.Count));
+            count.Append(") ON CONFLICT (subscription_id) DO UPDATE SET events = subscription_event_count.events + excluded.events RETURNING events");
+            long last;
+            await using (var command = count.ToCommand(connection, transaction))
+                last = Convert.ToInt64(await command.ExecuteScalarAsync(ct));
+            for (int i = 0; i < fresh.Count; i++)
+            {
+                var number = last - fresh.Count + 1 + i;
+                var set = new SqlBuilder();
+                set.Append("UPDATE subscription_outbox SET event_number = ").Append(set.Param(number)).Append(" WHERE id = ").Append(set.Param(fresh[i].Id));
+                await ExecuteAsync(connection, transaction, set, ct);
+                numbered[fresh[i].Id] = fresh[i] with { EventNumber = number };
+            }
+        }
+        return due.Select(n => numbered[n.Id]).ToList();
+    }
 
     public Task DeliveredAsync(long id, CancellationToken ct)
         => OutboxWriteAsync(sql => sql.Append("DELETE FROM subscription_outbox WHERE id = ").Append(sql.Param(id)), ct);
@@ -86,7 +117,8 @@ public abstract partial class RelationalFhirStore
         while (await reader.ReadAsync(ct))
             list.Add(new OutboxNotification(reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetString(3),
                 Convert.ToInt32(reader.GetValue(4)), new DateTimeOffset(reader.GetInt64(5), TimeSpan.Zero),
-                Convert.ToInt32(reader.GetValue(6)), reader.IsDBNull(7) ? null : reader.GetString(7)));
+                Convert.ToInt32(reader.GetValue(6)), reader.IsDBNull(7) ? null : reader.GetString(7),
+                reader.IsDBNull(8) ? null : Convert.ToInt64(reader.GetValue(8))));
         return list;
     }
 }

@@ -39,6 +39,13 @@ public sealed class SqliteFhirStore : RelationalFhirStore, IAsyncDisposable
         await using var command = connection.CreateCommand();
         command.CommandText = "PRAGMA journal_mode = WAL;" + string.Join(";\n", SqliteSchema.Statements) + ";";
         await command.ExecuteNonQueryAsync(ct);
+        // SQLite adds a column only once: an outbox made by an earlier build gets event_number here.
+        command.CommandText = "SELECT COUNT(*) FROM pragma_table_info('subscription_outbox') WHERE name = 'event_number'";
+        if (Convert.ToInt64(await command.ExecuteScalarAsync(ct)) == 0)
+        {
+            command.CommandText = "ALTER TABLE subscription_outbox ADD COLUMN event_number INTEGER";
+            await command.ExecuteNonQueryAsync(ct);
+        }
     }
 
     protected override async Task<DbConnection> OpenReadAsync(CancellationToken ct) => await OpenAsync(ct);

@@ -45,10 +45,13 @@ internal static class SqliteSchema
                 CREATE TABLE IF NOT EXISTS subscription_outbox (
                   id INTEGER PRIMARY KEY AUTOINCREMENT, subscription_id TEXT NOT NULL, resource_type TEXT NOT NULL,
                   resource_id TEXT NOT NULL, version INTEGER NOT NULL, occurred INTEGER NOT NULL, attempts INTEGER NOT NULL,
-                  next_attempt INTEGER NOT NULL, last_error TEXT)
+                  next_attempt INTEGER NOT NULL, last_error TEXT, event_number INTEGER)
                 """;
             yield return "CREATE INDEX IF NOT EXISTS ix_subscription_outbox_due ON subscription_outbox (next_attempt)";
             yield return "CREATE INDEX IF NOT EXISTS ix_subscription_outbox_subscription ON subscription_outbox (subscription_id)";
+            // Event numbers per subscription (RelationalFhirStore.NumberAsync); outboxes made before them get the column
+            // from SqliteFhirStore.MigrateAsync.
+            yield return "CREATE TABLE IF NOT EXISTS subscription_event_count (subscription_id TEXT PRIMARY KEY, events INTEGER NOT NULL)";
             yield return SubscriptionOwnerRows;
         }
     }

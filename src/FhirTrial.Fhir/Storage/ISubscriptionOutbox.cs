@@ -4,8 +4,10 @@ namespace FhirTrial.Fhir.Storage;
 public sealed record PendingNotification(string SubscriptionId, string ResourceType, string ResourceId, int Version, DateTimeOffset Occurred);
 
 /// <summary>A notification in the outbox, with its delivery attempts so far.</summary>
+/// <param name="EventNumber">Its place among the events of its subscription (1, 2, ...; the Backport IG's
+/// <c>event-number</c>), given when it is first claimed and kept across retries; null until then.</param>
 public sealed record OutboxNotification(long Id, string SubscriptionId, string ResourceType, string ResourceId, int Version,
-    DateTimeOffset Occurred, int Attempts, string? LastError);
+    DateTimeOffset Occurred, int Attempts, string? LastError, long? EventNumber = null);
 
 /// <summary>
 /// The subscription outbox: rows written by <see cref="IStoreTransaction.EnqueueNotificationsAsync"/> in the transaction of
@@ -15,7 +17,8 @@ public sealed record OutboxNotification(long Id, string SubscriptionId, string R
 public interface ISubscriptionOutbox
 {
     /// <summary>Up to <paramref name="limit"/> notifications due at <paramref name="now"/>, each leased until
-    /// <c>now + lease</c> so that another worker (another node) does not send it meanwhile.</summary>
+    /// <c>now + lease</c> so that another worker (another node) does not send it meanwhile. Each gets its subscription's
+    /// next event number the first time it is claimed.</summary>
     Task<IReadOnlyList<OutboxNotification>> ClaimDueAsync(DateTimeOffset now, TimeSpan lease, int limit, CancellationToken ct);
 
     /// <summary>Removes a delivered notification.</summary>

@@ -23,7 +23,10 @@ public static class NotificationBundle
         status.Add("subscription", new ResourceReference(subscriptionUrl));
         status.Add("status", new Code("active"));
         status.Add("type", new Code("event-notification"));
-        var eventNumber = notification.Id.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        // numbered per subscription when first claimed (ISubscriptionOutbox.ClaimDueAsync); strings, as the R4 Backport IG has them
+        var eventNumber = (notification.EventNumber ?? throw new InvalidOperationException($"notification {notification.Id} was never claimed"))
+            .ToString(System.Globalization.CultureInfo.InvariantCulture);
+        status.Add("events-since-subscription-start", new FhirString(eventNumber));
         status.Add("notification-event",
         [
             Tuple.Create<string, Base>("event-number", new FhirString(eventNumber)),

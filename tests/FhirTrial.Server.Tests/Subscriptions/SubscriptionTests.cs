@@ -71,6 +71,15 @@ public sealed class SubscriptionTests(FhirServerFactory factory) : IAsyncLifetim
         return body;
     }
 
+    /// <summary>The notification's events-since-subscription-start and event-number (Backport IG).</summary>
+    private static string EventNumbers(JsonNode bundle)
+    {
+        var parameters = bundle["entry"]![0]!["resource"]!["parameter"]!.AsArray();
+        var since = (string)parameters.First(p => (string)p!["name"]! == "events-since-subscription-start")!["valueString"]!;
+        var @event = parameters.First(p => (string)p!["name"]! == "notification-event")!["part"]!.AsArray();
+        return $"{since}/{(string)@event.First(p => (string)p!["name"]! == "event-number")!["valueString"]!}";
+    }
+
     private async Task<string> PatientAsync(HttpClient http)
         => (string)(await CreateAsync(http, "Patient", """{"resourceType":"Patient","gender":"female"}"""))["id"]!;
 
@@ -121,6 +130,8 @@ public sealed class SubscriptionTests(FhirServerFactory factory) : IAsyncLifetim
         Assert.Equal(HttpStatusCode.OK, (await http.PutAsync($"/fhir/AdverseEvent/{serious["id"]}", Http.Json(serious))).StatusCode);
         var both = await _receiver.WaitForAsync("sponsor", count: 2, seconds: 5);
         Assert.Equal("PUT", (string)both[1].Body["entry"]![1]!["request"]!["method"]!);
+        // numbered 1, 2 for this subscription alone (other tests' subscriptions hear of the same writes)
+        Assert.Equal(["1/1", "2/2"], both.Select(n => EventNumbers(n.Body)));
         await Task.Delay(300);
         Assert.Equal(2, _receiver.At("sponsor").Count);
     }

@@ -131,6 +131,32 @@ public abstract partial class StoreContract
     }
 
     [Fact]
+    public async Task Each_subscription_numbers_its_own_events_from_1_in_queue_order_and_a_retry_keeps_its_number()
+    {
+        var now = DateTimeOffset.UtcNow;
+        async Task QueueAsync(params string[] subscriptions) => await Store.WriteAsync(async tx =>
+        {
+            await tx.EnqueueNotificationsAsync([.. subscriptions.Select((s, i) => new PendingNotification(s, "AdverseEvent", $"a{i}", 1, now))], None);
+            return 0;
+        }, None);
+        await QueueAsync("s1", "s2", "s1", "s1");
+
+        var first = await Outbox.ClaimDueAsync(now, TimeSpan.FromMinutes(1), 2, None);
+        Assert.Equal(["s1:1", "s2:1"], first.Select(n => $"{n.SubscriptionId}:{n.EventNumber}"));
+        var rest = await Outbox.ClaimDueAsync(now, TimeSpan.FromMinutes(1), 10, None);
+        Assert.Equal(["s1:2", "s1:3"], rest.Select(n => $"{n.SubscriptionId}:{n.EventNumber}"));
+        foreach (var n in first.Concat(rest).Where(n => n.EventNumber != 2)) await Outbox.DeliveredAsync(n.Id, None);
+
+        // a failed delivery is sent again under the number it was first given; later events go on from the last number
+        await Outbox.RetryAsync(rest[0].Id, 1, now, "the endpoint answered HTTP 503", None);
+        await QueueAsync("s2", "s1");
+        var again = await Outbox.ClaimDueAsync(now, TimeSpan.FromMinutes(1), 10, None);
+        Assert.Equal(["s1:2", "s2:2", "s1:4"], again.Select(n => $"{n.SubscriptionId}:{n.EventNumber}"));
+        Assert.Equal([2L, 2L, 4L], (await Outbox.PendingAsync("s1", None)).Concat(await Outbox.PendingAsync("s2", None))
+            .OrderBy(n => n.Id).Select(n => n.EventNumber ?? 0));
+    }
+
+    [Fact]
     public async Task Outbox_rows_are_leased_retried_and_outlive_the_store_object()
     {
         var now = DateTimeOffset.UtcNow;
