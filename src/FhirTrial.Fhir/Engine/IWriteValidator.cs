@@ -6,10 +6,16 @@ namespace FhirTrial.Fhir.Engine;
 public interface IWriteValidator
 {
     Task ValidateAsync(Resource resource, CancellationToken ct);
+
+    /// <summary>False when <see cref="ValidateAsync"/> would accept the resource without looking further, so a caller
+    /// may skip work done only to validate it early.</summary>
+    bool Checks(Resource resource) => true;
 }
 
 /// <summary>Accepts everything: used where no profiles are loaded.</summary>
 public sealed class NoWriteValidation : IWriteValidator
 {
     public Task ValidateAsync(Resource resource, CancellationToken ct) => Task.CompletedTask;
+
+    public bool Checks(Resource resource) => false;
 }

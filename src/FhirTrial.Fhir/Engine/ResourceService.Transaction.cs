@@ -31,13 +31,14 @@ public sealed partial class ResourceService
         foreach (var entry in planned) Guard(labelled, entry, () => CheckShape(entry.Request));
         if (planned.Count > 1) CheckDuplicates(planned);
 
-        // A body whose references need no rewriting is validated before the transaction, outside its locks.
+        // A body whose references need no rewriting is validated before the transaction, outside its locks. (One the
+        // validator does not check is left to the cheap call in the transaction: finding its links is a walk of its tree.)
         var fullUrls = planned.Select(e => e.Request.FullUrl).OfType<string>().ToHashSet(StringComparer.Ordinal);
         var validated = new HashSet<int>(); // slots
         for (int slot = 0; slot < planned.Count; slot++)
         {
             var entry = planned[slot];
-            if (entry.Request.Resource is null || NeedsRewrite(entry.Request.Resource, fullUrls)) continue;
+            if (entry.Request.Resource is null || !validator.Checks(entry.Request.Resource) || NeedsRewrite(entry.Request.Resource, fullUrls)) continue;
             await GuardAsync(labelled, entry, () => validator.ValidateAsync(entry.Request.Resource, ct));
             validated.Add(slot);
         }
