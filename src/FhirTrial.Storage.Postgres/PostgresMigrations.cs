@@ -39,9 +39,21 @@ public static class PostgresMigrations
             """),
         new(8, "statistics kept fresh: autovacuum analyzes the busy tables sooner; no statistics on the JSON", FreshStatistics()),
         new(9, "owner rows of Subscriptions stored before owner-client and owner-site existed", SubscriptionOwnerRows),
-        new(10, "event numbers per subscription: counted when a notification is first claimed", """
+        // Subscriptions that exist go on from the outbox row id their clients last saw as event-number, not from 1.
+        new(10, "event numbers per subscription, given just before a notification is first sent", """
             ALTER TABLE subscription_outbox ADD COLUMN event_number bigint;
             CREATE TABLE subscription_event_count (subscription_id text COLLATE "C" PRIMARY KEY, events bigint NOT NULL);
+            INSERT INTO subscription_event_count (subscription_id, events)
+            SELECT r.id, s.last_value FROM resource r, subscription_outbox_id_seq s WHERE r.type = 'Subscription' AND s.is_called;
+            """),
+        new(11, "a replaced version's JSON moves into its history row in the database, whoever updates the resource row", $$"""
+            CREATE FUNCTION resource_keep_replaced_version() RETURNS trigger LANGUAGE plpgsql AS $body$
+            BEGIN
+              {{Schema.KeepReplacedVersion}};
+              RETURN NEW;
+            END $body$;
+            CREATE TRIGGER resource_keep_replaced_version BEFORE UPDATE ON resource
+              FOR EACH ROW WHEN (OLD.version IS DISTINCT FROM NEW.version) EXECUTE FUNCTION resource_keep_replaced_version();
             """),
     ];
 

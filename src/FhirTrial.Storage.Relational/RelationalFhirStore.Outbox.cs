@@ -33,39 +33,38 @@ public abstract partial class RelationalFhirStore
             leased.Append(leased.Param((now + lease).UtcTicks)).Append(" WHERE id IN (")
                 .Append(string.Join(", ", due.Select(n => leased.Param(n.Id)))).Append(")");
             await ExecuteAsync(connection, transaction, leased, ct);
-            return await NumberAsync(connection, transaction, due, ct);
+            return due;
         }, ct);
 
     /// <summary>
-    /// Numbers the claimed notifications that have no event number yet, per subscription and in the order they were
-    /// queued, from a count kept per subscription (<c>subscription_event_count</c>): the Backport IG's event-number, by
-    /// which a client tells whether it missed one. The outbox row id would not do: it counts every subscription's events,
-    /// so its gaps would tell one client how much the others heard.
+    /// The notification's event number: the one it was given, or its subscription's next from a count kept per
+    /// subscription (<c>subscription_event_count</c>), given now, just before it is first sent, and kept on its row.
+    /// Null when the row is gone (another worker delivered it meanwhile).
     /// </summary>
-    private static async Task<IReadOnlyList<OutboxNotification>> NumberAsync(DbConnection connection, DbTransaction transaction,
-        IReadOnlyList<OutboxNotification> due, CancellationToken ct)
-    {
-        var numbered = due.ToDictionary(n => n.Id);
-        foreach (var bySubscription in due.Where(n => n.EventNumber is null).GroupBy(n => n.SubscriptionId))
+    public Task<long?> EventNumberAsync(OutboxNotification notification, CancellationToken ct)
+        => notification.EventNumber is { } given ? Task.FromResult<long?>(given) : WriteAsync(async tx =>
         {
-            var fresh = bySubscription.OrderBy(n => n.Id).ToList();
-            var count = new SqlBuilder().Append("INSERT INTO subscription_event_count (subscription_id, events) VALUES (");
-            count.Append(count.Param(bySubscription.Key)).Append(", ").Append(count.Param((long)fresh.Count));
-            count.Append(") ON CONFLICT (subscription_id) DO UPDATE SET events = subscription_event_count.events + excluded.events RETURNING events");
-            long last;
-            await using (var command = count.ToCommand(connection, transaction))
-                last = Convert.ToInt64(await command.ExecuteScalarAsync(ct));
-            for (int i = 0; i < fresh.Count; i++)
+            var (connection, transaction) = Open(tx);
+            // the row, locked: a worker that took it over after a lease ran out waits here and then finds its number
+            var row = new SqlBuilder().Append("SELECT event_number FROM subscription_outbox WHERE id = ");
+            row.Append(row.Param(notification.Id)).Append(ForUpdateClause);
+            await using (var command = row.ToCommand(connection, transaction))
             {
-                var number = last - fresh.Count + 1 + i;
-                var set = new SqlBuilder();
-                set.Append("UPDATE subscription_outbox SET event_number = ").Append(set.Param(number)).Append(" WHERE id = ").Append(set.Param(fresh[i].Id));
-                await ExecuteAsync(connection, transaction, set, ct);
-                numbered[fresh[i].Id] = fresh[i] with { EventNumber = number };
+                var found = await command.ExecuteScalarAsync(ct);
+                if (found is null) return null;
+                if (found is not DBNull) return Convert.ToInt64(found);
             }
-        }
-        return due.Select(n => numbered[n.Id]).ToList();
-    }
+            var count = new SqlBuilder().Append("INSERT INTO subscription_event_count (subscription_id, events) VALUES (");
+            count.Append(count.Param(notification.SubscriptionId)).Append(", 1)");
+            count.Append(" ON CONFLICT (subscription_id) DO UPDATE SET events = subscription_event_count.events + 1 RETURNING events");
+            long number;
+            await using (var command = count.ToCommand(connection, transaction))
+                number = Convert.ToInt64(await command.ExecuteScalarAsync(ct));
+            var set = new SqlBuilder();
+            set.Append("UPDATE subscription_outbox SET event_number = ").Append(set.Param(number)).Append(" WHERE id = ").Append(set.Param(notification.Id));
+            await ExecuteAsync(connection, transaction, set, ct);
+            return (long?)number;
+        }, ct);
 
     public Task DeliveredAsync(long id, CancellationToken ct)
         => OutboxWriteAsync(sql => sql.Append("DELETE FROM subscription_outbox WHERE id = ").Append(sql.Param(id)), ct);

@@ -54,12 +54,7 @@ public sealed class RelationalTransaction(RelationalFhirStore store, DbConnectio
         else
         {
             key = current.Value.Key;
-            await using (var keep = Command(Schema.KeepReplacedVersionSql, write))
-            {
-                AddParameter(keep, "@k", key);
-                AddParameter(keep, "@old", current.Value.Version);
-                await keep.ExecuteNonQueryAsync(ct);
-            }
+            // the store's trigger moves the replaced version's JSON into its history row (Schema.KeepReplacedVersion)
             await using var update = Command(
                 "UPDATE resource SET version = @v, last_updated = @u, deleted = @d, json = @j WHERE rkey = @k AND version = @old", write);
             AddParameter(update, "@k", key);

@@ -18,7 +18,8 @@ public static class Schema
     /// <summary>
     /// What a history row holds instead of JSON when its version is the resource's current one: the JSON literal
     /// <c>null</c>. The current JSON is on the resource row, and a load wrote every document twice (ADR 0015). When a
-    /// newer version replaces it, <see cref="KeepReplacedVersionSql"/> moves the older JSON into its history row.
+    /// newer version replaces it, a trigger on the resource row (<see cref="KeepReplacedVersion"/>) moves the older JSON
+    /// into its history row.
     /// </summary>
     public const string OnResourceRow = "'null'";
 
@@ -26,8 +27,9 @@ public static class Schema
     public const string HistoryJson =
         "COALESCE(NULLIF(h.json, 'null'), (SELECT c.json FROM resource c WHERE c.type = h.type AND c.id = h.id))";
 
-    /// <summary>Before the resource row <c>@k</c> takes a new version: its JSON goes into the history row of version
-    /// <c>@old</c> if that row still points at the resource row.</summary>
-    public const string KeepReplacedVersionSql =
-        "UPDATE resource_history SET json = (SELECT c.json FROM resource c WHERE c.rkey = @k) WHERE type = @t AND id = @i AND version = @old AND json = 'null'";
+    /// <summary>The body of each store's <c>BEFORE UPDATE</c> trigger on <c>resource</c> when the version changes: the
+    /// replaced version's JSON goes into its history row if that row still points at the resource row. In the database,
+    /// so that every writer keeps it, a build from before ADR 0015 or a hand-written statement too.</summary>
+    public const string KeepReplacedVersion =
+        "UPDATE resource_history SET json = OLD.json WHERE type = OLD.type AND id = OLD.id AND version = OLD.version AND json = 'null'";
 }

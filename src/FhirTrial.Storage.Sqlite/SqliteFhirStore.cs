@@ -39,13 +39,27 @@ public sealed class SqliteFhirStore : RelationalFhirStore, IAsyncDisposable
         await using var command = connection.CreateCommand();
         command.CommandText = "PRAGMA journal_mode = WAL;" + string.Join(";\n", SqliteSchema.Statements) + ";";
         await command.ExecuteNonQueryAsync(ct);
-        // SQLite adds a column only once: an outbox made by an earlier build gets event_number here.
+        // SQLite adds a column only once: an outbox made by an earlier build gets event_number here, and its
+        // subscriptions go on from the outbox row id their clients last saw as event-number.
         command.CommandText = "SELECT COUNT(*) FROM pragma_table_info('subscription_outbox') WHERE name = 'event_number'";
-        if (Convert.ToInt64(await command.ExecuteScalarAsync(ct)) == 0)
+        if (Convert.ToInt64(await command.ExecuteScalarAsync(ct)) > 0) return;
+        await using var upgrade = (SqliteTransaction)await connection.BeginTransactionAsync(ct);
+        command.Transaction = upgrade;
+        try
         {
             command.CommandText = "ALTER TABLE subscription_outbox ADD COLUMN event_number INTEGER";
             await command.ExecuteNonQueryAsync(ct);
         }
+        catch (SqliteException e) when (e.Message.Contains("duplicate column", StringComparison.OrdinalIgnoreCase))
+        {
+            return; // another process on the same file added it first
+        }
+        command.CommandText = """
+            INSERT OR IGNORE INTO subscription_event_count (subscription_id, events)
+            SELECT r.id, s.seq FROM resource r JOIN sqlite_sequence s ON s.name = 'subscription_outbox' WHERE r.type = 'Subscription'
+            """;
+        await command.ExecuteNonQueryAsync(ct);
+        await upgrade.CommitAsync(ct);
     }
 
     protected override async Task<DbConnection> OpenReadAsync(CancellationToken ct) => await OpenAsync(ct);

@@ -25,6 +25,11 @@ internal static class SqliteSchema
                   deleted INTEGER NOT NULL, method TEXT NOT NULL, json TEXT NOT NULL, PRIMARY KEY (type, id, version))
                 """;
             yield return "CREATE INDEX IF NOT EXISTS ix_history_time ON resource_history (last_updated)";
+            yield return $"""
+                CREATE TRIGGER IF NOT EXISTS resource_keep_replaced_version BEFORE UPDATE OF version ON resource
+                FOR EACH ROW WHEN OLD.version <> NEW.version
+                BEGIN {Schema.KeepReplacedVersion}; END
+                """;
             yield return "CREATE INDEX IF NOT EXISTS ix_resource_type ON resource (type, deleted, rkey)";
             // _lastUpdated is searched and sorted on this column (no index rows are written for it).
             yield return "CREATE INDEX IF NOT EXISTS ix_resource_updated ON resource (type, last_updated)";

@@ -20,12 +20,12 @@ internal sealed class PlannedEntry
     private (Resource Of, List<ResourceReference> References, List<PrimitiveType> Uris)? _links;
 
     /// <summary>The references and URI elements of <see cref="Resource"/>, found in one walk of its tree and kept for
-    /// the checks after the rewrite (which changes their values, not which elements they are); walked again only when
-    /// the body was replaced (a patch).</summary>
+    /// the checks after the rewrite (which changes their values, not which elements they are); walked again when the
+    /// body was replaced (a patch), and always for a Subscription, whose owner stamp replaces extensions as it is stored.</summary>
     public (List<ResourceReference> References, List<PrimitiveType> Uris) Links()
     {
         var resource = Resource ?? throw new InvalidOperationException("an entry without a body has no links");
-        if (_links is not { } links || !ReferenceEquals(links.Of, resource))
+        if (_links is not { } links || !ReferenceEquals(links.Of, resource) || resource is Subscription)
         {
             var (references, uris) = ReferenceRewriter.Links(resource);
             _links = links = (resource, references, uris);

@@ -5,7 +5,7 @@ public sealed record PendingNotification(string SubscriptionId, string ResourceT
 
 /// <summary>A notification in the outbox, with its delivery attempts so far.</summary>
 /// <param name="EventNumber">Its place among the events of its subscription (1, 2, ...; the Backport IG's
-/// <c>event-number</c>), given when it is first claimed and kept across retries; null until then.</param>
+/// <c>event-number</c>), given just before it is first sent and kept across retries; null until then.</param>
 public sealed record OutboxNotification(long Id, string SubscriptionId, string ResourceType, string ResourceId, int Version,
     DateTimeOffset Occurred, int Attempts, string? LastError, long? EventNumber = null);
 
@@ -17,9 +17,13 @@ public sealed record OutboxNotification(long Id, string SubscriptionId, string R
 public interface ISubscriptionOutbox
 {
     /// <summary>Up to <paramref name="limit"/> notifications due at <paramref name="now"/>, each leased until
-    /// <c>now + lease</c> so that another worker (another node) does not send it meanwhile. Each gets its subscription's
-    /// next event number the first time it is claimed.</summary>
+    /// <c>now + lease</c> so that another worker (another node) does not send it meanwhile.</summary>
     Task<IReadOnlyList<OutboxNotification>> ClaimDueAsync(DateTimeOffset now, TimeSpan lease, int limit, CancellationToken ct);
+
+    /// <summary>The notification's event number: the one it has, or else its subscription's next, kept on its row from
+    /// now on. Asked just before a notification is first sent, so that events never sent (dropped, withheld) leave no gap
+    /// a client could not fill. Null when the notification is no longer in the outbox.</summary>
+    Task<long?> EventNumberAsync(OutboxNotification notification, CancellationToken ct);
 
     /// <summary>Removes a delivered notification.</summary>
     Task DeliveredAsync(long id, CancellationToken ct);

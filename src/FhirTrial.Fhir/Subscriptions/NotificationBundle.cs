@@ -23,8 +23,8 @@ public static class NotificationBundle
         status.Add("subscription", new ResourceReference(subscriptionUrl));
         status.Add("status", new Code("active"));
         status.Add("type", new Code("event-notification"));
-        // numbered per subscription when first claimed (ISubscriptionOutbox.ClaimDueAsync); strings, as the R4 Backport IG has them
-        var eventNumber = (notification.EventNumber ?? throw new InvalidOperationException($"notification {notification.Id} was never claimed"))
+        // numbered per subscription before it is first sent (ISubscriptionOutbox.EventNumberAsync); strings, as the R4 Backport IG has them
+        var eventNumber = (notification.EventNumber ?? throw new InvalidOperationException($"notification {notification.Id} has no event number"))
             .ToString(System.Globalization.CultureInfo.InvariantCulture);
         status.Add("events-since-subscription-start", new FhirString(eventNumber));
         status.Add("notification-event",

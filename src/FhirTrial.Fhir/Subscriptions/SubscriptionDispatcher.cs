@@ -86,6 +86,8 @@ public sealed class SubscriptionDispatcher(ISubscriptionOutbox outbox, GuardedFh
         int? status = null;
         if (failure is null)
         {
+            if (await NumberedAsync(notification, ct) is not { } numbered) return Delivery.Done;
+            notification = numbered;
             (status, failure) = await PostAsync(subscription, endpoint, await BundleAsync(subscription, notification, ct), ct);
             // Refused for its size: told again without the resource (the status entry's focus says what to read back), so
             // that one large resource, which any writer the criteria match can send, cannot use up the retries and turn
@@ -114,6 +116,10 @@ public sealed class SubscriptionDispatcher(ISubscriptionOutbox outbox, GuardedFh
         await GiveUpAsync(subscription, version, permanent ? failure : $"{attempts} deliveries to the endpoint failed; the last: {failure}", ct);
         return Delivery.GaveUp;
     }
+
+    /// <summary>The notification with its event number, or null when another worker delivered it meanwhile.</summary>
+    private async Task<OutboxNotification?> NumberedAsync(OutboxNotification notification, CancellationToken ct)
+        => await outbox.EventNumberAsync(notification, ct) is { } number ? notification with { EventNumber = number } : null;
 
     /// <summary>The notification Bundle, with the resource (or its deletion) when the subscription asks for a payload.</summary>
     private async Task<Bundle> BundleAsync(Subscription subscription, OutboxNotification notification, CancellationToken ct)
@@ -152,6 +158,8 @@ public sealed class SubscriptionDispatcher(ISubscriptionOutbox outbox, GuardedFh
         var reached = new List<string>();
         if (listeners.Count > 0)
         {
+            if (await NumberedAsync(notification, ct) is not { } numbered) return Delivery.Done;
+            notification = numbered;
             List<string> messages = [$"ping {id}"];
             if (subscription.Channel.Payload is not null)
                 messages.Add(FhirSerializer.ToJson(NotificationBundle.Build(settings.PublicBase, id, notification, focus, now)));

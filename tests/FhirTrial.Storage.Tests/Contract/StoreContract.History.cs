@@ -43,5 +43,12 @@ public abstract partial class StoreContract
         var all = (await Searches.HistoryAsync("Patient", null, [], Context, None)).ToPoco();
         Assert.Equal(18, all.Total);
         Assert.Contains(all.Entry, e => e.Resource is Patient { Id: var id } p && id == single.Id && FamilyOf(p) == "Single2");
+
+        // a writer that knows nothing of the mark (a build from before it, a hand-written statement) updates the row:
+        // the store itself keeps the replaced version
+        var raw = $$"""{"resourceType":"Patient","id":"{{ids[11]}}","meta":{"versionId":"2"},"name":[{"family":"Raw"}]}""";
+        await ExecuteSqlAsync($"UPDATE resource SET version = 2, json = '{raw}' WHERE type = 'Patient' AND id = '{ids[11]}'");
+        await ExecuteSqlAsync($"INSERT INTO resource_history (type, id, version, last_updated, deleted, method, json) VALUES ('Patient', '{ids[11]}', 2, 0, 0, 'PUT', '{raw}')");
+        Assert.Equal(["Bulk11", "Raw"], [await VersionAsync(ids[11], 1), await VersionAsync(ids[11], 2)]);
     }
 }

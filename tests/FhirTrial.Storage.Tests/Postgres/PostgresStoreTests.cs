@@ -63,6 +63,42 @@ public sealed class PostgresStoreTests(PostgresCluster cluster) : PostgresDataba
     }
 
     [Fact]
+    public async Task A_database_from_before_event_numbers_goes_on_counting_from_the_outbox_id_its_clients_last_saw()
+    {
+        var connectionString = await Cluster.CreateDatabaseAsync("upgrade");
+        try
+        {
+            await using (var connection = new NpgsqlConnection(connectionString))
+            {
+                await connection.OpenAsync();
+                // the schema as migration 9 left it, a subscription, and an outbox whose ids reached 42
+                var sql = "CREATE TABLE schema_migrations (version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now());\n"
+                    + string.Join("\n", PostgresMigrations.All.Where(m => m.Version <= 9)
+                        .Select(m => m.Sql + $"\nINSERT INTO schema_migrations (version, name) VALUES ({m.Version}, 'v{m.Version}');"))
+                    + """
+
+                    INSERT INTO resource (type, id, version, last_updated, deleted, json) VALUES ('Subscription', 's1', 1, 0, 0, '{"resourceType":"Subscription"}');
+                    SELECT setval('subscription_outbox_id_seq', 40);
+                    INSERT INTO subscription_outbox (subscription_id, resource_type, resource_id, version, occurred, attempts, next_attempt)
+                    VALUES ('s1', 'AdverseEvent', 'a1', 1, 0, 0, 0), ('s2', 'AdverseEvent', 'a1', 1, 0, 0, 0);
+                    """;
+                await using var command = new NpgsqlCommand(sql, connection);
+                await command.ExecuteNonQueryAsync();
+            }
+            Assert.Equal([10, 11], (await PostgresMigrator.MigrateAsync(connectionString)).Where(v => v > 9));
+
+            await using var store = new PostgresFhirStore(connectionString);
+            var due = await store.ClaimDueAsync(DateTimeOffset.UtcNow, TimeSpan.FromMinutes(1), 10, None);
+            // s1 existed: it goes on after 42, the last id the outbox gave; s2 was never stored, so it starts at 1
+            Assert.Equal(["s1:43", "s2:1"], await Task.WhenAll(due.Select(async n => $"{n.SubscriptionId}:{await store.EventNumberAsync(n, None)}")));
+        }
+        finally
+        {
+            await Cluster.DropDatabaseAsync(connectionString);
+        }
+    }
+
+    [Fact]
     public async Task Reads_and_writes_survive_the_database_dropping_its_connections()
     {
         var first = (await Resources.CreateAsync(new Patient { BirthDate = "1970-01-01" }, null, None)).Stored;

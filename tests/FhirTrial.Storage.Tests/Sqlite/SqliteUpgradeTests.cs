@@ -20,29 +20,30 @@ public sealed class SqliteUpgradeTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task An_outbox_made_before_event_numbers_gets_them_and_its_waiting_rows_are_numbered_when_claimed()
+    public async Task An_outbox_from_before_event_numbers_gets_them_and_a_stored_subscription_goes_on_from_the_last_outbox_id()
     {
+        var store = new SqliteFhirStore(ConnectionString);
+        await store.MigrateAsync(CancellationToken.None);
         await using (var connection = new SqliteConnection(ConnectionString))
         {
             await connection.OpenAsync();
             await using var command = connection.CreateCommand();
-            // the outbox as the build before event numbers made it, with one notification waiting
+            // back to the build before event numbers: a subscription, and an outbox whose ids reached 42
             command.CommandText = """
-                CREATE TABLE subscription_outbox (
-                  id INTEGER PRIMARY KEY AUTOINCREMENT, subscription_id TEXT NOT NULL, resource_type TEXT NOT NULL,
-                  resource_id TEXT NOT NULL, version INTEGER NOT NULL, occurred INTEGER NOT NULL, attempts INTEGER NOT NULL,
-                  next_attempt INTEGER NOT NULL, last_error TEXT);
-                INSERT INTO subscription_outbox (subscription_id, resource_type, resource_id, version, occurred, attempts, next_attempt)
-                VALUES ('s1', 'AdverseEvent', 'a1', 1, 0, 0, 0);
+                DROP TABLE subscription_event_count;
+                ALTER TABLE subscription_outbox DROP COLUMN event_number;
+                INSERT INTO resource (type, id, version, last_updated, deleted, json) VALUES ('Subscription', 's1', 1, 0, 0, '{"resourceType":"Subscription"}');
+                INSERT INTO subscription_outbox (id, subscription_id, resource_type, resource_id, version, occurred, attempts, next_attempt)
+                VALUES (41, 's1', 'AdverseEvent', 'a1', 1, 0, 0, 0), (42, 's2', 'AdverseEvent', 'a1', 1, 0, 0, 0);
                 """;
             await command.ExecuteNonQueryAsync();
         }
 
-        var store = new SqliteFhirStore(ConnectionString);
         await store.MigrateAsync(CancellationToken.None);
         await store.MigrateAsync(CancellationToken.None); // a second start adds nothing
 
-        var claimed = Assert.Single(await ((ISubscriptionOutbox)store).ClaimDueAsync(DateTimeOffset.UtcNow, TimeSpan.FromMinutes(1), 10, CancellationToken.None));
-        Assert.Equal(("s1", 1L), (claimed.SubscriptionId, claimed.EventNumber));
+        var outbox = (ISubscriptionOutbox)store;
+        var due = await outbox.ClaimDueAsync(DateTimeOffset.UtcNow, TimeSpan.FromMinutes(1), 10, CancellationToken.None);
+        Assert.Equal(["s1:43", "s2:1"], await Task.WhenAll(due.Select(async n => $"{n.SubscriptionId}:{await outbox.EventNumberAsync(n, CancellationToken.None)}")));
     }
 }
