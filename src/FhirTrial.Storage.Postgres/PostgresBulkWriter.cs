@@ -34,11 +34,7 @@ internal static class PostgresBulkWriter
             var w = writes[n];
             await copy.StartRowAsync(ct);
             await copy.WriteAsync(keys[n], NpgsqlDbType.Bigint, ct);
-            await copy.WriteAsync(w.Type, NpgsqlDbType.Text, ct);
-            await copy.WriteAsync(w.Id, NpgsqlDbType.Text, ct);
-            await copy.WriteAsync(w.Version, NpgsqlDbType.Integer, ct);
-            await copy.WriteAsync(w.LastUpdated.UtcTicks, NpgsqlDbType.Bigint, ct);
-            await copy.WriteAsync(w.Deleted ? 1 : 0, NpgsqlDbType.Integer, ct);
+            await WriteVersionAsync(copy, w, ct);
             await copy.WriteAsync(w.Json, NpgsqlDbType.Jsonb, ct);
         }
         await copy.CompleteAsync(ct);
@@ -74,15 +70,21 @@ internal static class PostgresBulkWriter
         foreach (var w in writes)
         {
             await copy.StartRowAsync(ct);
-            await copy.WriteAsync(w.Type, NpgsqlDbType.Text, ct);
-            await copy.WriteAsync(w.Id, NpgsqlDbType.Text, ct);
-            await copy.WriteAsync(w.Version, NpgsqlDbType.Integer, ct);
-            await copy.WriteAsync(w.LastUpdated.UtcTicks, NpgsqlDbType.Bigint, ct);
-            await copy.WriteAsync(w.Deleted ? 1 : 0, NpgsqlDbType.Integer, ct);
+            await WriteVersionAsync(copy, w, ct);
             await copy.WriteAsync(w.Method, NpgsqlDbType.Text, ct);
             await copy.WriteAsync(CurrentJsonMark, NpgsqlDbType.Jsonb, ct);
         }
         await copy.CompleteAsync(ct);
+    }
+
+    /// <summary>The columns a resource row and a history row share: type, id, version, last_updated, deleted.</summary>
+    private static async Task WriteVersionAsync(NpgsqlBinaryImporter copy, ResourceWrite w, CancellationToken ct)
+    {
+        await copy.WriteAsync(w.Type, NpgsqlDbType.Text, ct);
+        await copy.WriteAsync(w.Id, NpgsqlDbType.Text, ct);
+        await copy.WriteAsync(w.Version, NpgsqlDbType.Integer, ct);
+        await copy.WriteAsync(w.LastUpdated.UtcTicks, NpgsqlDbType.Bigint, ct);
+        await copy.WriteAsync(w.Deleted ? 1 : 0, NpgsqlDbType.Integer, ct);
     }
 
     /// <summary><see cref="Schema.OnResourceRow"/> without its SQL quotes.</summary>

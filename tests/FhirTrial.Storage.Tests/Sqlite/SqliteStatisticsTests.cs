@@ -8,20 +8,8 @@ using Microsoft.Extensions.DependencyInjection;
 namespace FhirTrial.Storage.Tests.Sqlite;
 
 /// <summary>The embedded store runs <c>PRAGMA optimize</c> after large writes and when it closes.</summary>
-public sealed class SqliteStatisticsTests : IAsyncLifetime
+public sealed class SqliteStatisticsTests() : SqliteFileTest("fhirtrial-sqlite-stats-")
 {
-    private readonly string _folder = Directory.CreateTempSubdirectory("fhirtrial-sqlite-stats-").FullName;
-    private string ConnectionString => $"Data Source={Path.Combine(_folder, "store.db")}";
-
-    public Task InitializeAsync() => System.Threading.Tasks.Task.CompletedTask;
-
-    public Task DisposeAsync()
-    {
-        SqliteConnection.ClearAllPools();
-        try { Directory.Delete(_folder, recursive: true); } catch (IOException) { }
-        return System.Threading.Tasks.Task.CompletedTask;
-    }
-
     private async Task<long> AnalyzedIndexesAsync(string table)
     {
         await using var connection = new SqliteConnection(ConnectionString);

@@ -5,20 +5,8 @@ using Microsoft.Data.Sqlite;
 namespace FhirTrial.Storage.Tests.Sqlite;
 
 /// <summary>A store file written by an earlier build opens with what later builds added (SQLite adds columns only once).</summary>
-public sealed class SqliteUpgradeTests : IAsyncLifetime
+public sealed class SqliteUpgradeTests() : SqliteFileTest("fhirtrial-sqlite-upgrade-")
 {
-    private readonly string _folder = Directory.CreateTempSubdirectory("fhirtrial-sqlite-upgrade-").FullName;
-    private string ConnectionString => $"Data Source={Path.Combine(_folder, "store.db")}";
-
-    public Task InitializeAsync() => System.Threading.Tasks.Task.CompletedTask;
-
-    public Task DisposeAsync()
-    {
-        SqliteConnection.ClearAllPools();
-        try { Directory.Delete(_folder, recursive: true); } catch (IOException) { }
-        return System.Threading.Tasks.Task.CompletedTask;
-    }
-
     [Fact]
     public async Task An_outbox_from_before_event_numbers_gets_them_and_a_stored_subscription_goes_on_from_the_last_outbox_id()
     {
