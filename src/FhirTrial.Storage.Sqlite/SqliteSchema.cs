@@ -54,7 +54,7 @@ internal static class SqliteSchema
                 """;
             yield return "CREATE INDEX IF NOT EXISTS ix_subscription_outbox_due ON subscription_outbox (next_attempt)";
             yield return "CREATE INDEX IF NOT EXISTS ix_subscription_outbox_subscription ON subscription_outbox (subscription_id)";
-            // Event numbers per subscription (RelationalFhirStore.NumberAsync); outboxes made before them get the column
+            // Event numbers per subscription (RelationalFhirStore.EventNumberAsync); outboxes made before them get the column
             // from SqliteFhirStore.MigrateAsync.
             yield return "CREATE TABLE IF NOT EXISTS subscription_event_count (subscription_id TEXT PRIMARY KEY, events INTEGER NOT NULL)";
             yield return SubscriptionOwnerRows;

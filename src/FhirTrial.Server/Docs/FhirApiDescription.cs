@@ -251,7 +251,9 @@ public sealed class FhirApiDescription(ProfileValidationService package, SearchP
             + "`channel.type` is `websocket`; the server answers `bound {id}` (or `error {id} {reason}` when the client may not "
             + "read it or does not own it: a site client binds its own site's, any other client but the admin its own) and then sends `ping {id}` for every notification, followed "
             + "by the notification `history` Bundle when `channel.payload` is `application/fhir+json`. A deleted resource is "
-            + "notified as a Bundle entry with request `DELETE`. The socket closes when the token expires."));
+            + "notified as a Bundle entry with request `DELETE`. `event-number` counts the subscription's own events, so a gap "
+            + "is a missed one. A node with `Subscriptions:Dispatch` false refuses every bind (it delivers nothing). The "
+            + "socket closes when the token expires."));
         op.Parameters!.Add(Header("Authorization", "`Bearer {access token}`, as for the REST API.", required: true));
         op.Responses!["101"] = Response("Switching protocols: the websocket is open");
         op.Responses["401"] = Response("No valid access token", Ref(d, "OperationOutcome"));
