@@ -3,6 +3,7 @@ using FhirTrial.Fhir.Errors;
 using FhirTrial.Fhir.Security;
 using FhirTrial.Fhir.Serialization;
 using FhirTrial.Fhir.Storage;
+using FhirTrial.Fhir.Subscriptions;
 using Hl7.Fhir.Model;
 
 namespace FhirTrial.Fhir.Engine;
@@ -282,8 +283,8 @@ public sealed partial class ResourceService
             }
             await tx.PutManyAsync(fresh.Select(f => f.Write).ToList(), ct);
             foreach (var (entry, write) in fresh)
-                _outcomes[entry.Slot] = new WriteOutcome(new WriteResult(
-                    new StoredResource(0, write.Type, write.Id, 1, write.LastUpdated, false, write.Json, "POST"), Created: true));
+                _outcomes[entry.Slot] = new WriteOutcome(new WriteResult(SubscriptionHeaders.Withhold(
+                    new StoredResource(0, write.Type, write.Id, 1, write.LastUpdated, false, write.Json, "POST")), Created: true));
 
             foreach (var entry in entries.Where(e => e.Method is Bundle.HTTPVerb.PUT or Bundle.HTTPVerb.PATCH))
                 await GuardAsync(entry, () => UpdateAsync(entry));

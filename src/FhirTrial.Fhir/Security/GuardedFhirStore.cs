@@ -5,6 +5,7 @@ using FhirTrial.Fhir.Indexing;
 using FhirTrial.Fhir.Search;
 using FhirTrial.Fhir.Serialization;
 using FhirTrial.Fhir.Storage;
+using FhirTrial.Fhir.Subscriptions;
 using Hl7.Fhir.Model;
 
 namespace FhirTrial.Fhir.Security;
@@ -41,7 +42,7 @@ public sealed class GuardedFhirStore(IFhirStore inner, AccessContext context, In
             }
         }
         access.Touch(stored);
-        return stored;
+        return Shown(access.Principal, stored);
     }
 
     public async Task<StoredResource?> ReadVersionAsync(string type, string id, int version, CancellationToken ct)
@@ -54,8 +55,9 @@ public sealed class GuardedFhirStore(IFhirStore inner, AccessContext context, In
             return null;
         }
         var stored = await inner.ReadVersionAsync(type, id, version, ct);
-        if (stored is not null) access.Touch(stored);
-        return stored;
+        if (stored is null) return null;
+        access.Touch(stored);
+        return Shown(access.Principal, stored);
     }
 
     public async Task<IReadOnlyList<StoredResource>> ReadManyAsync(IReadOnlyCollection<ResourceKey> keys, CancellationToken ct)
@@ -73,7 +75,7 @@ public sealed class GuardedFhirStore(IFhirStore inner, AccessContext context, In
             found = list;
         }
         foreach (var r in found) access.Touch(r);
-        return found;
+        return Shown(access.Principal, found);
     }
 
     public async Task<SearchPage> SearchAsync(SearchQuery query, CancellationToken ct)
@@ -81,7 +83,7 @@ public sealed class GuardedFhirStore(IFhirStore inner, AccessContext context, In
         var access = Require();
         var page = await inner.SearchAsync(Restrict(query, access.Principal), ct);
         foreach (var r in page.Resources) access.Touch(r);
-        return page;
+        return page with { Resources = Shown(access.Principal, page.Resources) };
     }
 
     public Task<IReadOnlyList<ResourceKey>> ReferencesFromAsync(IReadOnlyCollection<long> keys, string? param, string? targetType, CancellationToken ct)
@@ -102,7 +104,7 @@ public sealed class GuardedFhirStore(IFhirStore inner, AccessContext context, In
         };
         var page = await inner.HistoryAsync(query with { Filter = filter }, ct);
         foreach (var r in page.Versions) access.Touch(r);
-        return page;
+        return page with { Versions = Shown(access.Principal, page.Versions) };
     }
 
     public async Task<T> WriteAsync<T>(Func<IStoreTransaction, Task<T>> work, CancellationToken ct)
@@ -140,6 +142,15 @@ public sealed class GuardedFhirStore(IFhirStore inner, AccessContext context, In
         var write = Prepare(record);
         return inner.WriteAsync(async tx => { await tx.PutManyAsync([write], ct); return 0; }, ct);
     }
+
+    /// <summary>A resource as the principal is shown it: a Subscription's header values are the server's alone
+    /// (<see cref="SubscriptionHeaders"/>).</summary>
+    private static StoredResource Shown(AccessPrincipal principal, StoredResource stored)
+        => ReferenceEquals(principal, AccessPrincipal.Server) ? stored : SubscriptionHeaders.Withhold(stored);
+
+    private static IReadOnlyList<StoredResource> Shown(AccessPrincipal principal, IReadOnlyList<StoredResource> found)
+        => ReferenceEquals(principal, AccessPrincipal.Server) || !found.Any(r => r.Type == AccessPolicy.Subscription)
+            ? found : found.Select(SubscriptionHeaders.Withhold).ToList();
 
     private RequestAccess Require()
         => context.Current ?? throw new InvalidOperationException(
@@ -210,7 +221,7 @@ public sealed class GuardedFhirStore(IFhirStore inner, AccessContext context, In
                 return null;
             }
             if (stored is { Deleted: false }) access.Touch(stored);
-            return stored;
+            return stored is null ? null : Shown(Principal, stored);
         }
 
         public async Task<IReadOnlyList<string>> FindIdsAsync(SearchQuery query, int limit, CancellationToken ct)
@@ -249,14 +260,19 @@ public sealed class GuardedFhirStore(IFhirStore inner, AccessContext context, In
                 }
                 throw Forbidden($"Client '{Principal.ClientId}' ({Principal.RoleCode}) may change only the subscriptions it owns, not {write.Type}/{write.Id}.");
             }
+            if (write.Type == AccessPolicy.Subscription && !write.Deleted)
+                write = write with { Json = SubscriptionHeaders.Restore(write.Json, await CurrentJsonAsync(write, current, ct)) };
             var stored = await tx.PutAsync(write, ct);
             _written.Add((write, created));
-            return stored;
+            return Shown(Principal, stored);
         }
 
         public async Task PutManyAsync(IReadOnlyList<ResourceWrite> writes, CancellationToken ct)
         {
             foreach (var write in writes) Require(write.Type, 'c');
+            // creates: a header sent as withheld has nothing stored to keep, and is refused
+            if (writes.Any(w => w.Type == AccessPolicy.Subscription))
+                writes = [.. writes.Select(w => w.Type == AccessPolicy.Subscription && !w.Deleted ? w with { Json = SubscriptionHeaders.Restore(w.Json, null) } : w)];
             _held.AddRange(writes);
             _written.AddRange(writes.Select(w => (w, true)));
         }
@@ -300,6 +316,14 @@ public sealed class GuardedFhirStore(IFhirStore inner, AccessContext context, In
         {
             await FlushAsync(ct);
             await tx.EnqueueNotificationsAsync(notifications, ct);
+        }
+
+        /// <summary>The stored JSON of the version a Subscription write replaces (read only when a header is sent withheld).</summary>
+        private async Task<string?> CurrentJsonAsync(ResourceWrite write, StoredResource? current, CancellationToken ct)
+        {
+            if (!write.Json.Contains(SubscriptionHeaders.Withheld, StringComparison.Ordinal)) return null;
+            current ??= await tx.ReadForUpdateAsync(write.Type, write.Id, ct);
+            return current is { Deleted: false } ? current.Json : null;
         }
 
         private async Task<HashSet<string>> VisibleIdsAsync(string type, IReadOnlyList<string> ids, CancellationToken ct)

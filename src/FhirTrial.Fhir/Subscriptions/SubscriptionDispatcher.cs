@@ -124,8 +124,7 @@ public sealed class SubscriptionDispatcher(ISubscriptionOutbox outbox, GuardedFh
     /// <summary>The notification Bundle, with the resource (or its deletion) when the subscription asks for a payload.</summary>
     private async Task<Bundle> BundleAsync(Subscription subscription, OutboxNotification notification, CancellationToken ct)
     {
-        var resource = subscription.Channel.Payload is null ? null
-            : await store.Inner.ReadVersionAsync(notification.ResourceType, notification.ResourceId, notification.Version, ct);
+        var resource = subscription.Channel.Payload is null ? null : await FocusAsync(notification, ct);
         return NotificationBundle.Build(settings.PublicBase, notification.SubscriptionId, notification, resource, clock.GetUtcNow());
     }
 
@@ -183,9 +182,11 @@ public sealed class SubscriptionDispatcher(ISubscriptionOutbox outbox, GuardedFh
         return Delivery.Held;
     }
 
-    /// <summary>The notified version of the resource (for a deletion, the deleted version), or null when it is gone.</summary>
-    private Task<StoredResource?> FocusAsync(OutboxNotification notification, CancellationToken ct)
-        => store.Inner.ReadVersionAsync(notification.ResourceType, notification.ResourceId, notification.Version, ct);
+    /// <summary>The notified version of the resource (for a deletion, the deleted version), or null when it is gone; a
+    /// Subscription as any reader sees it, without its header values.</summary>
+    private async Task<StoredResource?> FocusAsync(OutboxNotification notification, CancellationToken ct)
+        => await store.Inner.ReadVersionAsync(notification.ResourceType, notification.ResourceId, notification.Version, ct) is { } focus
+            ? SubscriptionHeaders.Withhold(focus) : null;
 
     /// <summary>Whether a socket's client may hear of this resource: as the subscription matched it (owner's access), and
     /// besides as the client would read it now, so that a notification matched for an owner before the subscription

@@ -137,6 +137,89 @@ public sealed class SubscriptionTests(FhirServerFactory factory) : IAsyncLifetim
     }
 
     [Fact]
+    public async Task Header_values_are_never_shown_and_a_write_that_sends_one_back_as_read_keeps_it_for_the_same_endpoint()
+    {
+        using var http = factory.CreateClient();
+        const string secret = "Bearer header-secret-1";
+        var created = await CreateAsync(http, "Subscription", Subscription(SeriousCriteria, _receiver.Url("withheld"), header: $"Authorization: {secret}"));
+        var id = (string)created["id"]!;
+        const string shown = "Authorization: [withheld]";
+        Assert.Equal(shown, (string)created["channel"]!["header"]![0]!);
+
+        // read, vread, search, history, an _include: the name is shown, never the value
+        foreach (var url in new[] { $"/fhir/Subscription/{id}", $"/fhir/Subscription/{id}/_history/1", $"/fhir/Subscription?_id={id}",
+                     $"/fhir/Subscription/{id}/_history", "/fhir/Subscription/_history", $"/fhir/Subscription?_id={id}&_format=xml" })
+        {
+            var response = await http.GetAsync(url);
+            var text = await response.Content.ReadAsStringAsync();
+            Assert.True(response.StatusCode == HttpStatusCode.OK, $"{url}: {(int)response.StatusCode} {text}");
+            Assert.DoesNotContain("header-secret-1", text);
+            Assert.Contains("[withheld]", text);
+        }
+
+        // the body as read goes back with a change: the stored value is kept, and delivery still sends it
+        var read = await (await http.GetAsync($"/fhir/Subscription/{id}")).BodyAsync();
+        read["reason"] = "tell the sponsor, again";
+        var put = await http.PutAsync($"/fhir/Subscription/{id}", Http.Json(read));
+        Assert.True(put.StatusCode == HttpStatusCode.OK, await put.Content.ReadAsStringAsync());
+        Assert.Equal(shown, (string)(await put.BodyAsync())["channel"]!["header"]![0]!);
+        await CreateAsync(http, "AdverseEvent", AdverseEvent(await PatientAsync(http), "serious"));
+        Assert.Equal(secret, Assert.Single(await _receiver.WaitForAsync("withheld", seconds: 5)).Authorization);
+
+        // sent back as read with another endpoint: the credential is not carried to it
+        var moved = read.DeepClone();
+        moved["channel"]!["endpoint"] = _receiver.Url("elsewhere");
+        var refused = await http.PutAsync($"/fhir/Subscription/{id}", Http.Json(moved));
+        var outcome = await refused.Content.ReadAsStringAsync();
+        Assert.True(refused.StatusCode == HttpStatusCode.UnprocessableEntity, outcome);
+        Assert.Contains("channel.endpoint changed", outcome);
+        Assert.Contains("Subscription.channel.header", outcome);
+
+        // a JSON Patch sees the header as a reader does: a test of the value fails, one of the withheld form passes
+        var guess = new HttpRequestMessage(HttpMethod.Patch, $"/fhir/Subscription/{id}")
+        {
+            Content = Http.Json($$"""[{"op":"test","path":"/channel/header/0","value":"Authorization: {{secret}}"}]""", "application/json-patch+json"),
+        };
+        Assert.NotEqual(HttpStatusCode.OK, (await http.SendAsync(guess)).StatusCode);
+        var patch = new HttpRequestMessage(HttpMethod.Patch, $"/fhir/Subscription/{id}")
+        {
+            Content = Http.Json($$"""[{"op":"test","path":"/channel/header/0","value":"{{shown}}"},{"op":"replace","path":"/reason","value":"patched"}]""",
+                "application/json-patch+json"),
+        };
+        var patched = await http.SendAsync(patch);
+        Assert.True(patched.StatusCode == HttpStatusCode.OK, await patched.Content.ReadAsStringAsync());
+        await CreateAsync(http, "AdverseEvent", AdverseEvent(await PatientAsync(http), "serious"));
+        Assert.Equal(secret, (await _receiver.WaitForAsync("withheld", count: 2, seconds: 5))[1].Authorization);
+
+        // a new subscription (alone or in a Bundle) has no stored value to keep
+        foreach (var (url, body) in new[]
+                 {
+                     ("/fhir/Subscription", Subscription(SeriousCriteria, _receiver.Url("withheld"), header: shown)),
+                     ("/fhir", $$$"""{"resourceType":"Bundle","type":"transaction","entry":[{"resource":{{{Subscription(SeriousCriteria, _receiver.Url("withheld"), header: shown)}}},"request":{"method":"POST","url":"Subscription"}}]}"""),
+                 })
+        {
+            var response = await http.PostAsync(url, Http.Json(body));
+            var text = await response.Content.ReadAsStringAsync();
+            Assert.True(response.StatusCode == HttpStatusCode.UnprocessableEntity, $"{url}: {(int)response.StatusCode} {text}");
+            Assert.Contains("no stored value", text);
+        }
+    }
+
+    [Fact]
+    public async Task A_notification_whose_payload_is_a_subscription_shows_its_headers_withheld()
+    {
+        using var http = factory.CreateClient();
+        await CreateAsync(http, "Subscription", Subscription("Subscription?status=active", _receiver.Url("watcher")));
+        var watched = await CreateAsync(http, "Subscription", Subscription(SeriousCriteria, _receiver.Url("watched"), header: "Authorization: Bearer header-secret-2"));
+
+        var notification = (await _receiver.WaitForAsync("watcher", seconds: 5))
+            .Single(n => n.Body.ToJsonString().Contains((string)watched["id"]!));
+        var payload = notification.Body["entry"]![1]!["resource"]!;
+        Assert.Equal("Authorization: [withheld]", (string)payload["channel"]!["header"]![0]!);
+        Assert.DoesNotContain("header-secret-2", notification.Body.ToJsonString());
+    }
+
+    [Fact]
     public async Task A_notification_too_large_for_the_endpoint_is_sent_without_the_resource_and_the_subscription_stays_active()
     {
         _receiver.MaxBody = 20_000;
