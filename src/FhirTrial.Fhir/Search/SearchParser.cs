@@ -12,6 +12,17 @@ public sealed class SearchParser(SearchParameterRegistry registry)
     public const int DefaultCount = 50;
     public const int MaxCount = 1000;
 
+    /// <summary>Criteria one search may hold; each is a condition the database nests, so thousands of them reached its
+    /// expression-depth limit (a 500) and repeated the work at the client's will.</summary>
+    public const int MaxCriteria = 100;
+
+    /// <summary>Links one criterion may go through (chained parameters and <c>_has</c> together); the access restriction
+    /// is added at every link, so a deep one costs more than its length.</summary>
+    public const int MaxLinks = 6;
+
+    /// <summary>Different <c>_include</c> and <c>_revinclude</c> values one search may name (repeats count once).</summary>
+    public const int MaxIncludes = 20;
+
     private static readonly HashSet<string> Ignorable = ["_format", "_pretty", "_contained", "_containedType", "_getpagesoffset"];
 
     public SearchRequest Parse(string? type, IEnumerable<KeyValuePair<string, string>> parameters, bool strict)
@@ -60,31 +71,48 @@ public sealed class SearchParser(SearchParameterRegistry registry)
                     echo.Add(new(name, value));
                     break;
                 case "_include" or "_include:iterate" or "_include:recurse":
-                    includes.Add(ParseInclude(value, name != "_include", reverse: false));
-                    echo.Add(new(name, value));
+                    AddInclude(includes, ParseInclude(value, name != "_include", reverse: false), echo, name, value);
                     break;
                 case "_revinclude" or "_revinclude:iterate" or "_revinclude:recurse":
-                    revIncludes.Add(ParseInclude(value, name != "_revinclude", reverse: true));
-                    echo.Add(new(name, value));
+                    AddInclude(revIncludes, ParseInclude(value, name != "_revinclude", reverse: true), echo, name, value);
                     break;
                 default:
                     if (Ignorable.Contains(name)) break;
                     var criterion = TryParseCriterion(searchType, name, value, strict);
                     if (criterion is null) { ignored.Add(name); break; }
+                    if (criteria.Count == MaxCriteria)
+                        throw TooCostly($"A search takes at most {MaxCriteria} criteria; split it, or join values of one parameter with commas.");
                     criteria.Add(criterion);
                     echo.Add(new(name, value));
                     break;
             }
         }
+        if (includes.Count + revIncludes.Count > MaxIncludes)
+            throw TooCostly($"A search names at most {MaxIncludes} different _include and _revinclude values.");
         if (summary == SummaryType.Count) count = 0;
         var query = new SearchQuery(type, criteria, sort, count, offset, total || summary == SummaryType.Count);
         return new SearchRequest(query, includes, revIncludes, summary, elements, ignored, echo);
     }
 
-    /// <summary>One criterion, or null when the parameter is unknown and handling is lenient.</summary>
-    public SearchCriterion? TryParseCriterion(string type, string name, string value, bool strict)
+    /// <summary>Each include once, in the order first named; a repeat is neither run again nor echoed again.</summary>
+    private static void AddInclude(List<IncludeSpec> specs, IncludeSpec spec, List<KeyValuePair<string, string>> echo, string name, string value)
     {
-        if (name.StartsWith("_has:", StringComparison.Ordinal)) return ParseHas(type, name, value, strict);
+        if (specs.Contains(spec)) return;
+        specs.Add(spec);
+        echo.Add(new(name, value));
+    }
+
+    private static FhirException TooCostly(string message)
+        => FhirException.Of(System.Net.HttpStatusCode.BadRequest, OperationOutcome.IssueType.TooCostly, message);
+
+    /// <summary>One criterion, or null when the parameter is unknown and handling is lenient.</summary>
+    public SearchCriterion? TryParseCriterion(string type, string name, string value, bool strict) => TryParseCriterion(type, name, value, strict, links: 0);
+
+    private SearchCriterion? TryParseCriterion(string type, string name, string value, bool strict, int links)
+    {
+        if (links > MaxLinks)
+            throw TooCostly($"A search parameter goes through at most {MaxLinks} chained or _has links.");
+        if (name.StartsWith("_has:", StringComparison.Ordinal)) return ParseHas(type, name, value, strict, links);
 
         var dot = name.IndexOf('.');
         var head = dot < 0 ? name : name[..dot];
@@ -99,7 +127,7 @@ public sealed class SearchParser(SearchParameterRegistry registry)
             return null;
         }
 
-        if (dot >= 0) return ParseChain(param, modifierText, name[(dot + 1)..], value, strict);
+        if (dot >= 0) return ParseChain(param, modifierText, name[(dot + 1)..], value, strict, links);
 
         if (modifierText == "missing")
         {
@@ -137,7 +165,7 @@ public sealed class SearchParser(SearchParameterRegistry registry)
         return (modifier, modifier == SearchModifier.Type ? text : null);
     }
 
-    private SearchCriterion? ParseChain(SearchParamInfo param, string? typeModifier, string rest, string value, bool strict)
+    private SearchCriterion? ParseChain(SearchParamInfo param, string? typeModifier, string rest, string value, bool strict, int links)
     {
         if (param.Type != SearchParamType.Reference)
             throw FhirException.BadRequest($"Parameter '{param.Name}' is not a reference and cannot be chained.");
@@ -149,11 +177,11 @@ public sealed class SearchParser(SearchParameterRegistry registry)
             if (strict) throw FhirException.BadRequest($"Cannot chain '{param.Name}.{rest}': no target type has parameter '{nextName}'.");
             return null;
         }
-        var inner = TryParseCriterion(candidates[0], rest, value, strict);
+        var inner = TryParseCriterion(candidates[0], rest, value, strict, links + 1);
         return inner is null ? null : new ChainCriterion(param.Name, candidates, inner);
     }
 
-    private SearchCriterion? ParseHas(string type, string name, string value, bool strict)
+    private SearchCriterion? ParseHas(string type, string name, string value, bool strict, int links)
     {
         var parts = name.Split(':', 4);
         if (parts.Length < 4 || !registry.IsKnownType(parts[1]))
@@ -161,7 +189,7 @@ public sealed class SearchParser(SearchParameterRegistry registry)
         var link = registry.Find(parts[1], parts[2]);
         if (link is null || link.Type != SearchParamType.Reference)
             throw FhirException.BadRequest($"'{parts[2]}' is not a reference parameter of {parts[1]}.");
-        var inner = TryParseCriterion(parts[1], parts[3], value, strict);
+        var inner = TryParseCriterion(parts[1], parts[3], value, strict, links + 1);
         return inner is null ? null : new HasCriterion(parts[1], parts[2], inner);
     }
 

@@ -108,6 +108,13 @@ public static class AccessPolicy
         => principal.Role is StudyRole.Admin or StudyRole.Anonymous or StudyRole.Monitor
            && (principal.Scopes.AllowsEveryType('r') || principal.Scopes.AllowsEveryType('s'));
 
+    /// <summary>The types the principal may list (SMART <c>s</c>), as a condition, or null when it may search every type it
+    /// reads. Reading by id (<c>r</c>) is not listing: a search across types (<c>GET /fhir</c>, system history) and a chain
+    /// or <c>_has</c> into a type, which searches it, need <c>s</c> on that type as the type's own search does.</summary>
+    public static SearchCriterion? ListingRestriction(AccessPrincipal principal)
+        => principal.Scopes.AllowsEveryType('s') ? null
+            : new TypeCriterion([.. principal.Scopes.TypesWith('s').Where(t => RoleMayRead(principal.Role, t)).Order(StringComparer.Ordinal)]);
+
     /// <summary>The condition every row the principal reads must meet, or null when nothing is hidden.</summary>
     public static SearchCriterion? ReadRestriction(AccessPrincipal principal)
     {

@@ -56,6 +56,11 @@ public sealed class GuardedFhirStore(IFhirStore inner, AccessContext context, In
         }
         var stored = await inner.ReadVersionAsync(type, id, version, ct);
         if (stored is null) return null;
+        if (AccessPolicy.HidesRowsOf(access.Principal, type) && (await EarlierVersionsJudgedAsync(access.Principal, [stored], ct)).Count == 0)
+        {
+            access.Hide(type, id);
+            return null;
+        }
         access.Touch(stored);
         return Shown(access.Principal, stored);
     }
@@ -96,13 +101,14 @@ public sealed class GuardedFhirStore(IFhirStore inner, AccessContext context, In
     {
         var access = Require();
         var restriction = AccessPolicy.ReadRestriction(access.Principal);
-        var filter = (query.Filter, restriction) switch
-        {
-            (null, var r) => r,
-            (var f, null) => f,
-            (var f, var r) => new AllCriterion([f!, r!]),
-        };
+        if (query.Type is null) restriction = Both(restriction, AccessPolicy.ListingRestriction(access.Principal));
+        var filter = Both(query.Filter, restriction);
         var page = await inner.HistoryAsync(query with { Filter = filter }, ct);
+        if (restriction is not null && page.Versions.Any(v => AccessPolicy.HidesRowsOf(access.Principal, v.Type)))
+        {
+            var shown = await EarlierVersionsJudgedAsync(access.Principal, page.Versions, ct);
+            page = page with { Versions = shown, Total = page.Total - (page.Versions.Count - shown.Count) };
+        }
         foreach (var r in page.Versions) access.Touch(r);
         return page with { Versions = Shown(access.Principal, page.Versions) };
     }
@@ -143,6 +149,57 @@ public sealed class GuardedFhirStore(IFhirStore inner, AccessContext context, In
         return inner.WriteAsync(async tx => { await tx.PutManyAsync([write], ct); return 0; }, ct);
     }
 
+    /// <summary>
+    /// The versions the principal may see of resources whose current version it may see. The store judges a resource by its
+    /// current version (<c>SearchCompiler.Site</c>, the owner rows of a Subscription), so an earlier version is shown only
+    /// when it stood where the current one stands: for a Patient the same managing organization, for a Subscription the
+    /// same stamped owner, for anything else no Patient that the current version does not name (and one at least when the
+    /// current names one). A version from before a resource was re-filed to the site's patient (a correction) was another
+    /// site's, and stays hidden; so, fail closed, does one that moved between two of the site's own patients.
+    /// </summary>
+    private async Task<IReadOnlyList<StoredResource>> EarlierVersionsJudgedAsync(AccessPrincipal principal, IReadOnlyList<StoredResource> versions,
+        CancellationToken ct)
+    {
+        var judged = versions.Where(v => !v.Deleted && AccessPolicy.HidesRowsOf(principal, v.Type)).Select(v => new ResourceKey(v.Type, v.Id)).Distinct().ToList();
+        if (judged.Count == 0) return versions;
+        var current = (await inner.ReadManyAsync(judged, ct)).ToDictionary(r => new ResourceKey(r.Type, r.Id));
+        var standing = new Dictionary<ResourceKey, HashSet<string>?>();
+        return versions.Where(v =>
+        {
+            var key = new ResourceKey(v.Type, v.Id);
+            if (v.Deleted || !AccessPolicy.HidesRowsOf(principal, v.Type)) return true;
+            if (!current.TryGetValue(key, out var now) || now.Deleted) return false;
+            if (now.Version == v.Version) return true;
+            if (!standing.TryGetValue(key, out var where)) standing[key] = where = Standing(now);
+            var then = Standing(v);
+            if (where is null || then is null) return false;
+            return v.Type is "Patient" or AccessPolicy.Subscription
+                ? where.SetEquals(then)
+                : then.IsSubsetOf(where) && (then.Count > 0 || where.Count == 0);
+        }).ToList();
+    }
+
+    /// <summary>What places a version at a site or with an owner (see <see cref="EarlierVersionsJudgedAsync"/>); null when
+    /// its body cannot be read.</summary>
+    private static HashSet<string>? Standing(StoredResource version)
+    {
+        Resource resource;
+        try
+        {
+            resource = FhirSerializer.ParseJson(version.Json);
+        }
+        catch (FhirException)
+        {
+            return null;
+        }
+        return resource switch
+        {
+            Patient patient => [patient.ManagingOrganization?.Reference ?? ""],
+            Subscription subscription => [Subscriptions.SubscriptionOwner.Of(subscription) is { } owner ? $"{owner.ClientId}|{owner.Site}" : ""],
+            _ => Engine.LocalReferences.Of(resource).Where(r => r.Type == "Patient").Select(r => r.Id).ToHashSet(StringComparer.Ordinal),
+        };
+    }
+
     /// <summary>A resource as the principal is shown it: a Subscription's header values are the server's alone
     /// (<see cref="SubscriptionHeaders"/>).</summary>
     private static StoredResource Shown(AccessPrincipal principal, StoredResource stored)
@@ -157,14 +214,21 @@ public sealed class GuardedFhirStore(IFhirStore inner, AccessContext context, In
             "The store was called with no access identity: a request enters its caller's, other work AccessContext.EnterServer or its client's.");
 
     /// <summary>The query with the principal's restriction added at the top and inside every chain and <c>_has</c>, so that
-    /// neither the results nor their conditions reach rows the principal may not read.</summary>
+    /// neither the results nor their conditions reach rows the principal may not read; a chain, a <c>_has</c> and a search
+    /// of no one type (<c>GET /fhir</c>) list only types the principal may search (<see cref="AccessPolicy.ListingRestriction"/>).</summary>
     public static SearchQuery Restrict(SearchQuery query, AccessPrincipal principal)
     {
         var restriction = AccessPolicy.ReadRestriction(principal);
-        if (restriction is null) return query;
-        var criteria = query.Criteria.Select(c => Nest(c, restriction)).Append(restriction).ToList();
+        var linked = Both(restriction, AccessPolicy.ListingRestriction(principal));
+        var top = query.ResourceType is null ? linked : restriction;
+        if (top is null && linked is null) return query;
+        var criteria = query.Criteria.Select(c => linked is null ? c : Nest(c, linked)).ToList();
+        if (top is not null) criteria.Add(top);
         return query with { Criteria = criteria };
     }
+
+    private static SearchCriterion? Both(SearchCriterion? first, SearchCriterion? second)
+        => first is null ? second : second is null ? first : new AllCriterion([first, second]);
 
     private static SearchCriterion Nest(SearchCriterion criterion, SearchCriterion restriction) => criterion switch
     {
@@ -277,17 +341,18 @@ public sealed class GuardedFhirStore(IFhirStore inner, AccessContext context, In
             _written.AddRange(writes.Select(w => (w, true)));
         }
 
-        /// <summary>A reference to what the caller may not see is refused as a write outside its scope (403), like data
-        /// written for another site's patient; the reply names only what the caller sent.</summary>
+        /// <summary>What the caller may not see is not there to it: a reference to another site's resource is answered
+        /// as one to a resource that does not exist (and audited as withheld), so a write cannot tell which ids exist
+        /// elsewhere.</summary>
         public async Task<IReadOnlyDictionary<string, int>> CurrentVersionsAsync(string type, IReadOnlyCollection<string> ids, CancellationToken ct)
         {
             await FlushAsync(ct);
             var found = await tx.CurrentVersionsAsync(type, ids, ct);
             if (found.Count == 0 || AccessPolicy.ReadRestriction(Principal) is null) return found;
             var visible = await VisibleIdsAsync(type, found.Keys.ToList(), ct);
-            if (found.Keys.FirstOrDefault(id => !visible.Contains(id)) is { } hidden)
-                throw Forbidden($"Client '{Principal.ClientId}' may not reference {type}/{hidden}: it is outside what the client may see.");
-            return found;
+            if (visible.Count == found.Count) return found;
+            foreach (var hidden in found.Keys.Where(id => !visible.Contains(id))) access.Hide(type, hidden);
+            return found.Where(f => visible.Contains(f.Key)).ToDictionary(f => f.Key, f => f.Value, StringComparer.Ordinal);
         }
 
         /// <summary>Referrers the caller may not see are reported by the target they point at, never by their own id.</summary>

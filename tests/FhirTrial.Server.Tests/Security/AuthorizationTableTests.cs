@@ -34,8 +34,9 @@ public sealed class AuthorizationTableTests(SecuredServerFactory factory)
         ["read Group (shared fixture)"] = new((_, _) => Get("/fhir/Group/ak104-rcc-2l-eligibility"), [A, A, A, A, A, A]),
         ["search AuditEvent"] = new((_, _) => Get("/fhir/AuditEvent"), [F, F, F, A, F, A]),
 
-        // clinical writes: a site writes its own patients' data only
-        ["create Observation for renji-p1"] = new((_, _) => Send(HttpMethod.Post, "/fhir/Observation", StudyData.Observation(null, "renji-p1")), [A, F, F, F, F, A]),
+        // clinical writes: a site writes its own patients' data only (to zhongshan renji's patient is not there: 422, as for
+        // a reference to nothing)
+        ["create Observation for renji-p1"] = new((_, _) => Send(HttpMethod.Post, "/fhir/Observation", StudyData.Observation(null, "renji-p1")), [A, U, F, F, F, A]),
         ["update Patient renji-p1"] = new((_, _) => Send(HttpMethod.Put, "/fhir/Patient/renji-p1", StudyData.Patient("renji-p1", "renji", "renji-mrn-1")), [A, H, F, F, F, A]),
         ["update-as-create renji Patient"] = new((r, u) => Send(HttpMethod.Put, $"/fhir/Patient/new-{r}-{u}", StudyData.Patient($"new-{r}-{u}", "renji")), [A, F, F, F, F, A]),
         ["patch Observation renji-o1"] = new((_, _) => new HttpRequestMessage(HttpMethod.Patch, "/fhir/Observation/renji-o1")

@@ -96,8 +96,11 @@ public sealed class SiteIsolationTests(SecuredServerFactory factory)
         using var renji = await RenjiAsync();
         // take over by PUT, pointing managingOrganization at renji: to renji the patient is not there, and not to be had
         Assert.Equal(HttpStatusCode.NotFound, (await renji.PutAsync("/fhir/Patient/zs-p1", Http.Json(StudyData.Patient("zs-p1", "renji")))).StatusCode);
-        // data for their patient
-        Assert.Equal(HttpStatusCode.Forbidden, (await renji.PostAsync("/fhir/Observation", Http.Json(StudyData.Observation(null, "zs-p1")))).StatusCode);
+        // data for their patient: refused as for a patient that does not exist, in the same words
+        var forTheirs = await renji.PostAsync("/fhir/Observation", Http.Json(StudyData.Observation(null, "zs-p1")));
+        var forNobody = await renji.PostAsync("/fhir/Observation", Http.Json(StudyData.Observation(null, "nobody-p1")));
+        Assert.Equal((HttpStatusCode.UnprocessableEntity, HttpStatusCode.UnprocessableEntity), (forTheirs.StatusCode, forNobody.StatusCode));
+        Assert.Equal((await forNobody.Content.ReadAsStringAsync()).Replace("nobody-p1", "X"), (await forTheirs.Content.ReadAsStringAsync()).Replace("zs-p1", "X"));
         // a renji patient moved to another site
         Assert.Equal(HttpStatusCode.Forbidden, (await renji.PutAsync("/fhir/Patient/renji-p1", Http.Json(StudyData.Patient("renji-p1", "zhongshan", "renji-mrn-1")))).StatusCode);
         // delete, patch
