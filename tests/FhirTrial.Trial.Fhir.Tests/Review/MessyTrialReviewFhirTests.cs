@@ -1,0 +1,63 @@
+using FhirTrial.Trial.Endpoints;
+using FhirTrial.Trial.Fhir.Protocol;
+using FhirTrial.Trial.Fhir.Recist;
+using FhirTrial.Trial.Protocol;
+using FhirTrial.Trial.Settings;
+using Hl7.Fhir.Model;
+using static FhirTrial.Trial.Fhir.Tests.Fhir;
+
+namespace FhirTrial.Trial.Fhir.Tests.Review;
+
+/// <summary>
+/// Review of trial answers on messy EHR data read through the FHIR readers (review-trial branch). Each failing test is
+/// a wrong answer, marked <c>// FAILS:</c> with expected vs actual and the rule's source. No store: the readers are pure.
+/// </summary>
+public class MessyTrialReviewFhirTests
+{
+    private const string P = "messy";
+    private static readonly DateOnly FirstDose = new(2025, 1, 6);
+
+    private static string Day(int day) => FirstDose.AddDays(day).ToString("yyyy-MM-dd");
+
+    // FAILS: expected no cadonilimab-delay (infusions on days 0, 21 and 42: every interval 21 days), actual a
+    // "cadonilimab-delay" on day 42 "given on day 42 after the previous dose". The day-21 infusion's dose is written in
+    // mg/kg (EHRs often record the prescribed 10 mg/kg), which DoseMg cannot turn into mg, so ProtocolFactsMapper.Map drops
+    // the whole administration (Dose(...) -> null -> OfType) and the interval rule never sees it. CONTRACT section 4
+    // "Dosing": the interval is between administrations; an unreadable dose is at most a dose question, never a delay.
+    [Fact]
+    public void An_infusion_whose_dose_is_not_in_mg_still_counts_for_the_interval()
+    {
+        var day21 = Given(P, "cadonilimab", Day(21), 10);
+        day21.Dosage!.Dose = new Hl7.Fhir.Model.Quantity { Value = 10, System = Common.TrialCodes.Ucum, Code = "mg/kg", Unit = "mg/kg" };
+        var record = new SubjectRecord(
+            Subject("rs", P, Day(-4)), Patient(P),
+            [Given(P, "cadonilimab", Day(0), 600), day21, Given(P, "cadonilimab", Day(42), 600)],
+            [Lab(P, Common.TrialCodes.BodyWeight, Day(-3), 60, "kg")], [], new Dictionary<string, Resource>());
+
+        var facts = ProtocolFactsMapper.Map(record, StudySettings.Default, FirstDose.AddDays(50))!;
+        var deviations = ProtocolDeviationDetector.Detect(facts, StudySettings.Default, FirstDose.AddDays(50));
+
+        Assert.DoesNotContain(deviations, d => d.Kind is DeviationKinds.CadonilimabDelay or DeviationKinds.CadonilimabInterval);
+    }
+
+    // FAILS: expected the death dated no earlier than 2025-06-15 (the patient was seen alive then: a lab that day), actual
+    // an OS event on 2025-06-01: deceasedDateTime "2025-06" is read as its first day (SubjectFactsMapper.ReadPatient ->
+    // FhirDates.ToDateOnly, PartialDate.Earliest), before a day the patient was known alive. The usual SAP/ADaM imputation
+    // of a partial death date is the later of its first possible day and the last known alive date; a death can never
+    // precede a recorded day alive (FDA 2018 endpoints guidance: OS is measured to the date of death).
+    [Fact]
+    public void A_partial_death_date_is_never_before_the_last_day_known_alive()
+    {
+        var patient = Patient(P, deceased: "2025-06");
+        var (patientId, death) = SubjectFactsMapper.ReadPatient(FhirTrial.Fhir.Serialization.FhirSerializer.ToJson(patient));
+        var subject = new ResearchSubjectFact("rs", P, "study", "on-study", FirstDose.AddDays(-4));
+        var lab = new ObservationFact("lab-1", P, new DateOnly(2025, 6, 15), RecistKind.None, null, null, null, null, null);
+        var dose = new DatedFact(P, FirstDose, StudyDose: true);
+
+        var facts = SubjectFactsMapper.Assemble([subject], [(patientId, death)], [], [lab], [dose], [], new DateOnly(2025, 12, 31)).Single();
+        var os = TimeToEvent.OverallSurvival(facts.ToOutcome(facts.EvaluateRecist(StudySettings.Default)))!;
+
+        Assert.True(os.Event);
+        Assert.True(os.End >= new DateOnly(2025, 6, 15), $"OS event on {os.End:yyyy-MM-dd}, but the patient was seen alive on 2025-06-15");
+    }
+}
