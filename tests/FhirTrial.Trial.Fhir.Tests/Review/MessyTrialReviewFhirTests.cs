@@ -60,4 +60,28 @@ public class MessyTrialReviewFhirTests
         Assert.True(os.Event);
         Assert.True(os.End >= new DateOnly(2025, 6, 15), $"OS event on {os.End:yyyy-MM-dd}, but the patient was seen alive on 2025-06-15");
     }
+
+    // FAILS: expected treated = evaluable = responders = 1 (one patient, re-screened: the first ResearchSubject
+    // "ineligible", the second on study and dosed), actual 2/2/2: SubjectFactsMapper.Assemble gives every ResearchSubject
+    // of the patient the patient's first dose and scans, and $efficacy/$interim (StudyOutcomes) keep every ResearchSubject
+    // whatever its status, so the patient is counted twice in ORR's numerator and denominator (and twice in stage 1),
+    // while $safety leaves screen failures out (SafetyFactsGatherer.IsEnrolled) and counts the patient once. ICH E9 /
+    // CONTRACT section 4 "Populations": each treated subject once; a screen failure never received study drug.
+    [Fact]
+    public void A_rescreened_patient_is_counted_once_in_the_efficacy_populations()
+    {
+        var screenFailure = new ResearchSubjectFact("rs-1", P, "study", "ineligible", FirstDose.AddDays(-40));
+        var enrolled = new ResearchSubjectFact("rs-2", P, "study", "on-study", FirstDose.AddDays(-4));
+        var target = new LesionFact("T1", P, Trial.Recist.LesionRole.Target, false, "T1");
+        ObservationFact Size(string id, int day, decimal mm) =>
+            new(id, P, FirstDose.AddDays(day), RecistKind.TargetSize, "T1", null, mm, null, null);
+        var dose = new DatedFact(P, FirstDose, StudyDose: true);
+
+        var subjects = SubjectFactsMapper.Assemble([screenFailure, enrolled], [(P, null)], [target],
+            [Size("s0", -3, 40), Size("s1", 42, 20), Size("s2", 84, 20)], [dose], [], FirstDose.AddDays(100));
+        var outcomes = subjects.Select(f => f.ToOutcome(f.EvaluateRecist(StudySettings.Default))).ToList();
+        var efficacy = EfficacyAnalysis.Evaluate(outcomes, StudySettings.Default);
+
+        Assert.Equal((1, 1, 1), (efficacy.Treated, efficacy.Evaluable, efficacy.Responders));
+    }
 }
