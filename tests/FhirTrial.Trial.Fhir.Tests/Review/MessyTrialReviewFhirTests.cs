@@ -84,4 +84,33 @@ public class MessyTrialReviewFhirTests
 
         Assert.Equal((1, 1, 1), (efficacy.Treated, efficacy.Evaluable, efficacy.Responders));
     }
+
+    // FAILS: expected the grade-3 hypertension 25 days after the last lenvatinib dose to be treatment-emergent (last
+    // dose 2025-03-21 + 30-day window = 2025-04-20), actual "after the treatment window": the last cycle's oral lenvatinib
+    // is recorded as one MedicationAdministration with effectivePeriod 2025-03-01..2025-03-21 and
+    // SafetyFactsGatherer.Map takes FhirDates.ToDateOnly(Period) = its start as the day of the dose, so the last dose is
+    // read as 2025-03-01 and the window closes on 2025-03-31. CONTRACT section 7 / ADR 0006: treatment-emergent up to
+    // last dose + teaeWindowDays; FHIR R4 MedicationAdministration.effectivePeriod: the drug was given over the period.
+    [Fact]
+    public void The_last_dose_of_an_administration_over_a_period_is_its_end()
+    {
+        var cycle = Given(P, "lenvatinib", "2025-03-01", 12);
+        cycle.Effective = new Period { Start = "2025-03-01", End = "2025-03-21" };
+        var ae = new AdverseEvent
+        {
+            Actuality = AdverseEvent.AdverseEventActuality.Actual,
+            Subject = new ResourceReference($"Patient/{P}"),
+            Event = new CodeableConcept(Common.TrialCodes.Meddra, "10020772", "Hypertension"),
+            Date = "2025-04-15",
+        };
+        ae.SetExtension(Common.TrialCodes.CtcaeGradeExtension, new Integer(3));
+        var record = new Safety.SafetyRecord([$"Patient/{P}"], [ae], [Given(P, "lenvatinib", "2025-01-06", 12), cycle]);
+
+        var cutoff = new DateOnly(2025, 6, 30);
+        var facts = Safety.SafetyFactsGatherer.Map(record, cutoff);
+        var analysis = Trial.Safety.TreatmentEmergence.Analyse(facts.Population, facts.AdverseEvents, cutoff, StudySettings.Default);
+
+        Assert.Equal(new DateOnly(2025, 3, 21), facts.Population.Single().LastDose);
+        Assert.Equal(1, analysis.Summary.AnyAe);
+    }
 }
