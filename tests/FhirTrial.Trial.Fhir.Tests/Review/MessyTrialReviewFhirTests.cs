@@ -113,4 +113,37 @@ public class MessyTrialReviewFhirTests
         Assert.Equal(new DateOnly(2025, 3, 21), facts.Population.Single().LastDose);
         Assert.Equal(1, analysis.Summary.AnyAe);
     }
+
+    // FAILS: expected subjects = 1 and the grade-3 infusion-related reaction counted (anyAe 1, grade3Trae 1), actual
+    // subjects 0 and the event gone: the first cadonilimab infusion was stopped part-way for the reaction (R4
+    // MedicationAdministration.status "stopped": halted before all of it was given, so some drug was given) and
+    // SafetyFactsGatherer.Map counts only "completed" administrations as exposure. ICH E9 glossary / E3 12.2: the safety
+    // set is every subject who received any study drug; CONTRACT section 7 "Safety: population = dosed subjects". The
+    // classic first-infusion reaction is the event a safety table must not lose.
+    [Fact]
+    public void A_stopped_first_infusion_puts_the_subject_in_the_safety_population()
+    {
+        var infusion = Given(P, "cadonilimab", "2025-01-06", 200);
+        infusion.Status = MedicationAdministration.MedicationAdministrationStatusCodes.Stopped;
+        var reaction = new AdverseEvent
+        {
+            Actuality = AdverseEvent.AdverseEventActuality.Actual,
+            Subject = new ResourceReference($"Patient/{P}"),
+            Event = new CodeableConcept(Common.TrialCodes.Meddra, "10051792", "Infusion related reaction"),
+            Date = "2025-01-06",
+        };
+        reaction.SetExtension(Common.TrialCodes.CtcaeGradeExtension, new Integer(3));
+        reaction.SuspectEntity.Add(new AdverseEvent.SuspectEntityComponent
+        {
+            Instance = new ResourceReference("Medication/cadonilimab"),
+            Causality = [new AdverseEvent.CausalityComponent { Assessment = new CodeableConcept(Common.TrialCodes.CausalitySystem, "related") }],
+        });
+        var record = new Safety.SafetyRecord([$"Patient/{P}"], [reaction], [infusion]);
+
+        var cutoff = new DateOnly(2025, 2, 1);
+        var facts = Safety.SafetyFactsGatherer.Map(record, cutoff);
+        var summary = Trial.Safety.TreatmentEmergence.Analyse(facts.Population, facts.AdverseEvents, cutoff, StudySettings.Default).Summary;
+
+        Assert.Equal((1, 1, 1), (summary.Subjects, summary.AnyAe, summary.Grade3Trae));
+    }
 }
