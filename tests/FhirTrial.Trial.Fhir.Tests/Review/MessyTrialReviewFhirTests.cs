@@ -19,6 +19,19 @@ public class MessyTrialReviewFhirTests
 
     private static string Day(int day) => FirstDose.AddDays(day).ToString("yyyy-MM-dd");
 
+    private static AdverseEvent GradedEvent(string meddra, string display, string onset, int grade)
+    {
+        var ae = new AdverseEvent
+        {
+            Actuality = AdverseEvent.AdverseEventActuality.Actual,
+            Subject = new ResourceReference($"Patient/{P}"),
+            Event = new CodeableConcept(Common.TrialCodes.Meddra, meddra, display),
+            Date = onset,
+        };
+        ae.SetExtension(Common.TrialCodes.CtcaeGradeExtension, new Integer(grade));
+        return ae;
+    }
+
     // FAILS: expected no cadonilimab-delay (infusions on days 0, 21 and 42: every interval 21 days), actual a
     // "cadonilimab-delay" on day 42 "given on day 42 after the previous dose". The day-21 infusion's dose is written in
     // mg/kg (EHRs often record the prescribed 10 mg/kg), which DoseMg cannot turn into mg, so ProtocolFactsMapper.Map drops
@@ -96,14 +109,7 @@ public class MessyTrialReviewFhirTests
     {
         var cycle = Given(P, "lenvatinib", "2025-03-01", 12);
         cycle.Effective = new Period { Start = "2025-03-01", End = "2025-03-21" };
-        var ae = new AdverseEvent
-        {
-            Actuality = AdverseEvent.AdverseEventActuality.Actual,
-            Subject = new ResourceReference($"Patient/{P}"),
-            Event = new CodeableConcept(Common.TrialCodes.Meddra, "10020772", "Hypertension"),
-            Date = "2025-04-15",
-        };
-        ae.SetExtension(Common.TrialCodes.CtcaeGradeExtension, new Integer(3));
+        var ae = GradedEvent("10020772", "Hypertension", "2025-04-15", 3);
         var record = new Safety.SafetyRecord([$"Patient/{P}"], [ae], [Given(P, "lenvatinib", "2025-01-06", 12), cycle]);
 
         var cutoff = new DateOnly(2025, 6, 30);
@@ -125,14 +131,7 @@ public class MessyTrialReviewFhirTests
     {
         var infusion = Given(P, "cadonilimab", "2025-01-06", 200);
         infusion.Status = MedicationAdministration.MedicationAdministrationStatusCodes.Stopped;
-        var reaction = new AdverseEvent
-        {
-            Actuality = AdverseEvent.AdverseEventActuality.Actual,
-            Subject = new ResourceReference($"Patient/{P}"),
-            Event = new CodeableConcept(Common.TrialCodes.Meddra, "10051792", "Infusion related reaction"),
-            Date = "2025-01-06",
-        };
-        reaction.SetExtension(Common.TrialCodes.CtcaeGradeExtension, new Integer(3));
+        var reaction = GradedEvent("10051792", "Infusion related reaction", "2025-01-06", 3);
         reaction.SuspectEntity.Add(new AdverseEvent.SuspectEntityComponent
         {
             Instance = new ResourceReference("Medication/cadonilimab"),
