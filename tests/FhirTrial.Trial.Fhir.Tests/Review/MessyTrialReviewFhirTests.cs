@@ -145,4 +145,53 @@ public class MessyTrialReviewFhirTests
 
         Assert.Equal((1, 1, 1), (summary.Subjects, summary.AnyAe, summary.Grade3Trae));
     }
+
+    // FAILS: expected OS censored on 2025-01-16 (the last day the patient was seen: the adverse event's onset), actual
+    // censored on 2025-07-24: SubjectFactsMapper.ReadDated takes the latest of AdverseEvent.date, detected and
+    // recordedDate, and recordedDate is when the site entered the record (here months later, from the chart), not a day the
+    // patient was seen alive. CONTRACT section 4 "OS ... censored at the last date known alive"; R4 AdverseEvent.recordedDate
+    // = "the date on which the existence of the AdverseEvent was first recorded". OS follow-up is overstated.
+    [Fact]
+    public void The_day_an_adverse_event_was_entered_is_not_a_day_known_alive()
+    {
+        var ae = GradedEvent("10016256", "Fatigue", Day(10), 2);
+        ae.RecordedDate = Day(199);
+
+        var os = OverallSurvivalWith(ae);
+
+        Assert.False(os.Event);
+        Assert.Equal(FirstDose.AddDays(10), os.End);
+    }
+
+    // FAILS: expected OS censored on 2025-01-16 (last day seen), actual censored on 2025-06-05: an Encounter still
+    // "planned" (the patient never came: a no-show left as planned) counts as a day known alive, since
+    // SubjectFactsMapper.ReadDated refuses only entered-in-error and cancelled. R4 Encounter.status planned = "the
+    // Encounter has not yet started"; CONTRACT section 4: the last date known alive.
+    [Fact]
+    public void A_planned_encounter_that_never_happened_is_not_a_day_known_alive()
+    {
+        var visit = new Encounter
+        {
+            Status = Encounter.EncounterStatus.Planned,
+            Class = new Coding("http://terminology.hl7.org/CodeSystem/v3-ActCode", "AMB"),
+            Subject = new ResourceReference($"Patient/{P}"),
+            Period = new Period { Start = Day(150), End = Day(150) },
+        };
+
+        var os = OverallSurvivalWith(visit);
+
+        Assert.False(os.Event);
+        Assert.Equal(FirstDose.AddDays(10), os.End);
+    }
+
+    /// <summary>OS of a patient dosed on day 0, seen for a lab on day 10, with the dated records given, at cut-off day 300.</summary>
+    private static SurvivalSample OverallSurvivalWith(params Resource[] dated)
+    {
+        var subject = new ResearchSubjectFact("rs", P, "study", "on-study", FirstDose.AddDays(-4));
+        var lab = new ObservationFact("lab-1", P, FirstDose.AddDays(10), RecistKind.None, null, null, null, null, null);
+        var others = dated.Select(r => SubjectFactsMapper.ReadDated(FhirTrial.Fhir.Serialization.FhirSerializer.ToJson(r))).OfType<DatedFact>();
+        var facts = SubjectFactsMapper.Assemble([subject], [(P, null)], [], [lab], [new DatedFact(P, FirstDose, StudyDose: true)],
+            others, FirstDose.AddDays(300)).Single();
+        return TimeToEvent.OverallSurvival(facts.ToOutcome(facts.EvaluateRecist(StudySettings.Default)))!;
+    }
 }
