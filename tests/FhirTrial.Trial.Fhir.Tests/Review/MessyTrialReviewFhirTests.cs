@@ -194,4 +194,23 @@ public class MessyTrialReviewFhirTests
             others, FirstDose.AddDays(300)).Single();
         return TimeToEvent.OverallSurvival(facts.ToOutcome(facts.EvaluateRecist(StudySettings.Default)))!;
     }
+
+    // FAILS: expected a response horizon of 168 days (the protocol's "24 weeks", written as a UCUM Quantity 24 wk) or a
+    // refusal, actual 24 days: StudySettingsMapper.Apply reads a Quantity's value and drops its unit, so every stage-1
+    // subject becomes a "final non-responder" from day 24 and $interim can declare "stop" (futility) six weeks into the
+    // trial. ADR 0006 "Simon interim: final outcomes only" (a wrong futility stop cannot be undone); CONTRACT section 7
+    // responseHorizonDays. The same holds for every "-days" setting (a 6 wk assessment interval becomes 6 days).
+    [Fact]
+    public void A_study_setting_given_in_weeks_is_not_read_as_days()
+    {
+        var study = new ResearchStudy { Id = "study" };
+        var setting = new Extension { Url = Common.TrialCodes.StudySettingExtension };
+        setting.Extension.Add(new Extension("code", new Code("response-horizon-days")));
+        setting.Extension.Add(new Extension("value", Ucum(24, "wk")));
+        study.Extension.Add(setting);
+
+        var settings = Common.StudySettingsMapper.ToSettings(study);
+
+        Assert.Equal(168, settings.ResponseHorizonDays);
+    }
 }
