@@ -46,6 +46,14 @@ public static class FhirDates
         _ => null,
     };
 
+    /// <summary>
+    /// The last day of a choice value: a Period's end (its start when open), else the value's day. An administration
+    /// over a period (R4 MedicationAdministration.effectivePeriod) was given until its end, so its last dose and the last
+    /// day it shows the patient alive are the end; its first dose is the start (<see cref="ToDateOnly(DataType?, PartialDate)"/>).
+    /// </summary>
+    public static DateOnly? LastDay(DataType? value) =>
+        value is Period p ? ToDateOnly(p.End) ?? ToDateOnly(p.Start) : ToDateOnly(value);
+
     /// <summary>A query parameter of type date (<c>YYYY-MM-DD</c>); null when absent.</summary>
     public static DateOnly? ParseParameter(string? value, string name)
     {

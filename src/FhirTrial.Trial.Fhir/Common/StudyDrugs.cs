@@ -48,6 +48,18 @@ public static class StudyDrugs
         return null;
     }
 
+    /// <summary>
+    /// Whether a MedicationAdministration (R4 status code) gave drug: completed, in-progress, stopped (halted part-way:
+    /// some was given) and on-hold (started, then suspended) did; not-done, entered-in-error and unknown are no evidence
+    /// of a dose. Any study drug received is exposure (ICH E9 glossary, E3 12.2: the safety set is every subject who
+    /// received any study drug), so a first infusion stopped for a reaction is a dose (ADR 0006, amended).
+    /// </summary>
+    public static bool WasGiven(string? status) => status is "completed" or "in-progress" or "stopped" or "on-hold";
+
+    /// <inheritdoc cref="WasGiven(string?)"/>
+    public static bool WasGiven(MedicationAdministration administration) =>
+        administration.Status is { } status && WasGiven(Hl7.Fhir.Utility.EnumUtility.GetLiteral(status));
+
     /// <summary>A dose in mg (UCUM conversion from g, ug...), or null when absent or not a mass.</summary>
     public static decimal? DoseMg(Hl7.Fhir.Model.Quantity? dose) => UcumConversion.TryConvert(dose, "mg");
 }

@@ -65,7 +65,11 @@ public enum RecistKind
 /// study-drug administration, NewTherapy a new anticancer therapy (<see cref="NewAnticancerTherapy"/>), and MedicationId a
 /// stored Medication the caller must look at to know whether it is one.
 /// </summary>
-public sealed record DatedFact(string? PatientId, DateOnly? Date, bool StudyDose = false, bool NewTherapy = false, string? MedicationId = null);
+public sealed record DatedFact(string? PatientId, DateOnly? Date, bool StudyDose = false, bool NewTherapy = false, string? MedicationId = null)
+{
+    /// <summary>The last day it covers (an administration over a period: its end); <see cref="Date"/> when a single day.</summary>
+    public DateOnly? LastDate { get; init; }
+}
 
 /// <summary>
 /// FHIR JSON -> trial facts, one resource at a time, then assembled per ResearchSubject. Data is recognised by its
@@ -194,7 +198,10 @@ public static class SubjectFactsMapper
         return new ObservationFact(id, patientId, date, kind, lesionId, groupKey, mm, status, certainty);
     }
 
-    /// <summary>A MedicationAdministration: its date, and whether it is a completed study-drug dose (CONTRACT.md section 3).</summary>
+    /// <summary>
+    /// A MedicationAdministration: its first and last day (a period's start and end), and whether it is a study-drug
+    /// dose given (<see cref="StudyDrugs.WasGiven(string?)"/>; CONTRACT.md section 3).
+    /// </summary>
     public static DatedFact? ReadAdministration(string json)
     {
         using var document = JsonDocument.Parse(json, Options);
@@ -202,9 +209,9 @@ public static class SubjectFactsMapper
         var status = r.String("status");
         if (status is "entered-in-error" or "not-done") return null;
         var date = r.ChoiceDate("effective");
-        var studyDose = status == "completed" && IsStudyDrug(r);
+        var studyDose = StudyDrugs.WasGiven(status) && IsStudyDrug(r);
         var therapy = NewAnticancerTherapy.IsAnticancerMedication(r, out var medicationId);
-        return new DatedFact(r.ReferenceId("subject", "Patient"), date, studyDose, therapy, medicationId);
+        return new DatedFact(r.ReferenceId("subject", "Patient"), date, studyDose, therapy, medicationId) { LastDate = r.ChoiceLastDate("effective") };
     }
 
     /// <summary>
@@ -291,10 +298,21 @@ public static class SubjectFactsMapper
             .Where(t => t.NewTherapy && t.PatientId is not null && t.Date is not null)
             .ToLookup(t => t.PatientId!, StringComparer.Ordinal);
 
+        // One subject per patient (ICH E9; the enrolment rule of $safety, Enrolment.IsEnrolled): a patient's doses and
+        // scans belong to their enrolled ResearchSubject, the earliest enrolled when there are several, never to a
+        // screen failure of a re-screened patient, so no patient is treated or evaluable twice (ADR 0006, amended).
+        var subjectList = subjects.ToList();
+        var owners = subjectList
+            .Where(s => s.PatientId is not null && Enrolment.IsEnrolled(s.Status))
+            .GroupBy(s => s.PatientId!, StringComparer.Ordinal)
+            .Select(g => g.OrderBy(s => s.EnrollmentDate ?? DateOnly.MaxValue).ThenBy(s => s.Id, StringComparer.Ordinal).First())
+            .ToHashSet();
+
         var result = new List<SubjectFacts>();
-        foreach (var subject in subjects)
+        foreach (var subject in subjectList)
         {
             var pid = subject.PatientId;
+            var ownsRecords = owners.Contains(subject);
             // Scans and doses count up to the day the subject left; vital status (death, last known alive) is followed
             // up to the cut-off, as overall survival needs (ADR 0006).
             var onStudyUntil = subject.LastCountedDay(cutoff);
@@ -304,8 +322,9 @@ public static class SubjectFactsMapper
             var patientObservations = pid is null ? [] : observationsByPatient[pid].Where(o => Known(o.Date)).ToList();
             var patientAdministrations = pid is null ? [] : administrationsByPatient[pid].Where(a => Known(a.Date)).ToList();
             var patientDated = pid is null ? [] : datedByPatient[pid].Where(d => Known(d.Date)).ToList();
-            var firstDose = patientAdministrations.Where(a => a.StudyDose && OnStudy(a.Date)).Select(a => a.Date).Min();
-            var lastSeen = patientAdministrations.Select(a => a.Date)
+            var firstDose = ownsRecords ? patientAdministrations.Where(a => a.StudyDose && OnStudy(a.Date)).Select(a => a.Date).Min() : null;
+            // An administration over a period shows the patient alive until its end (as known at the cut-off).
+            var lastSeen = patientAdministrations.Select(a => a.LastDate is { } last && last > a.Date ? (last < cutoff ? last : cutoff) : a.Date)
                 .Concat(patientDated.Select(d => d.Date))
                 .Concat(patientObservations.Select(o => o.Date))
                 .Max();
@@ -313,7 +332,7 @@ public static class SubjectFactsMapper
             var newTherapy = pid is null || firstDose is not { } dosed ? null
                 : therapiesByPatient[pid].Where(t => t.Date > dosed && OnStudy(t.Date)).Select(t => t.Date).Min();
 
-            var recist = Recist(pid is null ? [] : lesionsByPatient[pid], patientObservations.Where(o => OnStudy(o.Date)));
+            var recist = Recist(pid is null || !ownsRecords ? [] : lesionsByPatient[pid], patientObservations.Where(o => ownsRecords && OnStudy(o.Date)));
             result.Add(new SubjectFacts(
                 subject.Id,
                 pid,
