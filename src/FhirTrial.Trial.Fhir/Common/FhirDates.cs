@@ -35,6 +35,10 @@ public static class FhirDates
         return day <= daysInMonth ? new DateOnly(year, month, day) : null;
     }
 
+    /// <summary>The days a date, partial or not, may mean (<c>2025-06</c>: 1 to 30 June); null for absent or unreadable values.</summary>
+    public static FhirTrial.Trial.Endpoints.DateSpan? ToDateSpan(string? value) =>
+        ToDateOnly(value) is { } earliest && ToDateOnly(value, PartialDate.Latest) is { } latest ? new(earliest, latest) : null;
+
     /// <summary>A choice value (<c>effective[x]</c>, <c>occurrence[x]</c>, <c>onset[x]</c>): a dateTime, instant, date or the start of a Period.</summary>
     public static DateOnly? ToDateOnly(DataType? value, PartialDate partial = PartialDate.Earliest) => value switch
     {

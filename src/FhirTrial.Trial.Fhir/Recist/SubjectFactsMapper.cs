@@ -1,4 +1,5 @@
 using System.Text.Json;
+using FhirTrial.Trial.Endpoints;
 using FhirTrial.Trial.Fhir.Common;
 using FhirTrial.Trial.Recist;
 
@@ -92,12 +93,15 @@ public static class SubjectFactsMapper
             r.Object("period") is { } ended ? FhirDates.ToDateOnly(ended.String("end")) : null);
     }
 
-    /// <summary>The patient's id and date of death (<c>deceasedDateTime</c>; a bare <c>deceasedBoolean</c> gives no date).</summary>
-    public static (string Id, DateOnly? DeathDate) ReadPatient(string json)
+    /// <summary>
+    /// The patient's id and date of death (<c>deceasedDateTime</c>, as the days it may mean when partial; a bare
+    /// <c>deceasedBoolean</c> gives no date). <see cref="Assemble"/> dates a partial one (<see cref="DeathDateImputation"/>).
+    /// </summary>
+    public static (string Id, DateSpan? DeathDate) ReadPatient(string json)
     {
         using var document = JsonDocument.Parse(json, Options);
         var r = document.RootElement;
-        return (r.String("id") ?? "", FhirDates.ToDateOnly(r.String("deceasedDateTime")));
+        return (r.String("id") ?? "", FhirDates.ToDateSpan(r.String("deceasedDateTime")));
     }
 
     public static LesionFact ReadBodyStructure(string json)
@@ -246,18 +250,30 @@ public static class SubjectFactsMapper
         return NewAnticancerTherapy.IsAnticancerConcept(r.Object("code")) ? r.String("id") : null;
     }
 
-    /// <summary>An Encounter (latest of its period) or AdverseEvent (latest of date, detected, recordedDate) as a day the patient was seen alive.</summary>
+    /// <summary>
+    /// An Encounter that took place (latest of its period) or an AdverseEvent (latest of its onset <c>date</c> and
+    /// <c>detected</c>) as a day the patient was seen alive (CONTRACT.md section 4: OS is censored at the last date known
+    /// alive; ADR 0006, amended). Not an AdverseEvent's <c>recordedDate</c>: R4 "the date on which the existence of the
+    /// AdverseEvent was first recorded", which a site may enter months later from the chart. Not an Encounter that never
+    /// happened: R4 Encounter.status <c>planned</c> ("has not yet started"), <c>cancelled</c>, <c>entered-in-error</c>,
+    /// <c>unknown</c>; <c>arrived</c> and <c>triaged</c> ("the patient is present"), <c>in-progress</c>, <c>onleave</c>
+    /// and <c>finished</c> did.
+    /// </summary>
     public static DatedFact? ReadDated(string json)
     {
         using var document = JsonDocument.Parse(json, Options);
         var r = document.RootElement;
-        if (r.String("status") is "entered-in-error" or "cancelled") return null;
-        var date = r.String("resourceType") switch
+        DateOnly? date;
+        if (r.String("resourceType") == "Encounter")
         {
-            "Encounter" => r.Object("period") is { } period ? FhirJson.PeriodDate(period, latest: true) : null,
-            _ => FhirJson.Max(FhirJson.Max(FhirDates.ToDateOnly(r.String("date")), FhirDates.ToDateOnly(r.String("detected"))),
-                FhirDates.ToDateOnly(r.String("recordedDate"))),
-        };
+            if (r.String("status") is not ("arrived" or "triaged" or "in-progress" or "onleave" or "finished")) return null;
+            date = r.Object("period") is { } period ? FhirJson.PeriodDate(period, latest: true) : null;
+        }
+        else
+        {
+            if (r.String("status") is "entered-in-error" or "cancelled") return null;
+            date = FhirJson.Max(FhirDates.ToDateOnly(r.String("date")), FhirDates.ToDateOnly(r.String("detected")));
+        }
         return new DatedFact(r.ReferenceId("subject", "Patient"), date);
     }
 
@@ -280,7 +296,7 @@ public static class SubjectFactsMapper
     /// </summary>
     public static IReadOnlyList<SubjectFacts> Assemble(
         IEnumerable<ResearchSubjectFact> subjects,
-        IEnumerable<(string Id, DateOnly? DeathDate)> patients,
+        IEnumerable<(string Id, DateSpan? DeathDate)> patients,
         IEnumerable<LesionFact> lesions,
         IEnumerable<ObservationFact> observations,
         IEnumerable<DatedFact> administrations,
@@ -288,7 +304,7 @@ public static class SubjectFactsMapper
         DateOnly cutoff,
         IEnumerable<DatedFact>? newTherapies = null)
     {
-        var deaths = new Dictionary<string, DateOnly?>(StringComparer.Ordinal);
+        var deaths = new Dictionary<string, DateSpan?>(StringComparer.Ordinal);
         foreach (var (id, death) in patients) deaths[id] = death;
         var lesionsByPatient = lesions.Where(l => l.PatientId is not null).ToLookup(l => l.PatientId!, StringComparer.Ordinal);
         var observationsByPatient = observations.Where(o => o.PatientId is not null && o.Date is not null).ToLookup(o => o.PatientId!, StringComparer.Ordinal);
@@ -328,7 +344,10 @@ public static class SubjectFactsMapper
                 .Concat(patientDated.Select(d => d.Date))
                 .Concat(patientObservations.Select(o => o.Date))
                 .Max();
-            var death = pid is not null && deaths.GetValueOrDefault(pid) is { } died && Known(died) ? died : (DateOnly?)null;
+            // A death recorded to the month is dated no earlier than the last day the patient was seen alive.
+            var death = pid is not null && deaths.GetValueOrDefault(pid) is { } died && Known(died.Earliest)
+                ? DeathDateImputation.Impute(died, lastSeen)
+                : (DateOnly?)null;
             var newTherapy = pid is null || firstDose is not { } dosed ? null
                 : therapiesByPatient[pid].Where(t => t.Date > dosed && OnStudy(t.Date)).Select(t => t.Date).Min();
 
