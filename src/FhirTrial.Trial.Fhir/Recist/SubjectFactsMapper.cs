@@ -62,8 +62,8 @@ public enum RecistKind
 }
 
 /// <summary>
-/// A dated record of the patient (MedicationAdministration, Encounter, AdverseEvent); StudyDose marks a completed
-/// study-drug administration, NewTherapy a new anticancer therapy (<see cref="NewAnticancerTherapy"/>), and MedicationId a
+/// A dated record of the patient (MedicationAdministration, Encounter, AdverseEvent); StudyDose marks a study-drug
+/// administration given (<see cref="StudyDrugs.WasGiven(string?)"/>), NewTherapy a new anticancer therapy (<see cref="NewAnticancerTherapy"/>), and MedicationId a
 /// stored Medication the caller must look at to know whether it is one.
 /// </summary>
 public sealed record DatedFact(string? PatientId, DateOnly? Date, bool StudyDose = false, bool NewTherapy = false, string? MedicationId = null)
