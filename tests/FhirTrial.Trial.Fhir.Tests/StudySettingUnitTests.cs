@@ -1,5 +1,6 @@
 using FhirTrial.Fhir.Errors;
 using FhirTrial.Trial.Fhir.Common;
+using FhirTrial.Trial.Settings;
 using Hl7.Fhir.Model;
 using static FhirTrial.Trial.Fhir.Tests.Fhir;
 
@@ -37,5 +38,11 @@ public class StudySettingUnitTests
     {
         var error = Assert.Throws<FhirException>(() => StudySettingsMapper.ToSettings(Study("response-horizon-days", Ucum(6, "mo"))));
         Assert.Contains("response-horizon-days", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_setting_the_server_does_not_know_is_ignored_whatever_its_unit()
+    {
+        Assert.Equal(StudySettings.Default, StudySettingsMapper.ToSettings(Study("visit-length-hours", Ucum(2, "h"))));
     }
 }

@@ -59,15 +59,17 @@ public static class StudySettingsMapper
                 Coding c => c.Code,
                 _ => null,
             };
+            // A setting this server does not know is ignored, whatever its value.
+            if (code is null || !Setters.TryGetValue(code, out var set)) continue;
             var value = setting.GetExtension("value")?.Value switch
             {
                 Integer i => i.Value,
                 FhirDecimal d => d.Value,
-                Hl7.Fhir.Model.Quantity q when code is not null => InSettingUnit(code, q),
+                Hl7.Fhir.Model.Quantity q => InSettingUnit(code, q),
                 FhirString s when decimal.TryParse(s.Value, NumberStyles.Number, CultureInfo.InvariantCulture, out var parsed) => parsed,
                 _ => (decimal?)null,
             };
-            if (code is not null && value is { } v && Setters.TryGetValue(code, out var set))
+            if (value is { } v)
                 settings = set(settings, v);
         }
         return settings;
