@@ -49,12 +49,11 @@ public static class StudyDrugs
     }
 
     /// <summary>
-    /// Whether a MedicationAdministration (R4 status code) gave drug: completed, in-progress, stopped (halted part-way:
-    /// some was given) and on-hold (started, then suspended) did; not-done, entered-in-error and unknown are no evidence
-    /// of a dose. Any study drug received is exposure (ICH E9 glossary, E3 12.2: the safety set is every subject who
-    /// received any study drug), so a first infusion stopped for a reaction is a dose (ADR 0006, amended).
+    /// Whether a MedicationAdministration (R4 status code) counts as a study dose: <c>completed</c> only, as CONTRACT
+    /// sections 3 and 4 define it (<c>firstDose</c> = the earliest completed study-drug administration). A first infusion
+    /// <c>stopped</c> for a reaction is therefore not a dose here, although ICH E9 counts any drug received (ADR 0006).
     /// </summary>
-    public static bool WasGiven(string? status) => status is "completed" or "in-progress" or "stopped" or "on-hold";
+    public static bool WasGiven(string? status) => status is "completed";
 
     /// <inheritdoc cref="WasGiven(string?)"/>
     public static bool WasGiven(MedicationAdministration administration) =>
