@@ -35,6 +35,10 @@ public static class FhirDates
         return day <= daysInMonth ? new DateOnly(year, month, day) : null;
     }
 
+    /// <summary>The days a date, partial or not, may mean (<c>2025-06</c>: 1 to 30 June); null for absent or unreadable values.</summary>
+    public static FhirTrial.Trial.Endpoints.DateSpan? ToDateSpan(string? value) =>
+        ToDateOnly(value) is { } earliest && ToDateOnly(value, PartialDate.Latest) is { } latest ? new(earliest, latest) : null;
+
     /// <summary>A choice value (<c>effective[x]</c>, <c>occurrence[x]</c>, <c>onset[x]</c>): a dateTime, instant, date or the start of a Period.</summary>
     public static DateOnly? ToDateOnly(DataType? value, PartialDate partial = PartialDate.Earliest) => value switch
     {
@@ -45,6 +49,14 @@ public static class FhirDates
         FhirString s => ToDateOnly(s.Value, partial),
         _ => null,
     };
+
+    /// <summary>
+    /// The last day of a choice value: a Period's end (its start when open), else the value's day. An administration
+    /// over a period (R4 MedicationAdministration.effectivePeriod) was given until its end, so its last dose and the last
+    /// day it shows the patient alive are the end; its first dose is the start (<see cref="ToDateOnly(DataType?, PartialDate)"/>).
+    /// </summary>
+    public static DateOnly? LastDay(DataType? value) =>
+        value is Period p ? ToDateOnly(p.End) ?? ToDateOnly(p.Start) : ToDateOnly(value);
 
     /// <summary>A query parameter of type date (<c>YYYY-MM-DD</c>); null when absent.</summary>
     public static DateOnly? ParseParameter(string? value, string name)

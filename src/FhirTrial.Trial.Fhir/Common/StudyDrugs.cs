@@ -48,6 +48,17 @@ public static class StudyDrugs
         return null;
     }
 
+    /// <summary>
+    /// Whether a MedicationAdministration (R4 status code) counts as a study dose: <c>completed</c> only, as CONTRACT
+    /// sections 3 and 4 define it (<c>firstDose</c> = the earliest completed study-drug administration). A first infusion
+    /// <c>stopped</c> for a reaction is therefore not a dose here, although ICH E9 counts any drug received (ADR 0006).
+    /// </summary>
+    public static bool WasGiven(string? status) => status is "completed";
+
+    /// <inheritdoc cref="WasGiven(string?)"/>
+    public static bool WasGiven(MedicationAdministration administration) =>
+        administration.Status is { } status && WasGiven(Hl7.Fhir.Utility.EnumUtility.GetLiteral(status));
+
     /// <summary>A dose in mg (UCUM conversion from g, ug...), or null when absent or not a mass.</summary>
     public static decimal? DoseMg(Hl7.Fhir.Model.Quantity? dose) => UcumConversion.TryConvert(dose, "mg");
 }

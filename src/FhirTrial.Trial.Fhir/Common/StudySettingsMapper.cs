@@ -59,18 +59,46 @@ public static class StudySettingsMapper
                 Coding c => c.Code,
                 _ => null,
             };
+            // A setting this server does not know is ignored, whatever its value.
+            if (code is null || !Setters.TryGetValue(code, out var set)) continue;
             var value = setting.GetExtension("value")?.Value switch
             {
                 Integer i => i.Value,
                 FhirDecimal d => d.Value,
-                Hl7.Fhir.Model.Quantity q => q.Value,
+                Hl7.Fhir.Model.Quantity q => InSettingUnit(code, q),
                 FhirString s when decimal.TryParse(s.Value, NumberStyles.Number, CultureInfo.InvariantCulture, out var parsed) => parsed,
                 _ => (decimal?)null,
             };
-            if (code is not null && value is { } v && Setters.TryGetValue(code, out var set))
+            if (value is { } v)
                 settings = set(settings, v);
         }
         return settings;
+    }
+
+    /// <summary>
+    /// A Quantity in the unit the setting's code names (CONTRACT.md section 7: <c>-days</c>, <c>-mg</c>, <c>-kg</c>,
+    /// <c>mg-per-kg</c>; the rest are plain numbers). Days are exact: UCUM <c>d</c>, or <c>wk</c> x 7 (24 wk = 168 days).
+    /// A unit that cannot be turned into the setting's unit exactly (<c>mo</c>, <c>a</c>, a mass for a day count) is
+    /// refused with a 422, never read as its bare number: a horizon of 24 wk read as 24 days could stop a trial for
+    /// futility (ADR 0006, amended). A Quantity without a unit is read as the setting's unit.
+    /// </summary>
+    private static decimal? InSettingUnit(string code, Hl7.Fhir.Model.Quantity quantity)
+    {
+        if (quantity.Value is not { } value) return null;
+        var unit = quantity.Code ?? quantity.Unit;
+        if (string.IsNullOrWhiteSpace(unit)) return value;
+        var converted = code switch
+        {
+            _ when code.EndsWith("-days", StringComparison.Ordinal) || code.EndsWith("Days", StringComparison.Ordinal) =>
+                quantity.System is null or TrialCodes.Ucum ? unit.Trim() switch { "d" => value, "wk" => value * 7, _ => null } : null,
+            _ when code.EndsWith("-mg", StringComparison.Ordinal) => UcumConversion.TryConvert(quantity, "mg"),
+            _ when code.EndsWith("mg-per-kg", StringComparison.Ordinal) => UcumConversion.TryConvert(quantity, "mg/kg"),
+            _ when code.EndsWith("-kg", StringComparison.Ordinal) => UcumConversion.TryConvert(quantity, "kg"),
+            _ => unit.Trim() == "1" ? value : null,
+        };
+        return converted ?? throw FhirTrial.Fhir.Errors.FhirException.Unprocessable(
+            $"Study setting '{code}' is given as {value} {unit}, which cannot be read exactly in the setting's unit " +
+            "(days: UCUM d or wk; doses: a mass; weights: kg or another mass; other settings: a plain number).");
     }
 
     /// <summary>The ids of the PlanDefinitions a ResearchStudy names as its protocol.</summary>

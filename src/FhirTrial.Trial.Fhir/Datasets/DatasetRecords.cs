@@ -10,10 +10,13 @@ namespace FhirTrial.Trial.Fhir.Datasets;
 /// <summary>FHIR -> dataset records for what only the datasets list: doses, questionnaire answers, and the system organ class of a term.</summary>
 public static class DatasetRecords
 {
-    /// <summary>A completed study-drug administration with its day, dose in mg and route; null for anything else.</summary>
+    /// <summary>
+    /// A study-drug administration given (<see cref="StudyDrugs.WasGiven(MedicationAdministration)"/>, the exposure rule
+    /// of <c>$safety</c>) with its day, dose in mg and route; null for anything else.
+    /// </summary>
     public static Administration? Administration(MedicationAdministration administration)
     {
-        if (administration.Status != MedicationAdministration.MedicationAdministrationStatusCodes.Completed) return null;
+        if (!StudyDrugs.WasGiven(administration)) return null;
         if (StudyDrugs.Recognise(administration.Medication) is not { } drug || FhirDates.ToDateOnly(administration.Effective) is not { } date)
             return null;
         var (name, route) = drug switch

@@ -16,7 +16,7 @@ public static class ProtocolFactsMapper
     public static ProtocolFacts? Map(SubjectRecord record, StudySettings settings, DateOnly cutoff)
     {
         bool Counts(DateOnly? date) => date <= cutoff;
-        var given = record.Administrations.Where(IsCompleted).ToArray();
+        var given = record.Administrations.Where(StudyDrugs.WasGiven).ToArray();
         var studyDoses = given
             .Select(a => (Administration: a, Drug: StudyDrugs.Recognise(a.Medication), Date: FhirDates.ToDateOnly(a.Effective)))
             .Where(x => x.Drug is not null && Counts(x.Date))
@@ -27,11 +27,9 @@ public static class ProtocolFactsMapper
         // The start dose is what was given at the first administration, not what was prescribed (issue 15).
         var lenvatinib = studyDoses.Where(x => x.Drug == StudyDrug.Lenvatinib)
             .Select(x => Dose(x.Date!.Value, x.Administration.Dosage?.Dose, x.Administration.Reference()))
-            .OfType<DoseFact>()
             .ToArray();
         var cadonilimab = studyDoses.Where(x => x.Drug == StudyDrug.Cadonilimab)
             .Select(x => Dose(x.Date!.Value, x.Administration.Dosage?.Dose, x.Administration.Reference()))
-            .OfType<DoseFact>()
             .ToArray();
 
         var death = FhirDates.ToDateOnly(record.Patient.Deceased as FhirDateTime) is { } died && Counts(died) ? died : (DateOnly?)null;
@@ -59,11 +57,10 @@ public static class ProtocolFactsMapper
         };
     }
 
-    private static bool IsCompleted(MedicationAdministration administration) =>
-        administration.Status == MedicationAdministration.MedicationAdministrationStatusCodes.Completed;
-
-    private static DoseFact? Dose(DateOnly date, Hl7.Fhir.Model.Quantity? dose, string evidence) =>
-        StudyDrugs.DoseMg(dose) is { } mg ? new DoseFact(date, mg, evidence) : null;
+    // An administration whose dose is not a mass (10 mg/kg as prescribed) was still given that day: it keeps its date
+    // for the interval rules and only the dose checks cannot judge it (CONTRACT.md section 4 "Dosing"; ADR 0006, amended).
+    private static DoseFact Dose(DateOnly date, Hl7.Fhir.Model.Quantity? dose, string evidence) =>
+        new(date, StudyDrugs.DoseMg(dose), evidence);
 
     private static WeightFact? ToWeight(Observation observation) =>
         observation.IsUsable()

@@ -54,6 +54,10 @@ internal static class FhirJson
         return element.Object(prefix + "Period") is { } period ? PeriodDate(period) : null;
     }
 
+    /// <summary>As <see cref="ChoiceDate"/>, but a Period's end (its start when open): the last day it covers.</summary>
+    public static DateOnly? ChoiceLastDate(this JsonElement element, string prefix) =>
+        element.Object(prefix + "Period") is { } period ? PeriodDate(period, latest: true) : element.ChoiceDate(prefix);
+
     /// <summary>The later of a Period's start and end (the last day it shows the patient in care).</summary>
     public static DateOnly? PeriodDate(JsonElement period, bool latest = false)
     {

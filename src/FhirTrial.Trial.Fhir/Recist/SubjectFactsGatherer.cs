@@ -1,3 +1,4 @@
+using FhirTrial.Trial.Endpoints;
 using FhirTrial.Fhir.Errors;
 using FhirTrial.Fhir.Search;
 using FhirTrial.Fhir.Storage;
@@ -42,7 +43,7 @@ public sealed class SubjectFactsGatherer(IFhirStore store, SearchParser parser)
         await Task.WhenAll([patientTask, lesions, observations, administrations, .. therapies]);
 
         var patientRecord = await patientTask;
-        var patients = patientRecord is { Deleted: false } ? [SubjectFactsMapper.ReadPatient(patientRecord.Json)] : Array.Empty<(string, DateOnly?)>();
+        var patients = patientRecord is { Deleted: false } ? [SubjectFactsMapper.ReadPatient(patientRecord.Json)] : Array.Empty<(string, DateSpan?)>();
         var (doses, newTherapies) = await ResolveMedicationsAsync(
             (await administrations).OfType<DatedFact>().ToList(), therapies.SelectMany(t => t.Result).OfType<DatedFact>().ToList(), ct);
         var facts = SubjectFactsMapper.Assemble([subject], patients, await lesions, (await observations).OfType<ObservationFact>(),

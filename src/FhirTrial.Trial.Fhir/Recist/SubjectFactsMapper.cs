@@ -1,4 +1,5 @@
 using System.Text.Json;
+using FhirTrial.Trial.Endpoints;
 using FhirTrial.Trial.Fhir.Common;
 using FhirTrial.Trial.Recist;
 
@@ -61,11 +62,15 @@ public enum RecistKind
 }
 
 /// <summary>
-/// A dated record of the patient (MedicationAdministration, Encounter, AdverseEvent); StudyDose marks a completed
-/// study-drug administration, NewTherapy a new anticancer therapy (<see cref="NewAnticancerTherapy"/>), and MedicationId a
+/// A dated record of the patient (MedicationAdministration, Encounter, AdverseEvent); StudyDose marks a study-drug
+/// administration given (<see cref="StudyDrugs.WasGiven(string?)"/>), NewTherapy a new anticancer therapy (<see cref="NewAnticancerTherapy"/>), and MedicationId a
 /// stored Medication the caller must look at to know whether it is one.
 /// </summary>
-public sealed record DatedFact(string? PatientId, DateOnly? Date, bool StudyDose = false, bool NewTherapy = false, string? MedicationId = null);
+public sealed record DatedFact(string? PatientId, DateOnly? Date, bool StudyDose = false, bool NewTherapy = false, string? MedicationId = null)
+{
+    /// <summary>The last day it covers (an administration over a period: its end); <see cref="Date"/> when a single day.</summary>
+    public DateOnly? LastDate { get; init; }
+}
 
 /// <summary>
 /// FHIR JSON -> trial facts, one resource at a time, then assembled per ResearchSubject. Data is recognised by its
@@ -88,12 +93,15 @@ public static class SubjectFactsMapper
             r.Object("period") is { } ended ? FhirDates.ToDateOnly(ended.String("end")) : null);
     }
 
-    /// <summary>The patient's id and date of death (<c>deceasedDateTime</c>; a bare <c>deceasedBoolean</c> gives no date).</summary>
-    public static (string Id, DateOnly? DeathDate) ReadPatient(string json)
+    /// <summary>
+    /// The patient's id and date of death (<c>deceasedDateTime</c>, as the days it may mean when partial; a bare
+    /// <c>deceasedBoolean</c> gives no date). <see cref="Assemble"/> dates a partial one (<see cref="DeathDateImputation"/>).
+    /// </summary>
+    public static (string Id, DateSpan? DeathDate) ReadPatient(string json)
     {
         using var document = JsonDocument.Parse(json, Options);
         var r = document.RootElement;
-        return (r.String("id") ?? "", FhirDates.ToDateOnly(r.String("deceasedDateTime")));
+        return (r.String("id") ?? "", FhirDates.ToDateSpan(r.String("deceasedDateTime")));
     }
 
     public static LesionFact ReadBodyStructure(string json)
@@ -194,7 +202,10 @@ public static class SubjectFactsMapper
         return new ObservationFact(id, patientId, date, kind, lesionId, groupKey, mm, status, certainty);
     }
 
-    /// <summary>A MedicationAdministration: its date, and whether it is a completed study-drug dose (CONTRACT.md section 3).</summary>
+    /// <summary>
+    /// A MedicationAdministration: its first and last day (a period's start and end), and whether it is a study-drug
+    /// dose given (<see cref="StudyDrugs.WasGiven(string?)"/>; CONTRACT.md section 3).
+    /// </summary>
     public static DatedFact? ReadAdministration(string json)
     {
         using var document = JsonDocument.Parse(json, Options);
@@ -202,9 +213,9 @@ public static class SubjectFactsMapper
         var status = r.String("status");
         if (status is "entered-in-error" or "not-done") return null;
         var date = r.ChoiceDate("effective");
-        var studyDose = status == "completed" && IsStudyDrug(r);
+        var studyDose = StudyDrugs.WasGiven(status) && IsStudyDrug(r);
         var therapy = NewAnticancerTherapy.IsAnticancerMedication(r, out var medicationId);
-        return new DatedFact(r.ReferenceId("subject", "Patient"), date, studyDose, therapy, medicationId);
+        return new DatedFact(r.ReferenceId("subject", "Patient"), date, studyDose, therapy, medicationId) { LastDate = r.ChoiceLastDate("effective") };
     }
 
     /// <summary>
@@ -239,18 +250,30 @@ public static class SubjectFactsMapper
         return NewAnticancerTherapy.IsAnticancerConcept(r.Object("code")) ? r.String("id") : null;
     }
 
-    /// <summary>An Encounter (latest of its period) or AdverseEvent (latest of date, detected, recordedDate) as a day the patient was seen alive.</summary>
+    /// <summary>
+    /// An Encounter that took place (latest of its period) or an AdverseEvent (latest of its onset <c>date</c> and
+    /// <c>detected</c>) as a day the patient was seen alive (CONTRACT.md section 4: OS is censored at the last date known
+    /// alive; ADR 0006, amended). Not an AdverseEvent's <c>recordedDate</c>: R4 "the date on which the existence of the
+    /// AdverseEvent was first recorded", which a site may enter months later from the chart. Not an Encounter that never
+    /// happened: R4 Encounter.status <c>planned</c> ("has not yet started"), <c>cancelled</c>, <c>entered-in-error</c>,
+    /// <c>unknown</c>; <c>arrived</c> and <c>triaged</c> ("the patient is present"), <c>in-progress</c>, <c>onleave</c>
+    /// and <c>finished</c> did.
+    /// </summary>
     public static DatedFact? ReadDated(string json)
     {
         using var document = JsonDocument.Parse(json, Options);
         var r = document.RootElement;
-        if (r.String("status") is "entered-in-error" or "cancelled") return null;
-        var date = r.String("resourceType") switch
+        DateOnly? date;
+        if (r.String("resourceType") == "Encounter")
         {
-            "Encounter" => r.Object("period") is { } period ? FhirJson.PeriodDate(period, latest: true) : null,
-            _ => FhirJson.Max(FhirJson.Max(FhirDates.ToDateOnly(r.String("date")), FhirDates.ToDateOnly(r.String("detected"))),
-                FhirDates.ToDateOnly(r.String("recordedDate"))),
-        };
+            if (r.String("status") is not ("arrived" or "triaged" or "in-progress" or "onleave" or "finished")) return null;
+            date = r.Object("period") is { } period ? FhirJson.PeriodDate(period, latest: true) : null;
+        }
+        else
+        {
+            if (r.String("status") is "entered-in-error" or "cancelled") return null;
+            date = FhirJson.Max(FhirDates.ToDateOnly(r.String("date")), FhirDates.ToDateOnly(r.String("detected")));
+        }
         return new DatedFact(r.ReferenceId("subject", "Patient"), date);
     }
 
@@ -273,7 +296,7 @@ public static class SubjectFactsMapper
     /// </summary>
     public static IReadOnlyList<SubjectFacts> Assemble(
         IEnumerable<ResearchSubjectFact> subjects,
-        IEnumerable<(string Id, DateOnly? DeathDate)> patients,
+        IEnumerable<(string Id, DateSpan? DeathDate)> patients,
         IEnumerable<LesionFact> lesions,
         IEnumerable<ObservationFact> observations,
         IEnumerable<DatedFact> administrations,
@@ -281,7 +304,7 @@ public static class SubjectFactsMapper
         DateOnly cutoff,
         IEnumerable<DatedFact>? newTherapies = null)
     {
-        var deaths = new Dictionary<string, DateOnly?>(StringComparer.Ordinal);
+        var deaths = new Dictionary<string, DateSpan?>(StringComparer.Ordinal);
         foreach (var (id, death) in patients) deaths[id] = death;
         var lesionsByPatient = lesions.Where(l => l.PatientId is not null).ToLookup(l => l.PatientId!, StringComparer.Ordinal);
         var observationsByPatient = observations.Where(o => o.PatientId is not null && o.Date is not null).ToLookup(o => o.PatientId!, StringComparer.Ordinal);
@@ -291,10 +314,21 @@ public static class SubjectFactsMapper
             .Where(t => t.NewTherapy && t.PatientId is not null && t.Date is not null)
             .ToLookup(t => t.PatientId!, StringComparer.Ordinal);
 
+        // One subject per patient (ICH E9; the enrolment rule of $safety, Enrolment.IsEnrolled): a patient's doses and
+        // scans belong to their enrolled ResearchSubject, the earliest enrolled when there are several, never to a
+        // screen failure of a re-screened patient, so no patient is treated or evaluable twice (ADR 0006, amended).
+        var subjectList = subjects.ToList();
+        var owners = subjectList
+            .Where(s => s.PatientId is not null && Enrolment.IsEnrolled(s.Status))
+            .GroupBy(s => s.PatientId!, StringComparer.Ordinal)
+            .Select(g => g.OrderBy(s => s.EnrollmentDate ?? DateOnly.MaxValue).ThenBy(s => s.Id, StringComparer.Ordinal).First())
+            .ToHashSet();
+
         var result = new List<SubjectFacts>();
-        foreach (var subject in subjects)
+        foreach (var subject in subjectList)
         {
             var pid = subject.PatientId;
+            var ownsRecords = owners.Contains(subject);
             // Scans and doses count up to the day the subject left; vital status (death, last known alive) is followed
             // up to the cut-off, as overall survival needs (ADR 0006).
             var onStudyUntil = subject.LastCountedDay(cutoff);
@@ -304,16 +338,20 @@ public static class SubjectFactsMapper
             var patientObservations = pid is null ? [] : observationsByPatient[pid].Where(o => Known(o.Date)).ToList();
             var patientAdministrations = pid is null ? [] : administrationsByPatient[pid].Where(a => Known(a.Date)).ToList();
             var patientDated = pid is null ? [] : datedByPatient[pid].Where(d => Known(d.Date)).ToList();
-            var firstDose = patientAdministrations.Where(a => a.StudyDose && OnStudy(a.Date)).Select(a => a.Date).Min();
-            var lastSeen = patientAdministrations.Select(a => a.Date)
+            var firstDose = ownsRecords ? patientAdministrations.Where(a => a.StudyDose && OnStudy(a.Date)).Select(a => a.Date).Min() : null;
+            // An administration over a period shows the patient alive until its end (as known at the cut-off).
+            var lastSeen = patientAdministrations.Select(a => a.LastDate is { } last && last > a.Date ? (last < cutoff ? last : cutoff) : a.Date)
                 .Concat(patientDated.Select(d => d.Date))
                 .Concat(patientObservations.Select(o => o.Date))
                 .Max();
-            var death = pid is not null && deaths.GetValueOrDefault(pid) is { } died && Known(died) ? died : (DateOnly?)null;
+            // A death recorded to the month is dated no earlier than the last day the patient was seen alive.
+            var death = pid is not null && deaths.GetValueOrDefault(pid) is { } died && Known(died.Earliest)
+                ? DeathDateImputation.Impute(died, lastSeen)
+                : (DateOnly?)null;
             var newTherapy = pid is null || firstDose is not { } dosed ? null
                 : therapiesByPatient[pid].Where(t => t.Date > dosed && OnStudy(t.Date)).Select(t => t.Date).Min();
 
-            var recist = Recist(pid is null ? [] : lesionsByPatient[pid], patientObservations.Where(o => OnStudy(o.Date)));
+            var recist = Recist(pid is null || !ownsRecords ? [] : lesionsByPatient[pid], patientObservations.Where(o => ownsRecords && OnStudy(o.Date)));
             result.Add(new SubjectFacts(
                 subject.Id,
                 pid,

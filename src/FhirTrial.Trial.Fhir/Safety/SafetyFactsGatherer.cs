@@ -19,7 +19,7 @@ public sealed class SafetyFactsGatherer(RecordReader records)
     {
         var subjects = await records.SearchAsync<ResearchSubject>(ct, ("study", $"ResearchStudy/{studyId}"));
         var patients = subjects
-            .Where(IsEnrolled)
+            .Where(s => Enrolment.IsEnrolled(s.Status is { } status ? Hl7.Fhir.Utility.EnumUtility.GetLiteral(status) : null))
             .Select(s => RecordReader.IdOf(s.Individual, "Patient"))
             .OfType<string>()
             .Distinct(StringComparer.Ordinal)
@@ -32,19 +32,20 @@ public sealed class SafetyFactsGatherer(RecordReader records)
 
     /// <summary>
     /// The facts at the data cut-off, applied here once: doses and events dated after it are left out. The population
-    /// is every enrolled subject with a completed study-drug administration on or before the cut-off.
+    /// is every enrolled subject with a study-drug administration given (<see cref="StudyDrugs.WasGiven(string?)"/>) on
+    /// or before the cut-off.
     /// </summary>
     public static SafetyFacts Map(SafetyRecord record, DateOnly cutoff)
     {
         var enrolled = record.SubjectReferences.ToHashSet(StringComparer.Ordinal);
         var population = record.Administrations
-            .Where(a => a.Status == MedicationAdministration.MedicationAdministrationStatusCodes.Completed
-                        && StudyDrugs.Recognise(a.Medication) is not null)
+            .Where(a => StudyDrugs.WasGiven(a) && StudyDrugs.Recognise(a.Medication) is not null)
             .Select(a => (Subject: RecordReader.ReferenceKey(a.Subject?.Reference) is { Type: "Patient" } key ? $"Patient/{key.Id}" : null,
-                Date: FhirDates.ToDateOnly(a.Effective)))
+                Date: FhirDates.ToDateOnly(a.Effective), Last: FhirDates.LastDay(a.Effective)))
             .Where(a => a.Subject is not null && enrolled.Contains(a.Subject) && a.Date <= cutoff)
             .GroupBy(a => a.Subject!, StringComparer.Ordinal)
-            .Select(g => new SubjectExposure(g.Key, g.Min(a => a.Date!.Value), g.Max(a => a.Date!.Value)))
+            // Given over a period: first dose on its start, last dose on its end (as of the cut-off).
+            .Select(g => new SubjectExposure(g.Key, g.Min(a => a.Date!.Value), g.Max(a => Min(a.Last ?? a.Date!.Value, cutoff))))
             .OrderBy(e => e.SubjectId, StringComparer.Ordinal)
             .ToList();
         var events = record.AdverseEvents
@@ -55,8 +56,5 @@ public sealed class SafetyFactsGatherer(RecordReader records)
         return new SafetyFacts(population, events);
     }
 
-    /// <summary>Candidates and screen failures never joined the study, so they are not in its safety population.</summary>
-    private static bool IsEnrolled(ResearchSubject subject) =>
-        subject.Status is not (ResearchSubject.ResearchSubjectStatus.Candidate or ResearchSubject.ResearchSubjectStatus.Ineligible
-            or ResearchSubject.ResearchSubjectStatus.NotRegistered);
+    private static DateOnly Min(DateOnly a, DateOnly b) => a < b ? a : b;
 }

@@ -13,8 +13,8 @@ public static class ProtocolDeviationDetector
         // The record is read as it stood on the evaluation date.
         var weights = facts.Weights.Where(w => w.Date <= evaluationDate).ToArray();
         var deviations = new List<Deviation>();
-        deviations.AddRange(LenvatinibStartDose(facts.LenvatinibDoses.Where(d => d.Date <= evaluationDate), weights, settings));
-        var cadonilimab = facts.CadonilimabDoses.Where(d => d.Date <= evaluationDate).OrderBy(d => d.Date).ToArray();
+        deviations.AddRange(LenvatinibStartDose(ByDay(facts.LenvatinibDoses, evaluationDate), weights, settings));
+        var cadonilimab = ByDay(facts.CadonilimabDoses, evaluationDate);
         deviations.AddRange(CadonilimabDoses(cadonilimab, weights, settings));
         deviations.AddRange(CadonilimabIntervals(cadonilimab, settings));
         deviations.AddRange(Assessments(facts, settings, evaluationDate));
@@ -26,49 +26,69 @@ public static class ProtocolDeviationDetector
             .ToArray();
     }
 
+    /// <summary>One day's administrations of one drug.</summary>
+    /// <param name="Mg">the day's total; null when any part's amount is unknown (it cannot be judged, only dated)</param>
+    private sealed record DayDose(DateOnly Date, decimal? Mg, IReadOnlyList<string> Evidence);
+
+    /// <summary>
+    /// The doses given up to the evaluation date, one per day in date order. CONTRACT.md section 4 "Dosing" doses are
+    /// daily (lenvatinib 12/8 mg once daily) or per infusion day (cadonilimab 10 mg/kg every 21 days): a dose given in
+    /// parts on one day (capsules in two records, an infusion interrupted and resumed) is one dose, the day's total,
+    /// and one date for the interval (ADR 0006, amended).
+    /// </summary>
+    private static DayDose[] ByDay(IEnumerable<DoseFact> doses, DateOnly evaluationDate) =>
+        doses.Where(d => d.Date <= evaluationDate)
+            .GroupBy(d => d.Date)
+            .OrderBy(g => g.Key)
+            .Select(g => new DayDose(
+                g.Key,
+                g.All(d => d.Mg is not null) ? g.Sum(d => d.Mg!.Value) : null,
+                g.Select(d => d.EvidenceId).ToArray()))
+            .ToArray();
+
     private static IEnumerable<Deviation> LenvatinibStartDose(
-        IEnumerable<DoseFact> doses, IReadOnlyList<WeightFact> weights, StudySettings settings)
+        IReadOnlyList<DayDose> days, IReadOnlyList<WeightFact> weights, StudySettings settings)
     {
-        var ordered = doses.OrderBy(d => d.Date).ToArray();
-        if (ordered.Length == 0)
+        if (days.Count == 0 || days[0] is not { Mg: { } given } start)
             yield break;
 
-        var startDay = ordered[0].Date;
         // Without a weight the right dose cannot be known, so no deviation is claimed.
-        if (DosingRules.LatestWeightOnOrBefore(weights, startDay) is not { } weight)
+        if (DosingRules.LatestWeightOnOrBefore(weights, start.Date) is not { } weight)
             yield break;
 
         var expected = DosingRules.LenvatinibStartDoseMg(weight.Kg, settings);
-        // Checked on the first administration(s), against the weight of that day (the latest on or before it).
-        foreach (var dose in ordered.Where(d => d.Date == startDay && d.Mg != expected))
+        // Checked on the start day's total, against the weight of that day (the latest on or before it).
+        if (given != expected)
             yield return new Deviation(
-                DeviationKinds.LenvatinibDose, dose.Date,
-                $"lenvatinib start dose {dose.Mg} mg; {expected} mg expected for {weight.Kg} kg " +
+                DeviationKinds.LenvatinibDose, start.Date,
+                $"lenvatinib start dose {given} mg; {expected} mg expected for {weight.Kg} kg " +
                 $"(weighed {weight.Date:yyyy-MM-dd})",
-                [dose.EvidenceId, weight.EvidenceId]);
+                [.. start.Evidence, weight.EvidenceId]);
     }
 
     private static IEnumerable<Deviation> CadonilimabDoses(
-        IReadOnlyList<DoseFact> doses, IReadOnlyList<WeightFact> weights, StudySettings settings)
+        IReadOnlyList<DayDose> days, IReadOnlyList<WeightFact> weights, StudySettings settings)
     {
-        foreach (var dose in doses)
+        foreach (var dose in days)
         {
+            if (dose.Mg is not { } given)
+                continue;
             if (DosingRules.LatestWeightOnOrBefore(weights, dose.Date) is not { } weight)
                 continue;
-            if (DosingRules.IsCadonilimabDoseWithinTolerance(dose.Mg, weight.Kg, settings))
+            if (DosingRules.IsCadonilimabDoseWithinTolerance(given, weight.Kg, settings))
                 continue;
 
             var expected = DosingRules.CadonilimabDoseMg(weight.Kg, settings);
-            var percent = Math.Round((dose.Mg - expected) / expected * 100m, 1);
+            var percent = Math.Round((given - expected) / expected * 100m, 1);
             yield return new Deviation(
                 DeviationKinds.CadonilimabDose, dose.Date,
-                $"cadonilimab {dose.Mg} mg is {percent:+0.#;-0.#}% from {expected} mg " +
+                $"cadonilimab {given} mg is {percent:+0.#;-0.#}% from {expected} mg " +
                 $"({settings.CadonilimabMgPerKg} mg/kg x {weight.Kg} kg, +-{settings.CadonilimabDoseTolerance:P0})",
-                [dose.EvidenceId, weight.EvidenceId]);
+                [.. dose.Evidence, weight.EvidenceId]);
         }
     }
 
-    private static IEnumerable<Deviation> CadonilimabIntervals(IReadOnlyList<DoseFact> doses, StudySettings settings)
+    private static IEnumerable<Deviation> CadonilimabIntervals(IReadOnlyList<DayDose> doses, StudySettings settings)
     {
         for (var i = 1; i < doses.Count; i++)
         {
@@ -84,7 +104,7 @@ public static class ProtocolDeviationDetector
             yield return new Deviation(
                 kind, dose.Date,
                 $"cadonilimab given on day {days} after the previous dose ({previous.Date:yyyy-MM-dd}), {why}",
-                [previous.EvidenceId, dose.EvidenceId]);
+                [.. previous.Evidence, .. dose.Evidence]);
         }
     }
 

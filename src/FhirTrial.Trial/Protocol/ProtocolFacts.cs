@@ -20,8 +20,8 @@ public sealed record ProtocolFacts(
 /// <summary>A body weight in kg.</summary>
 public sealed record WeightFact(DateOnly Date, decimal Kg, string EvidenceId);
 
-/// <summary>A study-drug dose given, in mg.</summary>
-public sealed record DoseFact(DateOnly Date, decimal Mg, string EvidenceId);
+/// <summary>A study-drug administration: its day and its dose in mg (null when not recorded as a mass, e.g. mg/kg).</summary>
+public sealed record DoseFact(DateOnly Date, decimal? Mg, string EvidenceId);
 
 /// <summary>A tumour assessment time point and the Observations it is made of.</summary>
 public sealed record AssessmentFact(DateOnly Date, IReadOnlyList<string> Evidence);

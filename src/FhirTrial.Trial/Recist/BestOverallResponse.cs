@@ -15,8 +15,12 @@ public sealed record BestOverallResponse(Response Response, DateOnly? FirstRespo
     {
         var firstPd = timePoints.ToList().FindIndex(tp => tp.Overall == Response.PD);
         DateOnly? progression = firstPd >= 0 ? timePoints[firstPd].Date : null;
-        // Nothing after the first PD counts towards the best response.
-        var considered = firstPd >= 0 ? timePoints.Take(firstPd + 1).ToList() : timePoints;
+        // Nothing from the first PD's date on counts towards the best response but the PD itself: a CR/PR time point on
+        // the same day (a CT read apart from a non-target read in an encounter) neither confirms nor is confirmed
+        // (RECIST 1.1 section 4.4; CONTRACT section 4: BOR counts time points up to the first PD; ADR 0006, amended).
+        IReadOnlyList<(DateOnly Date, Response Overall)> considered = progression is { } pdDate
+            ? [.. timePoints.Where(tp => tp.Date < pdDate), timePoints[firstPd]]
+            : timePoints;
         var interval = settings.ConfirmationIntervalDays;
 
         if (FindConfirmed(considered, r => r == Response.CR, interval) is { } cr)
