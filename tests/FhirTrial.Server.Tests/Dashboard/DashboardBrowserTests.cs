@@ -12,6 +12,7 @@ public sealed class DashboardBrowserTests
 {
     private static readonly TimeSpan InstallTimeout = TimeSpan.FromMinutes(5);
     private static readonly TimeSpan TestTimeout = TimeSpan.FromMinutes(15);
+    private static readonly TimeSpan PerTestTimeout = TimeSpan.FromMinutes(4);
 
     [Fact]
     public async Task The_dashboard_shows_the_right_plots_in_headless_Chromium()
@@ -22,7 +23,9 @@ public sealed class DashboardBrowserTests
         var install = await RunAsync("npm", ["ci", "--no-audit", "--no-fund", "--prefer-offline"], folder, environment, InstallTimeout);
         Assert.True(install.ExitCode == 0, $"npm ci failed in {folder} (exit {install.ExitCode}):\n{install.Output}");
 
-        var run = await RunAsync("node", ["--test", "--test-concurrency=1", "--test-reporter=spec"], folder, environment, TestTimeout);
+        // a test that hangs fails on its own, by name, instead of the whole run being killed with nothing said
+        var run = await RunAsync("node", ["--test", "--test-concurrency=1", "--test-reporter=spec", $"--test-timeout={(int)PerTestTimeout.TotalMilliseconds}"],
+            folder, environment, TestTimeout);
         Assert.True(run.ExitCode == 0, $"The dashboard browser tests failed (exit {run.ExitCode}); screenshots in tests/dashboard/artifacts/.\n{run.Output}");
     }
 

@@ -9,8 +9,8 @@ using static FhirTrial.Trial.Fhir.Tests.Fhir;
 namespace FhirTrial.Trial.Fhir.Tests.Review;
 
 /// <summary>
-/// Review of trial answers on messy EHR data read through the FHIR readers (review-trial branch). Each failing test is
-/// a wrong answer, marked <c>// FAILS:</c> with expected vs actual and the rule's source. No store: the readers are pure.
+/// Wrong answers a review found on messy EHR data read through the FHIR readers, now right: each comment
+/// (<c>// Was:</c>) gives what the server answered, what it should, and the rule's source. No store: the readers are pure.
 /// </summary>
 public class MessyTrialReviewFhirTests
 {

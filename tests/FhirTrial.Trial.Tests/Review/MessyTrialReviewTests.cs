@@ -7,8 +7,8 @@ using static FhirTrial.Trial.Tests.Recist.RecistScenario;
 namespace FhirTrial.Trial.Tests.Review;
 
 /// <summary>
-/// Review of trial answers on messy real-world data (review-trial branch). Each failing test is a wrong answer found in
-/// review, marked <c>// FAILS:</c> with expected vs actual and the rule's source. Day 0 = first dose.
+/// Wrong answers a review found on messy real-world data, now right: each comment (<c>// Was:</c>) gives what the server
+/// answered, what it should, and the rule's source (ADR 0006, amended). Day 0 = first dose.
 /// </summary>
 public class MessyTrialReviewTests
 {
