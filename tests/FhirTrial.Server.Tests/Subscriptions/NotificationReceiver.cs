@@ -65,8 +65,18 @@ public sealed class NotificationReceiver : IDisposable
             using var reader = new StreamReader(context.Request.InputStream);
             var body = await reader.ReadToEndAsync();
             var path = context.Request.Url!.AbsolutePath;
-            _received.Enqueue(new Received(path, context.Request.ContentType, context.Request.Headers["Authorization"],
-                JsonNode.Parse(body) as JsonObject ?? [], DateTimeOffset.UtcNow));
+            JsonObject? json;
+            try { json = JsonNode.Parse(body) as JsonObject; }
+            catch (System.Text.Json.JsonException) { json = null; }
+            if (json is null)
+            {
+                // not a notification (a stray request to this port): answered, so the caller does not wait forever, and
+                // the listener goes on
+                context.Response.StatusCode = 400;
+                context.Response.Close();
+                continue;
+            }
+            _received.Enqueue(new Received(path, context.Request.ContentType, context.Request.Headers["Authorization"], json, DateTimeOffset.UtcNow));
             context.Response.StatusCode = body.Length > MaxBody ? 413 : Reply(path);
             context.Response.Close();
             _arrived.Release();

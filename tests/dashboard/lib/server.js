@@ -72,7 +72,8 @@ export async function startServer({ timeoutMs = 240_000 } = {}) {
     try {
       // Ready, not only listening: data requests wait for the validator's warm-up, and on a busy machine that wait
       // can outlast the server's own start-up limit (503).
-      const response = await fetch(`${base}/health/ready`);
+      // bounded: whatever answers on the port (another process may hold it if ours could not bind) must not hang the run
+      const response = await fetch(`${base}/health/ready`, { signal: AbortSignal.timeout(5_000) });
       if (response.ok) return { base, stop, log };
     } catch {
       // not listening yet
